@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+
+.PHONY: run test test-fast install clean lock
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/gazette run data/sample --db warehouse/gazette.duckdb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m 'not slow'
+
+# Re-resolve the pinned environment (run after changing pyproject.toml).
+lock:
+	rm -rf /tmp/gazette-lock && $(PYTHON) -m venv /tmp/gazette-lock
+	/tmp/gazette-lock/bin/pip install --quiet '.[dev]'
+	/tmp/gazette-lock/bin/pip freeze --exclude gazette > constraints.txt
+
+clean:
+	rm -rf $(VENV) .prefect .pytest_cache warehouse/*.duckdb warehouse/*.wal warehouse/staging

@@ -1,0 +1,1 @@
+"""Prefect flows, their tasks and the `gazette` command line."""

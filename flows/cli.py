@@ -1,0 +1,184 @@
+"""`gazette`: run the ingest flow, look at the warehouse, serve the daily schedule."""
+
+from __future__ import annotations
+
+import os
+
+# Before Prefect is imported: no telemetry, and no server needed (a temporary local one is started).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from pathlib import Path  # noqa: E402
+from typing import Annotated, Optional  # noqa: E402
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from flows.settings import Settings  # noqa: E402
+from warehouse.migrate import SQL_DIR  # noqa: E402
+
+app = typer.Typer(
+    help="Gazette: raw Chinese local-government news -> a DuckDB star schema.\n\n"
+    "Typical use: `gazette run data/sample` then `gazette status` or `gazette sql \"select ...\"`.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+DbOption = Annotated[
+    Optional[Path], typer.Option("--db", help="Warehouse file (default: $GAZETTE_DB or warehouse/gazette.duckdb).")
+]
+
+
+def _db(db: Optional[Path]) -> Path:
+    return db or Settings().db
+
+
+@app.command()
+def run(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or glob patterns of .txt articles.")] = None,
+    db: DbOption = None,
+    batch_mb: Annotated[Optional[float], typer.Option(help="Raw megabytes per batch (default $GAZETTE_BATCH_MB or 8).")] = None,
+    max_file_mb: Annotated[Optional[float], typer.Option(help="Quarantine larger files as too_large (default $GAZETTE_MAX_FILE_MB or 16).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or Prefect log lines.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO log lines.")] = False,
+) -> None:
+    """Load articles into the warehouse: read, clean, extract, load, in batches, idempotently.
+
+    Files already loaded (same bytes) are skipped; unreadable ones are quarantined with a reason and the run
+    goes on. Each batch is one transaction: a crash leaves the warehouse as it was before that batch.
+    With no PATHS, loads the bundled sample (data/sample)."""
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows import progress as progress_hook
+    from flows.ingest import ingest
+
+    paths = paths or ["data/sample"]
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, disable=quiet)
+    task_id = bar.add_task("files loaded", total=None, visible=not quiet)
+
+    def listener(stage: str, done: int, total: int) -> None:
+        bar.update(task_id, completed=done, total=total)
+
+    progress_hook.set_listener(None if quiet else listener)
+    try:
+        with bar:
+            summary = ingest(paths=paths, db=str(_db(db)), batch_mb=batch_mb, max_file_mb=max_file_mb)
+    except FileNotFoundError as err:
+        console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(2) from None
+    except Exception as err:
+        console.print(f"[red]run failed:[/red] {type(err).__name__}: {err}")
+        raise typer.Exit(1) from None
+    finally:
+        progress_hook.set_listener(None)
+    if not quiet:
+        _print_summary(summary)
+
+
+def _print_summary(summary: dict) -> None:
+    table = Table(title=f"run {summary['run_id']}", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("warehouse", summary["db"])
+    table.add_row("status", summary["status"])
+    table.add_row("files seen", str(summary["files_seen"]))
+    table.add_row("documents loaded", str(summary["documents_loaded"]))
+    table.add_row("skipped: already loaded", str(summary["skipped_already_loaded"]))
+    table.add_row("skipped: duplicate bytes in this run", str(summary["skipped_duplicate_in_run"]))
+    table.add_row("quarantined", str(summary["files_quarantined"]))
+    for reason, n in sorted(summary["quarantine_reasons"].items()):
+        table.add_row(f"  {reason}", str(n))
+    if summary["files_ignored"]:
+        table.add_row("ignored (other suffixes)", str(summary["files_ignored"]))
+    table.add_row("seconds", f"{summary['seconds']:.1f}")
+    console.print(table)
+
+
+@app.command()
+def status(db: DbOption = None) -> None:
+    """Documents, quarantine and the last runs of the warehouse."""
+    from warehouse.connection import reader
+
+    path = _db(db)
+    if not path.exists():
+        console.print(f"{path}: no warehouse yet; create it with `gazette run`.")
+        raise typer.Exit(1)
+    with reader(path) as con:
+        counts = con.execute(
+            "select (select count(*) from dim_document), (select count(*) from fact_sentence), "
+            "(select count(*) from fact_metric), (select count(*) from quarantine), "
+            "(select max(version) from meta_schema_version)"
+        ).fetchone()
+        runs = con.execute(
+            "select run_id, status, started_at, documents_loaded, documents_skipped, files_quarantined "
+            "from etl_run order by started_at desc limit 5"
+        ).fetchall()
+        reasons = con.execute("select reason, count(*) from quarantine group by all order by 2 desc").fetchall()
+    console.print(f"[bold]{path}[/bold] schema v{counts[4]}: {counts[0]} documents, {counts[1]} sentences, "
+                  f"{counts[2]} metrics, {counts[3]} quarantined files")
+    if reasons:
+        console.print("quarantine: " + ", ".join(f"{r} {n}" for r, n in reasons))
+    table = Table("run", "status", "started (UTC)", "loaded", "skipped", "quarantined", title="last runs")
+    for run_id, state, started, loaded, skipped, quarantined in runs:
+        table.add_row(run_id, state, str(started), *(str(x) for x in (loaded, skipped, quarantined)))
+    console.print(table)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run read-only, e.g. \"select headline from v_document\".")],
+    db: DbOption = None,
+    max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
+) -> None:
+    """Run a read-only query against the warehouse and print the result."""
+    import duckdb
+
+    from warehouse.connection import reader
+
+    try:
+        with reader(_db(db)) as con:
+            result = con.sql(query)
+            if result is None:
+                return
+            result.show(max_rows=max_rows, max_width=200)
+    except duckdb.Error as err:
+        console.print(f"[red]query failed:[/red] {err}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def report(
+    name: Annotated[Optional[str], typer.Argument(help="Report name (a file in sql/reports without .sql); omit to list them.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Run one of the reporting models in sql/reports."""
+    reports = {p.stem: p for p in sorted((SQL_DIR / "reports").glob("*.sql"))}
+    if name is None or name not in reports:
+        if name is not None:
+            console.print(f"[red]no report {name!r}[/red]")
+        console.print("reports: " + ", ".join(reports))
+        raise typer.Exit(0 if name is None else 2)
+    sql(reports[name].read_text(encoding="utf-8"), db=db, max_rows=200)
+
+
+@app.command()
+def serve(
+    paths: Annotated[list[str], typer.Argument(help="What the scheduled runs load.")] = None,
+    db: DbOption = None,
+    cron: Annotated[str, typer.Option(help="Cron schedule (server time zone UTC unless --timezone).")] = "0 6 * * *",
+    timezone: Annotated[str, typer.Option(help="IANA time zone of the schedule.")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "daily",
+) -> None:
+    """Serve the ingest flow as a deployment with a daily schedule (needs a Prefect server:
+    `prefect server start`, then PREFECT_API_URL=http://127.0.0.1:4200/api). Runs until interrupted."""
+    from flows.serve import serve_ingest
+
+    serve_ingest(paths or ["data/sample"], db=str(_db(db)), cron=cron, timezone=timezone, name=name)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,92 @@
+"""Prefect tasks: thin wrappers that give each step of a run retries, logging and a name in the UI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from flows import batch as batch_steps
+from flows.settings import Settings
+from transforms.rules import CleaningRules
+from warehouse.connection import reader, writer
+from warehouse.load import LoadResult, load_batch
+from warehouse.migrate import migrate
+
+
+def _io_error(task, task_run, state) -> bool:
+    """Retry only what a second try can fix: the file system, not our own bugs."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="discover", retries=2, retry_delay_seconds=1, retry_condition_fn=_io_error, cache_policy=NONE)
+def discover(paths: list[str]) -> tuple[list[batch_steps.SourceFile], list[batch_steps.Refusal], int]:
+    files, refused, ignored = batch_steps.discover(paths)
+    get_run_logger().info("found %d files (%d refused, %d ignored by suffix)", len(files), len(refused), ignored)
+    return files, refused, ignored
+
+
+@task(name="prepare-warehouse", cache_policy=NONE)
+def prepare_warehouse(settings: Settings) -> frozenset[str]:
+    """Migrate the schema and read which documents are already loaded (a short write, then released)."""
+    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
+        applied = migrate(con)
+        known = frozenset(row[0] for row in con.execute("select document_id from dim_document").fetchall())
+    if applied:
+        get_run_logger().info("migrated %s to schema version %s", settings.db, applied[-1])
+    return known
+
+
+@task(name="process-batch", retries=1, retry_delay_seconds=1, retry_condition_fn=_io_error, cache_policy=NONE)
+def process_batch(
+    files: list[batch_steps.SourceFile], *, known_ids: frozenset[str], staging: Path, settings: Settings,
+    rules: CleaningRules, run_id: str, started_at: datetime, refusals: list[batch_steps.Refusal],
+) -> batch_steps.BatchOutcome:
+    outcome = batch_steps.process_batch(
+        files, known_ids=known_ids, staging=staging, settings=settings, rules=rules, run_id=run_id,
+        started_at=started_at, refusals=refusals,
+    )
+    get_run_logger().info(
+        "%s: %d files, %d new documents, %d already loaded, quarantined %s",
+        staging.name, outcome.files, outcome.new_documents, outcome.known, outcome.quarantined or "none",
+    )
+    return outcome
+
+
+@task(name="load-batch", cache_policy=NONE)
+def load(outcome: batch_steps.BatchOutcome, settings: Settings, fail_after: str | None = None) -> LoadResult:
+    """The single writer: one transaction per batch, the lock held only for the merge."""
+    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
+        return load_batch(con, outcome.staging, fail_after=fail_after)
+
+
+@task(name="record-run", retries=2, retry_delay_seconds=2, cache_policy=NONE)
+def record_run(settings: Settings, row: dict) -> None:
+    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
+        migrate(con)
+        con.execute(
+            "insert or replace into etl_run by name select * from (select "
+            "?::varchar as run_id, ?::varchar as flow_run_id, ?::timestamp as started_at, ?::timestamp as finished_at, "
+            "?::varchar as status, ?::integer as files_seen, ?::integer as documents_loaded, "
+            "?::integer as documents_skipped, ?::integer as files_quarantined, ?::varchar as pipeline_version, "
+            "?::json as summary)",
+            [row["run_id"], row["flow_run_id"], row["started_at"], row["finished_at"], row["status"],
+             row["files_seen"], row["documents_loaded"], row["documents_skipped"], row["files_quarantined"],
+             row["pipeline_version"], row["summary"]],
+        )
+
+
+def read_status(db: Path) -> dict:
+    with reader(db) as con:
+        return {
+            "documents": con.execute("select count(*) from dim_document").fetchone()[0],
+            "quarantine": con.execute("select count(*) from quarantine").fetchone()[0],
+        }

@@ -1,0 +1,15 @@
+-- Documents loaded per publication and month of publication (undated documents in their own row).
+with documents as (
+    select * from dim_document
+),
+renamed as (
+    select
+        coalesce(publication, '(unknown)') as publication,
+        date_trunc('month', published_on) as month,
+        count(*) as documents,
+        sum(char_count) as characters
+    from documents
+    group by all
+)
+select * from renamed
+order by publication, month nulls last;

@@ -1,0 +1,98 @@
+"""Cleaning: decoded documents -> canonical body, headline, sentences, bylines, and a log of what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import polars as pl
+
+from transforms.clean.bylines import extract_byline_text, parse_bylines
+from transforms.clean.chrome import drop_header_headline_list, drop_page_chrome
+from transforms.clean.lines import split_lines
+from transforms.clean.metadata import document_metadata, drop_source_lines
+from transforms.clean.sentences import assemble_body
+from transforms.clean.structure import find_headline, join_broken_lines
+from transforms.clean.text import fullwidth_alnum, normalise_punctuation, strip_emphasis, strip_markup
+from transforms.rules import CleaningRules
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    documents: pl.DataFrame  # document_key, headline, subheadline, kicker, publication, edition, published_on, ...
+    sentences: pl.DataFrame
+    bylines: pl.DataFrame  # document_key, line_no, name, role, credit
+    cleaning: pl.DataFrame  # document_key, line_no, action, reason, raw_text
+    lines: pl.DataFrame  # every line with its fate, for inspection and tests
+
+
+def mark_lines(docs: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """Run the line rules in order: chrome, source lines, markup, bylines, punctuation, structure."""
+    lines = split_lines(docs)
+    lines = drop_page_chrome(lines, rules)
+    lines = drop_header_headline_list(lines)
+    lines = drop_source_lines(lines, rules)
+    lines = strip_emphasis(lines)
+    lines = strip_markup(lines)
+    lines = fullwidth_alnum(lines)
+    lines = extract_byline_text(lines, rules)
+    lines = normalise_punctuation(lines)
+    return find_headline(lines, rules)
+
+
+def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
+    cols = ["document_key", "line_no", "action", "reason", "raw_text"]
+    dropped = lines.filter(pl.col("drop_reason").is_not_null()).select(
+        "document_key", "line_no", action=pl.lit("drop"), reason="drop_reason", raw_text="raw"
+    )
+    moved = lines.filter(pl.col("part").is_in(["headline", "subheadline", "kicker"])).select(
+        "document_key", "line_no", action=pl.lit("move"), reason="part", raw_text="raw"
+    )
+    rewritten = (
+        lines.filter(pl.col("rewrites").list.len() > 0)
+        .select("document_key", "line_no", reason=pl.col("rewrites").list.unique(maintain_order=True), raw_text="raw")
+        .explode("reason")
+        .with_columns(action=pl.lit("rewrite"))
+    )
+    raw = lines.select("document_key", "line_no", "raw")
+    joined = (
+        paragraphs.select("document_key", line_no=pl.col("joined_line_nos"))
+        .explode("line_no")
+        .drop_nulls("line_no")
+        .join(raw, on=["document_key", "line_no"])
+        .select("document_key", "line_no", action=pl.lit("join"), reason=pl.lit("line_break"), raw_text="raw")
+    )
+    return (
+        pl.concat([f.select(cols) for f in (dropped, moved, rewritten, joined)], how="vertical_relaxed")
+        .with_columns(pl.col("line_no").cast(pl.Int32))
+        .sort("document_key", "line_no", "action", "reason")
+    )
+
+
+def clean_documents(docs: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> Cleaned:
+    """docs: document_key, source_uri, text (decoded). vocabulary: dictionary words for line joining."""
+    lines = mark_lines(docs, rules)
+    paragraphs = join_broken_lines(lines, rules, vocabulary)
+    bodies, sentences = assemble_body(paragraphs)
+    parts = lines.filter(pl.col("part").is_in(["headline", "subheadline", "kicker"])).group_by(
+        "document_key", "part"
+    ).agg(pl.col("text").str.join(" "))
+    header = parts.pivot(on="part", index="document_key", values="text")
+    for col in ("headline", "subheadline", "kicker"):
+        if col not in header.columns:
+            header = header.with_columns(pl.lit(None, pl.String).alias(col))
+    documents = (
+        docs.select("document_key")
+        .join(header.select("document_key", "headline", "subheadline", "kicker"), on="document_key", how="left")
+        .join(document_metadata(lines, docs, rules), on="document_key", how="left")
+        .join(bodies, on="document_key", how="left")
+        .with_columns(body=pl.col("body").fill_null(""))
+        .with_columns(char_count=pl.col("body").str.len_chars().cast(pl.Int32))
+    )
+    return Cleaned(
+        documents=documents,
+        sentences=sentences,
+        bylines=parse_bylines(lines, rules),
+        cleaning=cleaning_log(lines, paragraphs),
+        lines=lines,
+    )

@@ -1,0 +1,41 @@
+"""Page chrome: navigation, copyright, image names, table remnants, share prompts, the page's headline list."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.clean.lines import drop_where, is_kept
+from transforms.rules import CleaningRules
+
+# E-papers print the page's other headlines above the navigation bar; the bar sits within this many lines.
+HEADER_ZONE_LINES = 12
+
+
+def drop_page_chrome(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """Mark lines matched by a [[chrome]] rule, first matching rule's reason wins."""
+    for rule in rules.chrome:
+        condition = pl.col("text").str.contains(rule.pattern)
+        if rule.max_chars:
+            condition &= pl.col("text").str.len_chars() <= rule.max_chars
+        lines = drop_where(lines, condition, rule.reason)
+    return lines
+
+
+def drop_header_headline_list(lines: pl.DataFrame) -> pl.DataFrame:
+    """Everything above the last navigation line of the page header is page furniture."""
+    nonblank = pl.col("text") != ""
+    ranked = lines.with_columns(
+        _nb=pl.when(nonblank).then(nonblank.cast(pl.Int32).cum_sum().over("document_key"))
+    )
+    header_end = (
+        ranked.filter((pl.col("drop_reason") == "navigation") & (pl.col("_nb") <= HEADER_ZONE_LINES))
+        .group_by("document_key")
+        .agg(_header_end=pl.col("line_no").max())
+    )
+    marked = ranked.join(header_end, on="document_key", how="left")
+    marked = drop_where(marked, pl.col("line_no") < pl.col("_header_end"), "page_headlines")
+    return marked.drop("_nb", "_header_end")
+
+
+def still_kept(lines: pl.DataFrame) -> pl.DataFrame:
+    return lines.filter(is_kept())

@@ -1,0 +1,131 @@
+"""Article structure: kicker, headline and subheadline, broken print lines joined, paragraphs and headings."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import polars as pl
+
+from transforms.clean.lines import is_kept
+from transforms.rules import CleaningRules
+
+_TERMINAL = "。！？!?；;…"
+_CLOSERS = "”’」』》）)"
+_CONTINUES = "，,、：:（(“‘《—-"
+
+
+def title_like(rules: CleaningRules) -> pl.Expr:
+    """Short and without sentence punctuation: a headline, subheadline or section heading."""
+    text = pl.col("text")
+    return (
+        (text.str.len_chars() <= rules.title_max_chars)
+        & ~text.str.contains(f"[{_TERMINAL}]")
+        & ~text.str.contains(f"[{_CONTINUES}]$")
+    )
+
+
+def find_headline(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """Adds `part`: kicker, headline, subheadline or body for kept lines (null for dropped or blank ones).
+
+    The headline is the first title-like line before the first paragraph of prose, skipping kickers
+    (series or column labels) and an editor's note (编者按 and the prose under it)."""
+    kept = is_kept()
+    ordered = lines.sort("document_key", "line_no").with_columns(
+        _nb=pl.when(pl.col("text") != "").then((pl.col("text") != "").cast(pl.Int32).cum_sum().over("document_key")),
+        _title=kept & title_like(rules),
+        _kicker=kept & pl.col("text").str.contains(rules.kicker),
+        _note=kept & pl.col("text").str.contains(rules.editor_note),
+    )
+    per_doc = ordered.group_by("document_key").agg(
+        _note_start=pl.col("_nb").filter("_note").min(),
+    )
+    ordered = ordered.join(per_doc, on="document_key", how="left")
+    note_end = (
+        ordered.filter(pl.col("_title") & ~pl.col("_note") & (pl.col("_nb") > pl.col("_note_start")))
+        .group_by("document_key")
+        .agg(_note_end=pl.col("_nb").min())
+    )
+    ordered = ordered.join(note_end, on="document_key", how="left").with_columns(
+        _in_note=(pl.col("_nb") >= pl.col("_note_start")) & (pl.col("_nb") < pl.col("_note_end").fill_null(1 << 30))
+    )
+    first_prose = (
+        ordered.filter(kept & ~pl.col("_title") & ~pl.col("_in_note").fill_null(False) & ~pl.col("_kicker"))
+        .group_by("document_key")
+        .agg(_first_prose=pl.col("_nb").min())
+    )
+    ordered = ordered.join(first_prose, on="document_key", how="left")
+    headline = (
+        ordered.filter(
+            pl.col("_title")
+            & ~pl.col("_kicker")
+            & ~pl.col("_in_note").fill_null(False)
+            & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
+        )
+        .group_by("document_key")
+        .agg(_headline=pl.col("_nb").min())
+    )
+    ordered = ordered.join(headline, on="document_key", how="left")
+    part = (
+        pl.when(~kept)
+        .then(None)
+        .when(pl.col("_nb") == pl.col("_headline"))
+        .then(pl.lit("headline"))
+        .when(
+            (pl.col("_nb") == pl.col("_headline") + 1)
+            & pl.col("_title")
+            & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
+        )
+        .then(pl.lit("subheadline"))
+        .when(pl.col("_kicker") & (pl.col("_nb") < pl.col("_headline").fill_null(0)))
+        .then(pl.lit("kicker"))
+        .otherwise(pl.lit("body"))
+    )
+    return ordered.with_columns(part=part).drop(
+        "_nb", "_title", "_kicker", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline"
+    )
+
+
+def join_broken_lines(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> pl.DataFrame:
+    """Body lines -> paragraphs, joining lines the print layout broke mid-sentence.
+
+    A line continues into the next when it ends on a comma-like mark, or is long and ends without
+    sentence punctuation, or ends so that a dictionary word straddles the break (产业|升级 is not
+    evidence, 民|生 is). Returns document_key, paragraph_no, text, first_line_no, joined_line_nos."""
+    bigrams = sorted(w for w in vocabulary if len(w) == 2)
+    body = (
+        lines.filter(pl.col("part") == "body")
+        .sort("document_key", "line_no")
+        .with_columns(
+            _next=pl.col("text").shift(-1).over("document_key"),
+            _last=pl.col("text").str.slice(-1, 1),
+        )
+    )
+    text, nxt, last = pl.col("text"), pl.col("_next"), pl.col("_last")
+    heading_style = text.str.contains(r"\p{Han} \p{Han}") & ~text.str.contains("[，,、]")
+    continues = (
+        nxt.is_not_null()
+        & ~last.str.contains(f"[{_TERMINAL}]")
+        & ~nxt.str.contains(rules.kicker)
+        & (
+            last.str.contains(f"[{_CONTINUES}]")
+            | ((text.str.len_chars() >= rules.long_line_chars) & ~heading_style)
+            | (last.str.contains(r"\p{Han}") & (last + nxt.str.slice(0, 1)).is_in(bigrams) & ~heading_style)
+        )
+    )
+    ascii_pair = last.str.contains("[A-Za-z0-9]") & nxt.str.slice(0, 1).str.contains("[A-Za-z0-9]")
+    body = body.with_columns(
+        _join=continues.fill_null(False),
+        _sep=pl.when(continues & ascii_pair).then(pl.lit(" ")).otherwise(pl.lit("")),
+    ).with_columns(
+        paragraph_no=(
+            pl.col("_join").shift(1, fill_value=False).not_().cast(pl.Int32).cum_sum().over("document_key")
+        )
+    )
+    return body.group_by("document_key", "paragraph_no", maintain_order=True).agg(
+        text=pl.concat_str(pl.col("text"), pl.col("_sep")).str.join(""),
+        first_line_no=pl.col("line_no").first(),
+        joined_line_nos=pl.col("line_no").filter(pl.col("_join")),
+        lines=pl.len(),
+    ).with_columns(
+        kind=pl.when((pl.col("lines") == 1) & title_like(rules)).then(pl.lit("heading")).otherwise(pl.lit("text"))
+    )

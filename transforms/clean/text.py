@@ -1,0 +1,51 @@
+"""In-line rewrites: emphasis and markup remnants, full-width letters and digits, punctuation inside Chinese."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.clean.lines import rewrite
+
+# Characters that make a neighbouring ASCII mark "inside Chinese text".
+_CJK = r"[\p{Han}\u3000-\u303f\uff01-\uff5e“”‘’…—]"
+_ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_FULLWIDTH_ALNUM = {chr(0xFF10 + i): str(i) for i in range(10)} | {
+    chr(0xFF21 + i): chr(0x41 + i) for i in range(26)
+} | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)} | {"％": "%", "．": "."}
+
+
+def strip_emphasis(lines: pl.DataFrame) -> pl.DataFrame:
+    """**bold** and __bold__ markers from Markdown-ish scrapes."""
+    new = pl.col("text").str.replace_all(r"\*\*(.+?)\*\*", "${1}").str.replace_all(r"\*\*|__", "")
+    return rewrite(lines, new, "emphasis")
+
+
+def strip_markup(lines: pl.DataFrame) -> pl.DataFrame:
+    """List bullets and heading hashes at the start of a line, inline image links."""
+    new = (
+        pl.col("text")
+        .str.replace(r"^(?:[-*•▪●◆■]|#{1,6})\s+", "")
+        .str.replace_all(r"!\[[^\]]*\]\([^)]*\)", "")
+        .str.strip_chars()
+    )
+    return rewrite(lines, new, "markup")
+
+
+def fullwidth_alnum(lines: pl.DataFrame) -> pl.DataFrame:
+    """Full-width digits and Latin letters (２０２０, ＣＣＤ) to ASCII so numbers parse."""
+    new = pl.col("text").str.replace_many(_FULLWIDTH_ALNUM)
+    return rewrite(lines, new, "fullwidth")
+
+
+def normalise_punctuation(lines: pl.DataFrame) -> pl.DataFrame:
+    """ASCII , ; : ? ! ( ) next to a Chinese character become full-width; between Latin/digits they stay."""
+    new = pl.col("text")
+    for ascii_mark, full in _ASCII_TO_FULL.items():
+        mark = "\\" + ascii_mark
+        new = new.str.replace_all(f"({_CJK}) ?{mark}", f"${{1}}{full}").str.replace_all(
+            f"{mark} ?({_CJK})", f"{full}${{1}}"
+        )
+    # A mark after a number and before Chinese (8.1%,市内) was handled above; one before a number after
+    # Chinese is too (区,2020年). Pairs of brackets stay matched: an opener made full-width closes full-width.
+    new = new.str.replace_all(r"（([^()（）]*)\)", "（${1}）").str.replace_all(r"\(([^()（）]*)）", "（${1}）")
+    return rewrite(lines, new, "punctuation")

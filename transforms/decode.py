@@ -1,0 +1,140 @@
+"""Bytes to text: encoding detection, mojibake repair, NULs and newlines, and the refusal reasons."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+import ftfy
+import polars as pl
+
+_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"%PDF": "PDF document",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip archive",
+    b"BM": None,  # too short a signature to trust alone
+}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CHINESE = ("gb18030", "big5hkscs")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\x00]")
+# charset-normalizer names the smallest fitting code page; decode with its superset instead.
+_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii": "utf-8"}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str | None
+    encoding: str | None
+    reason: str | None = None  # quarantine reason when text is None
+    detail: str | None = None
+
+
+def _strict(raw: bytes, encoding: str) -> Decoded | None:
+    try:
+        return Decoded(raw.decode(encoding), encoding)
+    except UnicodeDecodeError as err:
+        # A file cut mid-character by a scraper: keep what precedes the cut.
+        if err.reason == "unexpected end of data" and err.start >= len(raw) - 3 and err.start > 0:
+            return Decoded(raw[: err.start].decode(encoding), encoding, detail="truncated multi-byte sequence")
+        return None
+
+
+def detect_and_decode(raw: bytes) -> Decoded:
+    """Decode raw bytes, or say why they cannot be a document."""
+    if not raw.strip(b" \t\r\n\x00"):
+        return Decoded(None, None, "empty", f"{len(raw)} bytes of whitespace" if raw else "0 bytes")
+    for magic, kind in _MAGIC.items():
+        if kind and raw.startswith(magic):
+            return Decoded(None, None, "binary", kind)
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            decoded = _strict(raw, enc)
+            if decoded:
+                return decoded
+            return Decoded(None, None, "undecodable", f"invalid {enc} after its byte-order mark")
+    decoded = _strict(raw, "utf-8")
+    if decoded is None:
+        best = charset_normalizer.from_bytes(raw).best()
+        if best is None:
+            nul_share = raw.count(0) / len(raw)
+            reason = "binary" if nul_share > 0.1 or _control_share(raw) > 0.1 else "undecodable"
+            return Decoded(None, None, reason, "no text encoding fits the bytes")
+        encoding = _SUPERSET.get(best.encoding, best.encoding)
+        decoded = _strict(raw, encoding) or Decoded(str(best), best.encoding)
+        if han_share(decoded.text or "")[1] < 0.2:
+            # Short texts fool the detector (Big5 read as UTF-16); the Chinese code pages decide then.
+            tries = [d for d in (_strict(raw, e) for e in _CHINESE) if d is not None]
+            decoded = max([decoded, *tries], key=lambda d: han_share(d.text or "")[1])
+    text = decoded.text or ""
+    if raw.count(0) and _control_share(text.encode("utf-8", "replace")) > 0.1:
+        return Decoded(None, None, "binary", "control characters throughout")
+    return Decoded(text, decoded.encoding, detail=decoded.detail)
+
+
+def _control_share(raw: bytes) -> float:
+    controls = sum(1 for b in raw[:65536] if b < 9 or 13 < b < 32)
+    return controls / max(1, min(len(raw), 65536))
+
+
+def normalise_text(text: str) -> tuple[str, list[str]]:
+    """Repair mojibake, drop NULs and invisible marks, unify newlines. Returns the text and what changed."""
+    changes = []
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text and len(_HAN.findall(fixed)) > len(_HAN.findall(text)):
+        changes.append("mojibake")
+        text = fixed
+    if "\x00" in text:
+        changes.append("nul")
+    cleaned = _INVISIBLE.sub("", text)
+    if "\r" in cleaned:
+        changes.append("newline")
+        cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
+    return cleaned, changes
+
+
+def han_share(text: str) -> tuple[int, float]:
+    han = len(_HAN.findall(text))
+    visible = sum(1 for ch in text if not ch.isspace())
+    return han, han / max(1, visible)
+
+
+def decode_documents(raw: pl.DataFrame, *, min_han: int = 20, min_han_share: float = 0.2) -> pl.DataFrame:
+    """source rows (source_uri, document_id, raw: binary) -> the same rows with text, encoding, fixes and
+    quarantine reason/detail. Detection is per document by nature (one library call each)."""
+    texts, encodings, reasons, details, fixes = [], [], [], [], []
+    for blob in raw["raw"].to_list():
+        decoded = detect_and_decode(blob)
+        text, fixed = (None, [])
+        reason, detail = decoded.reason, decoded.detail
+        if decoded.text is not None:
+            text, fixed = normalise_text(decoded.text)
+            han, share = han_share(text)
+            if not text.strip():
+                text, reason, detail = None, "empty", "only invisible characters"
+            elif han < min_han or share < min_han_share:
+                text, reason = None, "not_chinese"
+                detail = f"{han} Chinese characters, {share:.0%} of visible text"
+        texts.append(text)
+        encodings.append(decoded.encoding)
+        reasons.append(reason)
+        details.append(detail)
+        fixes.append(fixed)
+    return raw.with_columns(
+        text=pl.Series(texts, dtype=pl.String),
+        encoding=pl.Series(encodings, dtype=pl.String),
+        reason=pl.Series(reasons, dtype=pl.String),
+        detail=pl.Series(details, dtype=pl.String),
+        decode_fixes=pl.Series(fixes, dtype=pl.List(pl.String)),
+    )

@@ -1,0 +1,86 @@
+"""Rule files a user extends (patterns, dictionaries), loaded and validated with messages that name the file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+RULES_DIR = Path(__file__).parent
+
+
+class RuleError(ValueError):
+    """A rule file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class ChromeRule:
+    reason: str
+    pattern: str
+    max_chars: int | None = None
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    chrome: tuple[ChromeRule, ...]
+    metadata: dict[str, str]
+    byline_roles: dict[str, str]
+    byline_name: str
+    byline_credits: tuple[str, ...]
+    kicker: str
+    editor_note: str
+    title_max_chars: int
+    long_line_chars: int
+
+
+def _check_pattern(path: Path, where: str, pattern: object) -> str:
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(f"{path}: {where}: pattern must be a non-empty string")
+    try:
+        pl.Series([""]).str.contains(pattern)
+    except Exception as err:  # polars raises ComputeError with the regex parser's message
+        raise RuleError(f"{path}: {where}: invalid regular expression {pattern!r}: {err}") from None
+    return pattern
+
+
+def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
+    path = path or RULES_DIR / "cleaning.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise RuleError(f"{path}: {err}") from None
+    chrome = []
+    for i, entry in enumerate(data.get("chrome", []), 1):
+        where = f"[[chrome]] entry {i}"
+        unknown = set(entry) - {"reason", "pattern", "max_chars"}
+        if unknown or "reason" not in entry:
+            raise RuleError(f"{path}: {where}: needs reason and pattern, got keys {sorted(entry)}")
+        chrome.append(ChromeRule(entry["reason"], _check_pattern(path, where, entry.get("pattern")),
+                                 entry.get("max_chars")))
+    try:
+        meta, byline, structure = data["metadata"], data["byline"], data["structure"]
+        rules = CleaningRules(
+            chrome=tuple(chrome),
+            metadata={k: _check_pattern(path, f"[metadata] {k}", v) for k, v in meta.items()},
+            byline_roles=dict(byline["roles"]),
+            byline_name=_check_pattern(path, "[byline] name", byline["name"]),
+            byline_credits=tuple(byline["credits"]),
+            kicker=_check_pattern(path, "[structure] kicker", structure["kicker"]),
+            editor_note=_check_pattern(path, "[structure] editor_note", structure["editor_note"]),
+            title_max_chars=int(structure["title_max_chars"]),
+            long_line_chars=int(structure["long_line_chars"]),
+        )
+    except KeyError as err:
+        raise RuleError(f"{path}: missing key {err}") from None
+    for key in ("source", "date", "extra_tokens", "publication", "epaper_path", "edition", "filename_date"):
+        if key not in rules.metadata:
+            raise RuleError(f"{path}: [metadata] needs {key}")
+    return rules
+
+
+@cache
+def default_cleaning_rules() -> CleaningRules:
+    return load_cleaning_rules()

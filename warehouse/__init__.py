@@ -1,0 +1,1 @@
+"""The DuckDB side: connections, migrations from sql/, and batch loads."""

@@ -1,0 +1,74 @@
+"""One place for DuckDB connections: short-lived writers, read-only readers, bulk-load settings."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse's write lock for longer than we were willing to wait."""
+
+
+def _configure(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    # Bulk loads need no insertion order; spill to disk next to the warehouse rather than /tmp.
+    con.execute("set preserve_insertion_order = false")
+    if path.name != ":memory:":
+        con.execute("set temp_directory = ?", [str(path.parent / ".duckdb_tmp")])
+    limit = os.environ.get("GAZETTE_MEMORY_LIMIT")
+    if limit:
+        con.execute("set memory_limit = ?", [limit])
+
+
+def _is_lock_error(err: Exception) -> bool:
+    text = str(err).lower()
+    return "lock" in text or "conflicting" in text or "being used" in text
+
+
+def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting up to wait_seconds while another process holds the file."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as err:
+            if not _is_lock_error(err):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"{path} is locked by another process (a run in progress?); waited {wait_seconds:.0f}s. "
+                    "DuckDB allows one writing process at a time; retry when it has finished."
+                ) from err
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    _configure(con, path)
+    return con
+
+
+@contextmanager
+def writer(path: Path, *, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write connection held only as long as the block: open, write, checkpoint, close."""
+    con = open_connection(path, wait_seconds=wait_seconds)
+    try:
+        yield con
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+@contextmanager
+def reader(path: Path, *, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_connection(path, read_only=True, wait_seconds=wait_seconds)
+    try:
+        yield con
+    finally:
+        con.close()

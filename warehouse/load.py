@@ -1,0 +1,120 @@
+"""Batch loads: staged Parquet (one file per table) merged into the warehouse in one transaction.
+
+Idempotency lives here, keyed by natural keys: a document is inserted once (document_id), its facts only
+with it; dimension rows once per key; a source file once per (uri, document); quarantine once per
+(uri, content, reason). Re-loading the same batch changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+DOCUMENT_FACTS = (
+    "fact_sentence", "fact_byline", "fact_cleaning", "fact_metric", "fact_person_title", "fact_mention", "fact_term",
+)
+DIMENSIONS = {
+    "dim_region": "region_key",
+    "dim_person": "person_key",
+    "dim_organization": "organization_key",
+    "dim_indicator": "indicator_key",
+    "dim_project": "project_key",
+}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    documents_inserted: int
+    source_files_inserted: int
+    source_files_updated: int
+    quarantined: int
+
+
+def _stage(con: duckdb.DuckDBPyConnection, staging: Path, table: str) -> bool:
+    """Register the batch's Parquet for table as an Arrow view stg_<table>; False when the batch has none."""
+    path = staging / f"{table}.parquet"
+    if not path.exists():
+        return False
+    con.register(f"stg_{table}", pq.read_table(path))
+    return True
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *, fail_after: str | None = None) -> LoadResult:
+    """Merge one staged batch. All or nothing: any error rolls the whole batch back.
+
+    fail_after names a table after whose insert an error is raised: the test hook for crash safety."""
+    con.execute("begin transaction")
+    try:
+        result = _merge(con, staging, fail_after)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        for name in con.execute("select view_name from duckdb_views() where view_name like 'stg_%' and temporary").fetchall():
+            con.unregister(name[0])
+    return result
+
+
+def _merge(con: duckdb.DuckDBPyConnection, staging: Path, fail_after: str | None) -> LoadResult:
+    def checkpoint(table: str) -> None:
+        if fail_after == table:
+            raise RuntimeError(f"injected failure after {table}")
+
+    documents = 0
+    if _stage(con, staging, "dim_document"):
+        con.execute(
+            "create or replace temp table new_documents as "
+            "select distinct s.document_key from stg_dim_document s "
+            "anti join dim_document d on d.document_id = s.document_id"
+        )
+        documents = con.execute(
+            "insert into dim_document by name "
+            "select * from stg_dim_document where document_key in (select document_key from new_documents) "
+            "qualify row_number() over (partition by document_key order by source_uri) = 1"
+        ).fetchone()[0]
+        checkpoint("dim_document")
+        for table in DOCUMENT_FACTS:
+            if _stage(con, staging, table):
+                con.execute(
+                    f"insert into {table} by name select * from stg_{table} "
+                    "where document_key in (select document_key from new_documents)"
+                )
+                checkpoint(table)
+    for table, key in DIMENSIONS.items():
+        if _stage(con, staging, table):
+            con.execute(
+                f"insert into {table} by name select * from stg_{table} s "
+                f"where not exists (select 1 from {table} d where d.{key} = s.{key}) "
+                f"qualify row_number() over (partition by s.{key}) = 1"
+            )
+            checkpoint(table)
+    inserted = updated = 0
+    if _stage(con, staging, "dim_source_file"):
+        updated = con.execute(
+            "update dim_source_file d set last_seen_at = s.seen_at, file_mtime = s.file_mtime "
+            "from stg_dim_source_file s "
+            "where d.source_uri = s.source_uri and d.document_key = s.document_key "
+            "and d.file_mtime is distinct from s.file_mtime and s.seen_at > d.last_seen_at"
+        ).fetchone()[0]
+        inserted = con.execute(
+            "insert into dim_source_file (source_uri, document_key, first_seen_at, last_seen_at, file_mtime, byte_size) "
+            "select source_uri, document_key, seen_at, seen_at, file_mtime, byte_size from stg_dim_source_file s "
+            "where exists (select 1 from dim_document d where d.document_key = s.document_key) "
+            "and not exists (select 1 from dim_source_file d "
+            "                where d.source_uri = s.source_uri and d.document_key = s.document_key) "
+            "qualify row_number() over (partition by source_uri, document_key) = 1"
+        ).fetchone()[0]
+        checkpoint("dim_source_file")
+    quarantined = 0
+    if _stage(con, staging, "quarantine"):
+        quarantined = con.execute(
+            "insert into quarantine by name select * from stg_quarantine s "
+            "where not exists (select 1 from quarantine q where q.source_uri = s.source_uri "
+            "                  and q.content_sha256 is not distinct from s.content_sha256 and q.reason = s.reason) "
+            "qualify row_number() over (partition by source_uri, content_sha256, reason) = 1"
+        ).fetchone()[0]
+        checkpoint("quarantine")
+    return LoadResult(documents, inserted, updated, quarantined)

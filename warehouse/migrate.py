@@ -1,0 +1,64 @@
+"""Schema versions: numbered DDL files in sql/schema applied in order, views re-created from sql/views."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_VERSIONED = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+def migrations(schema_dir: Path = SQL_DIR / "schema") -> list[tuple[int, str, Path]]:
+    found = []
+    for path in sorted(schema_dir.glob("*.sql")):
+        match = _VERSIONED.match(path.name)
+        if not match:
+            raise ValueError(f"{path}: schema files are named NNN_description.sql")
+        found.append((int(match[1]), match[2], path))
+    return found
+
+
+def latest_version() -> int:
+    return max(v for v, _, _ in migrations())
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'meta_schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("select coalesce(max(version), 0) from meta_schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, schema_dir: Path = SQL_DIR / "schema",
+            views_dir: Path = SQL_DIR / "views") -> list[int]:
+    """Bring the warehouse to the latest schema, one transaction per version; returns versions applied."""
+    con.execute(
+        "create table if not exists meta_schema_version "
+        "(version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    have = current_version(con)
+    applied = []
+    for version, name, path in migrations(schema_dir):
+        if version <= have:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "insert into meta_schema_version values (?, ?, ?)",
+                [version, name, datetime.now(timezone.utc).replace(tzinfo=None)],
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(version)
+    for path in sorted(views_dir.glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+    return applied
