@@ -26,7 +26,7 @@ class Cleaned:
     lines: pl.DataFrame  # every line with its fate, for inspection and tests
 
 
-def mark_lines(docs: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+def mark_lines(docs: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> pl.DataFrame:
     """Run the line rules in order: chrome, source lines, markup, bylines, punctuation, structure."""
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
@@ -37,7 +37,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     lines = fullwidth_alnum(lines)
     lines = extract_byline_text(lines, rules)
     lines = normalise_punctuation(lines)
-    return find_headline(lines, rules)
+    return find_headline(lines, rules, vocabulary)
 
 
 def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -71,7 +71,7 @@ def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
 
 def clean_documents(docs: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> Cleaned:
     """docs: document_key, source_uri, text (decoded). vocabulary: dictionary words for line joining."""
-    lines = mark_lines(docs, rules)
+    lines = mark_lines(docs, rules, vocabulary)
     paragraphs = join_broken_lines(lines, rules, vocabulary)
     bodies, sentences = assemble_body(paragraphs)
     parts = lines.filter(pl.col("part").is_in(["headline", "subheadline", "kicker"])).group_by(

@@ -21,18 +21,47 @@ def title_like(rules: CleaningRules) -> pl.Expr:
         (text.str.len_chars() <= rules.title_max_chars)
         & ~text.str.contains(f"[{_TERMINAL}]")
         & ~text.str.contains(f"[{_CONTINUES}]$")
+        & (text.str.count_matches("[，,]") <= 1)  # titles are phrases, not clause chains
     )
 
 
-def find_headline(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+def continues_into_next(rules: CleaningRules, bigrams: list[str], *, by_length: bool = True) -> pl.Expr:
+    """Whether a line (column text) runs on into the next one (column _next): the print layout broke it.
+
+    It does when it ends on a comma-like mark, or is long and ends without sentence punctuation, or ends
+    so that a dictionary word straddles the break (民|生热线 is evidence, 紧盯重点|为确保 is not)."""
+    text, nxt = pl.col("text"), pl.col("_next")
+    last = text.str.slice(-1, 1)
+    heading_style = text.str.contains(r"[\p{Han}”」》] [\p{Han}“「《]") & ~text.str.contains("[，,、]")
+    return (
+        nxt.is_not_null()
+        & ~last.str.contains(f"[{_TERMINAL}]")
+        & ~nxt.str.contains(rules.kicker)
+        & (
+            last.str.contains(f"[{_CONTINUES}]")
+            | ((text.str.len_chars() >= rules.long_line_chars) & ~heading_style & by_length)
+            | (last.str.contains(r"\p{Han}") & (last + nxt.str.slice(0, 1)).is_in(bigrams) & ~heading_style)
+        )
+    ).fill_null(False)
+
+
+def two_char_words(vocabulary: Collection[str]) -> list[str]:
+    return sorted(w for w in vocabulary if len(w) == 2)
+
+
+def find_headline(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> pl.DataFrame:
     """Adds `part`: kicker, headline, subheadline or body for kept lines (null for dropped or blank ones).
 
     The headline is the first title-like line before the first paragraph of prose, skipping kickers
     (series or column labels) and an editor's note (编者按 and the prose under it)."""
     kept = is_kept()
+    next_kept = pl.when(kept).then(pl.col("text")).shift(-1).backward_fill().over("document_key")
     ordered = lines.sort("document_key", "line_no").with_columns(
         _nb=pl.when(pl.col("text") != "").then((pl.col("text") != "").cast(pl.Int32).cum_sum().over("document_key")),
-        _title=kept & title_like(rules),
+        _next=pl.when(kept).then(next_kept),
+    ).with_columns(
+        # Long unpunctuated lines are titles as often as broken prose here; only word evidence counts.
+        _title=kept & title_like(rules) & ~continues_into_next(rules, two_char_words(vocabulary), by_length=False),
         _kicker=kept & pl.col("text").str.contains(rules.kicker),
         _note=kept & pl.col("text").str.contains(rules.editor_note),
     )
@@ -81,37 +110,21 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         .otherwise(pl.lit("body"))
     )
     return ordered.with_columns(part=part).drop(
-        "_nb", "_title", "_kicker", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline"
+        "_nb", "_next", "_title", "_kicker", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline"
     )
 
 
 def join_broken_lines(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> pl.DataFrame:
-    """Body lines -> paragraphs, joining lines the print layout broke mid-sentence.
+    """Body lines -> paragraphs, joining lines the print layout broke mid-sentence (continues_into_next).
 
-    A line continues into the next when it ends on a comma-like mark, or is long and ends without
-    sentence punctuation, or ends so that a dictionary word straddles the break (产业|升级 is not
-    evidence, 民|生 is). Returns document_key, paragraph_no, text, first_line_no, joined_line_nos."""
-    bigrams = sorted(w for w in vocabulary if len(w) == 2)
+    Returns document_key, paragraph_no, text, first_line_no, joined_line_nos, kind (text or heading)."""
     body = (
         lines.filter(pl.col("part") == "body")
         .sort("document_key", "line_no")
-        .with_columns(
-            _next=pl.col("text").shift(-1).over("document_key"),
-            _last=pl.col("text").str.slice(-1, 1),
-        )
+        .with_columns(_next=pl.col("text").shift(-1).over("document_key"), _last=pl.col("text").str.slice(-1, 1))
     )
-    text, nxt, last = pl.col("text"), pl.col("_next"), pl.col("_last")
-    heading_style = text.str.contains(r"\p{Han} \p{Han}") & ~text.str.contains("[，,、]")
-    continues = (
-        nxt.is_not_null()
-        & ~last.str.contains(f"[{_TERMINAL}]")
-        & ~nxt.str.contains(rules.kicker)
-        & (
-            last.str.contains(f"[{_CONTINUES}]")
-            | ((text.str.len_chars() >= rules.long_line_chars) & ~heading_style)
-            | (last.str.contains(r"\p{Han}") & (last + nxt.str.slice(0, 1)).is_in(bigrams) & ~heading_style)
-        )
-    )
+    nxt, last = pl.col("_next"), pl.col("_last")
+    continues = continues_into_next(rules, two_char_words(vocabulary))
     ascii_pair = last.str.contains("[A-Za-z0-9]") & nxt.str.slice(0, 1).str.contains("[A-Za-z0-9]")
     body = body.with_columns(
         _join=continues.fill_null(False),

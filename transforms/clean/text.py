@@ -42,8 +42,8 @@ def normalise_punctuation(lines: pl.DataFrame) -> pl.DataFrame:
     new = pl.col("text")
     for ascii_mark, full in _ASCII_TO_FULL.items():
         mark = "\\" + ascii_mark
-        new = new.str.replace_all(f"({_CJK}) ?{mark}", f"${{1}}{full}").str.replace_all(
-            f"{mark} ?({_CJK})", f"{full}${{1}}"
+        new = new.str.replace_all(f"({_CJK}) ?{mark} ?", f"${{1}}{full}").str.replace_all(
+            f" ?{mark} ?({_CJK})", f"{full}${{1}}"
         )
     # A mark after a number and before Chinese (8.1%,市内) was handled above; one before a number after
     # Chinese is too (区,2020年). Pairs of brackets stay matched: an opener made full-width closes full-width.
