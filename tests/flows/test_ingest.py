@@ -1,0 +1,109 @@
+"""The ingest flow end to end, under a real (temporary) Prefect server and real DuckDB files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest
+from tests.conftest import SAMPLE_DIR
+from tests.flows.helpers import query, snapshot
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture()
+def sample(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLE_DIR, folder)
+    return folder
+
+
+def test_sample_loads_and_a_rerun_changes_nothing(tmp_path, sample):
+    db = tmp_path / "w.duckdb"
+    first = ingest(paths=[str(sample)], db=str(db))
+    assert (first["status"], first["documents_loaded"], first["files_quarantined"]) == ("completed", 5, 0)
+    before = snapshot(db)
+    assert len(before["dim_document"]) == 5 and len(before["fact_sentence"]) > 200
+
+    second = ingest(paths=[str(sample)], db=str(db))
+    assert (second["documents_loaded"], second["skipped_already_loaded"]) == (0, 5)
+    assert snapshot(db) == before
+    runs = query(db, "select status, documents_loaded, documents_skipped from etl_run order by started_at")
+    assert runs == [("completed", 5, 0), ("completed", 0, 5)]
+    assert not any((tmp_path / "staging").glob("*")), "staging is cleaned up after the load"
+
+
+def test_documents_view_shows_clean_headlines(tmp_path, sample):
+    db = tmp_path / "w.duckdb"
+    ingest(paths=[str(sample)], db=str(db))
+    rows = dict(query(db, "select headline, published_on from v_document"))
+    assert "一核多元齐奋进 凝心聚力谱新篇" in rows
+    assert str(rows["一核多元齐奋进 凝心聚力谱新篇"]) == "2020-11-18"
+    bylines = query(db, "select person, role, credit from v_byline where person = '胡源浩'")
+    assert bylines == [("胡源浩", "摄影", "图")]
+
+
+def test_same_bytes_under_a_second_name_is_a_source_file_not_a_document(tmp_path, sample):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(sample / "001_ea8b580548b2bffd.txt", sample / "副本 001.txt")
+    summary = ingest(paths=[str(sample)], db=str(db))
+    assert (summary["documents_loaded"], summary["skipped_duplicate_in_run"]) == (5, 1)
+    uris = query(db, "select count(*), count(distinct document_key) from dim_source_file")
+    assert uris == [(6, 5)]
+
+    shutil.copy(sample / "002_3f13d9cc05edbc24.txt", sample / "later copy.txt")
+    summary = ingest(paths=[str(sample)], db=str(db))
+    assert summary["documents_loaded"] == 0
+    assert query(db, "select count(*) from dim_source_file") == [(7,)]
+
+
+def test_edited_file_is_a_new_document(tmp_path, sample):
+    db = tmp_path / "w.duckdb"
+    ingest(paths=[str(sample)], db=str(db))
+    path = sample / "003_13d16aa499b581b9.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n会议最后强调，要确保全年目标任务圆满完成。\n", encoding="utf-8")
+    summary = ingest(paths=[str(sample)], db=str(db))
+    assert summary["documents_loaded"] == 1
+    assert query(db, "select count(*) from dim_source_file where source_uri = ?", [str(path.resolve())]) == [(2,)]
+
+
+def test_bad_files_are_quarantined_and_the_run_goes_on(tmp_path, sample):
+    db = tmp_path / "w.duckdb"
+    (sample / "empty.txt").write_bytes(b"")
+    (sample / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16)
+    (sample / "error.txt").write_text("502 Bad Gateway. nginx/1.18.0 " * 5, encoding="utf-8")
+    gbk = "管城回族区召开全体会议，区长主持会议并讲话，要求确保一季度实现开门红，力争完成投资60亿元以上。" * 3
+    (sample / "gbk 文章.txt").write_bytes(("标题在此\n" + gbk).encode("gbk"))
+    (sample / "notes.pdf").write_bytes(b"%PDF-1.4")
+    summary = ingest(paths=[str(sample), str(sample / "notes.pdf")], db=str(db))
+    assert summary["status"] == "completed"
+    assert summary["documents_loaded"] == 6
+    assert summary["quarantine_reasons"] == {"empty": 1, "binary": 1, "not_chinese": 1, "unsupported_type": 1}
+    reasons = dict(query(db, "select regexp_extract(source_uri, '[^/]+$'), reason from quarantine"))
+    assert reasons == {"empty.txt": "empty", "image.txt": "binary", "error.txt": "not_chinese",
+                       "notes.pdf": "unsupported_type"}
+    assert query(db, "select encoding from dim_document where source_uri like '%gbk 文章.txt'") == [("gb18030",)]
+
+    again = ingest(paths=[str(sample), str(sample / "notes.pdf")], db=str(db))
+    assert again["documents_loaded"] == 0
+    assert query(db, "select count(*) from quarantine") == [(4,)], "quarantine rows are not repeated"
+
+
+def test_a_failing_batch_leaves_the_warehouse_as_it_was(tmp_path, sample):
+    db = tmp_path / "w.duckdb"
+    ingest(paths=[str(sample / "000_ffcb90b07eabac02.txt")], db=str(db))
+    before = snapshot(db)
+    with pytest.raises(RuntimeError, match="injected failure after fact_sentence"):
+        ingest(paths=[str(sample)], db=str(db), fail_after="fact_sentence")
+    assert snapshot(db) == before
+    assert query(db, "select status from etl_run order by started_at") == [("completed",), ("failed",)]
+    summary = ingest(paths=[str(sample)], db=str(db))
+    assert summary["documents_loaded"] == 4
+
+
+def test_missing_input_path_fails_clearly(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file, folder or matching pattern"):
+        ingest(paths=[str(tmp_path / "nowhere")], db=str(tmp_path / "w.duckdb"))

@@ -1,0 +1,71 @@
+"""The DDL in sql/ against the contract (tests/fixtures/WAREHOUSE.md, a copy of shared/WAREHOUSE.md)."""
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT
+from transforms.extract import SCHEMAS
+from warehouse.migrate import current_version, latest_version, migrate
+
+CONTRACT = (ROOT / "tests" / "fixtures" / "WAREHOUSE.md").read_text(encoding="utf-8")
+
+
+def contract_tables() -> dict[str, list[str]]:
+    """| table | columns ... | rows of the contract, column names taken before any parenthesis."""
+    tables = {}
+    for name, cols in re.findall(r"^\| (\w+) \| (.+?) \|$", CONTRACT, flags=re.M):
+        if name in ("table", "view"):
+            continue
+        cols = re.sub(r"\([^)]*\)", "", cols)
+        if cols.startswith("one row per") or ":" in cols.split(",")[0]:
+            cols = cols.split(":", 1)[1]
+        tables[name] = [c.strip().split(" ")[0] for c in cols.split(",") if c.strip()]
+    return tables
+
+
+@pytest.fixture()
+def con(tmp_path: Path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    yield con
+    con.close()
+
+
+def columns(con, name: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_name = ? order by ordinal_position", [name]
+    ).fetchall()]
+
+
+def test_fresh_warehouse_gets_latest_schema_and_rerun_applies_nothing(con):
+    assert migrate(con) == list(range(1, latest_version() + 1))
+    assert current_version(con) == latest_version()
+    assert migrate(con) == []
+
+
+def test_every_contract_table_and_view_has_its_columns(con):
+    migrate(con)
+    contract = contract_tables()
+    assert {"dim_document", "fact_metric", "quarantine", "etl_run", "v_metric", "v_region_mention"} <= set(contract)
+    for name, expected in contract.items():
+        have = columns(con, name)
+        assert have, f"{name} missing"
+        if name.startswith("v_"):
+            assert have == expected, name
+        else:
+            assert set(expected) <= set(have), f"{name} lacks {set(expected) - set(have)}"
+
+
+def test_extraction_frames_match_their_tables(con):
+    migrate(con)
+    for table, schema in SCHEMAS.items():
+        assert list(schema) == columns(con, table), table
+
+
+def test_dim_date_covers_the_periods_of_these_texts(con):
+    migrate(con)
+    lo, hi, n = con.execute("select min(date), max(date), count(*) from dim_date").fetchone()
+    assert (str(lo), str(hi)) == ("1990-01-01", "2040-12-31")
+    assert con.execute("select half, quarter from dim_date where date_key = 20190701").fetchone() == (2, 3)
