@@ -16,7 +16,7 @@ from flows.settings import SUPPORTED_SUFFIXES, Settings
 from transforms import PIPELINE_VERSION
 from transforms.clean import clean_documents
 from transforms.decode import decode_documents
-from transforms.extract import extract
+from transforms.extract import Resources, extract
 from transforms.keys import document_key, key_from_hex, keys_for
 from transforms.rules import CleaningRules
 
@@ -109,6 +109,11 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@cache
+def extraction_resources() -> Resources:
+    return Resources.load()
 
 
 @cache
@@ -207,7 +212,7 @@ def process_batch(
     bylines.select("document_key", "person_key", "role", "credit", "line_no").write_parquet(
         staging / "fact_byline.parquet")
 
-    extracted = extract(documents, cleaned.sentences)
+    extracted = extract(documents, cleaned.sentences, extraction_resources())
     persons = pl.concat([extracted.table("dim_person"), bylines.select("person_key", "name")], how="vertical_relaxed")
     for table in extracted.tables.keys() | {"dim_person"}:
         frame = persons if table == "dim_person" else extracted.table(table)

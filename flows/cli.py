@@ -165,6 +165,39 @@ def report(
     sql(reports[name].read_text(encoding="utf-8"), db=db, max_rows=200)
 
 
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files (format: tests/fixtures/gold/GUIDE.md).")],
+    db: DbOption = None,
+    errors: Annotated[int, typer.Option(help="Print up to this many errors per category.")] = 0,
+) -> None:
+    """Score the warehouse against gold annotations: precision, recall and F1 per category."""
+    from warehouse.connection import reader
+    from warehouse.evaluate import score_warehouse
+
+    if not gold.is_dir():
+        console.print(f"[red]error:[/red] {gold}: not a folder of gold JSON files")
+        raise typer.Exit(2)
+    with reader(_db(db)) as con:
+        scores = score_warehouse(con, gold)
+    table = Table("category", "precision", "recall", "F1", "tp", "fp", "fn", "attributes on matched",
+                  title=f"{scores['documents']['found']}/{scores['documents']['gold']} gold documents in the warehouse")
+    for name in ("metrics", "persons", "regions", "bylines"):
+        s = scores[name]
+        extras = ", ".join(f"{k[:-9]} {v:.3f}" for k, v in s.items() if k.endswith("_accuracy"))
+        table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
+                      str(s["tp"]), str(s["fp"]), str(s["fn"]), extras)
+    console.print(table)
+    chrome = scores["chrome_lines_in_body"]
+    console.print(f"chrome lines left in bodies: {len(chrome)}")
+    for doc, line in chrome:
+        console.print(f"  {doc}: {line}")
+    for name in ("metrics", "persons", "regions", "bylines"):
+        for err in scores[name]["errors"][:errors]:
+            console.print(f"  {name} {err['kind']} {err.get('doc')}: "
+                          f"gold={err.get('gold')} predicted={err.get('predicted')}", highlight=False)
+
+
 @app.command()
 def serve(
     paths: Annotated[list[str], typer.Argument(help="What the scheduled runs load.")] = None,

@@ -58,7 +58,69 @@ class Extracted:
         return frame.select([pl.col(c).cast(t) for c, t in SCHEMAS[name].items()])
 
 
-def extract(documents: pl.DataFrame, sentences: pl.DataFrame) -> Extracted:
+@dataclass(frozen=True)
+class Resources:
+    """Dictionaries and rules extraction reads, loaded once per process by the caller."""
+
+    gazetteer: object
+    metric_rules: object
+    official_rules: object
+
+    @classmethod
+    def load(cls) -> "Resources":
+        from transforms.extract.metric_rules import default_metric_rules
+        from transforms.extract.officials import default_official_rules
+        from transforms.extract.regions import load_gazetteer
+
+        return cls(load_gazetteer(), default_metric_rules(), default_official_rules())
+
+
+def _metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject: pl.DataFrame) -> pl.Expr:
+    """region_name (as the metric step read it) -> region_key among the regions the document names;
+    the document's subject when the figure names none (全区 in an article about 中原区)."""
+    named = region_mentions.select("document_key", "region_key", region_name="name").unique(
+        ["document_key", "region_name"], keep="first", maintain_order=True
+    )
+    return (
+        metrics.drop("region_key")
+        .join(named, on=["document_key", "region_name"], how="left")
+        .join(subject.select("document_key", _subject_key="region_key"), on="document_key", how="left")
+        .with_columns(region_key=pl.coalesce("region_key", "_subject_key"))
+        .drop("_subject_key", "region_name")
+    )
+
+
+def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resources | None = None) -> Extracted:
     """documents: dim_document-shaped rows of the batch (document_key, headline, published_on, body, ...);
-    sentences: fact_sentence rows. The extraction issue fills this in; until then no facts."""
-    return Extracted()
+    sentences: fact_sentence rows. Returns every fact and dimension frame of the batch."""
+    from transforms.extract.metrics import extract_metrics
+    from transforms.extract.officials import extract_officials
+    from transforms.extract.projects import extract_projects
+    from transforms.extract.regions import extract_regions, region_context
+    from transforms.extract.terms import extract_terms
+
+    resources = resources or Resources.load()
+    if documents.is_empty():
+        return Extracted()
+    dim_region, region_mentions, subject = extract_regions(documents, sentences, resources.gazetteer)
+    regions = region_context(dim_region, region_mentions, subject)
+    metrics, indicators = extract_metrics(documents, sentences, resources.metric_rules)
+    person_titles, persons, organizations, person_mentions = extract_officials(
+        documents, sentences, regions, resources.official_rules
+    )
+    projects, project_mentions = extract_projects(documents, sentences, subject)
+    mentions = pl.concat(
+        [f.select(list(SCHEMAS["fact_mention"])) for f in (region_mentions, person_mentions, project_mentions)],
+        how="vertical_relaxed",
+    )
+    return Extracted({
+        "dim_region": dim_region,
+        "dim_person": persons,
+        "dim_organization": organizations,
+        "dim_indicator": indicators,
+        "dim_project": projects,
+        "fact_metric": _metric_regions(metrics, regions, subject),
+        "fact_person_title": person_titles,
+        "fact_mention": mentions,
+        "fact_term": extract_terms(documents),
+    })

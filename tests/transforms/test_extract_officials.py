@@ -1,0 +1,167 @@
+"""Officials: title + name (+ organisation) on sentences of our own, and persons F1 on the sample gold."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms.extract import SCHEMAS
+from transforms.extract.officials import extract_officials, load_official_rules
+from transforms.keys import stable_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def frames(texts: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One document per text, one sentence per text (span = whole body)."""
+    docs = pl.DataFrame({"document_key": list(range(1, len(texts) + 1)), "headline": [""] * len(texts), "body": texts},
+                        schema_overrides={"document_key": pl.Int64})
+    sents = docs.select("document_key", pl.lit(1, pl.Int32).alias("sentence_no"), pl.lit(1, pl.Int32).alias("paragraph_no"),
+                        pl.lit(0, pl.Int32).alias("span_start"), pl.col("body").str.len_chars().cast(pl.Int32).alias("span_end"),
+                        pl.col("body").alias("text"), pl.lit("text").alias("kind"))
+    return docs, sents
+
+
+def regions_of(docs: pl.DataFrame, names: dict[str, str], subject: str | None = None) -> pl.DataFrame:
+    """Region mentions of the given names wherever they occur (stands in for extract_regions)."""
+    rows = []
+    for key, body in docs.select("document_key", "body").iter_rows():
+        for name, level in names.items():
+            start = body.find(name)
+            while start >= 0:
+                rows.append(dict(document_key=key, region_key=stable_key(name), name=name, level=level,
+                                 span_start=start, span_end=start + len(name), is_subject=name == subject))
+                start = body.find(name, start + len(name))
+    return pl.DataFrame(rows, schema={"document_key": pl.Int64, "region_key": pl.Int64, "name": pl.String,
+                                      "level": pl.String, "span_start": pl.Int32, "span_end": pl.Int32,
+                                      "is_subject": pl.Boolean})
+
+
+def pairs(texts, names=None, subject=None):
+    docs, sents = frames(texts)
+    fpt, dim_person, dim_org, mentions = extract_officials(docs, sents, regions_of(docs, names or {}, subject))
+    out = fpt.join(dim_person, on="person_key").join(
+        dim_org.rename({"name": "org"}), on="organization_key", how="left")
+    return out, mentions, docs
+
+
+CASES = [
+    ("三官庙街道党工委书记 樊志锋", ("樊志锋", "党工委书记")),
+    ("会议由区委常委会主持，区委书记乔旻做了讲话。", ("乔旻", "区委书记")),
+    ("区委常委、副区长孙涵传达了方案。", ("孙涵", "区委常委、副区长")),
+    ("“我们二七区会一年有一个新变化。”二七区区长苏建设说。", ("苏建设", "区长")),
+    ("会议由管城回族区委副书记、区长张艳敏主持。", ("张艳敏", "区委副书记、区长")),
+    ("副市长欧阳明华出席活动并致辞。", ("欧阳明华", "副市长")),
+    ("县委书记王强表示，要抓好落实。", ("王强", "县委书记")),
+    ("镇党委书记李丽在会上强调安全生产。", ("李丽", "镇党委书记")),
+    ("社区党委书记赵红梅介绍了经验。", ("赵红梅", "社区党委书记")),
+    ("市人大常委会主任刘建国、副市长陈晓东参加调研。", ("陈晓东", "副市长")),
+    ("中原区林山寨街道党工委书记宋盼峰表示，将牢记使命。", ("宋盼峰", "党工委书记")),
+    ("区长 冯涛同志出席。", ("冯涛", "区长")),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_title_and_name(text, expected):
+    out, _, _ = pairs([text])
+    assert expected in set(zip(out["name"], out["title"]))
+
+
+@pytest.mark.parametrize("text", [
+    "整体工作由区长负责，区政府所有领导都在领导小组。",  # 区长 followed by a verb, not a name
+    "区委书记高度重视这项工作。",  # 高度 is not a name although 高 is a surname
+    "各级书记要带头抓落实。",
+    "会议学习了习近平总书记重要讲话精神。",  # name before the title is not this pattern
+    "市长热线12345全天受理。",
+])
+def test_no_official(text):
+    out, _, _ = pairs([text])
+    assert out.is_empty()
+
+
+def test_organisation_from_adjacent_region_and_context():
+    out, mentions, docs = pairs(
+        ["二七区区长苏建设说。", "近日，管城回族区召开会议。副区长苏莹玺传达方案。", "三官庙街道党工委书记 樊志锋"],
+        names={"二七区": "district", "管城回族区": "district", "三官庙街道": "subdistrict"},
+        subject="管城回族区")
+    got = {(r["name"], r["org"], r["kind"]) for r in out.iter_rows(named=True)}
+    assert ("苏建设", "二七区人民政府", "government") in got
+    assert ("苏莹玺", "管城回族区人民政府", "government") in got
+    assert ("樊志锋", "三官庙街道党工委", "party") in got
+    # the written-out party committee is an organisation mention with an exact span
+    body = dict(docs.select("document_key", "body").iter_rows())
+    orgs = mentions.filter(pl.col("entity_type") == "organization")
+    assert orgs["surface"].to_list() == ["三官庙街道党工委"]
+    for r in mentions.iter_rows(named=True):
+        assert body[r["document_key"]][r["span_start"]:r["span_end"]] == r["surface"]
+
+
+def test_person_mentions_cover_later_bare_names_and_schema():
+    text = "会议由区委副书记、区长张艳敏主持。张艳敏表示，要紧盯项目。"
+    out, mentions, docs = pairs([text])
+    persons = mentions.filter(pl.col("entity_type") == "person")
+    assert persons["span_start"].to_list() == [text.index("张艳敏"), text.rindex("张艳敏")]
+    assert out.columns and set(SCHEMAS["fact_person_title"]) <= set(out.columns)
+    assert list(mentions.schema.items()) == list(SCHEMAS["fact_mention"].items())
+
+
+def test_titles_file_is_extendable(tmp_path):
+    path = tmp_path / "titles.txt"
+    path.write_text("# mine\n网格长\n", encoding="utf-8")
+    rules = load_official_rules(path)
+    docs, sents = frames(["网格长周敏说，要做好服务。"])
+    fpt, dim_person, _, _ = extract_officials(docs, sents, None, rules)
+    assert dim_person["name"].to_list() == ["周敏"]
+    assert fpt["title"].to_list() == ["网格长"]
+
+
+# ------------------------------------------------------------------ sample gold
+
+def _f1(gold: set, got: set) -> tuple[float, float, float]:
+    tp = len(gold & got)
+    p = tp / len(got) if got else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    import jieba
+
+    from transforms.clean import clean_documents
+    from transforms.keys import document_key
+    from transforms.rules import default_cleaning_rules
+
+    rows, stems = [], {}
+    for f in sorted(glob.glob(str(ROOT / "data" / "sample" / "*.txt"))):
+        raw = Path(f).read_bytes()
+        key = document_key(hashlib.sha256(raw).hexdigest())
+        rows.append(dict(document_key=key, source_uri=f, text=raw.decode("utf-8")))
+        stems[key] = Path(f).stem
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    vocab = {w for w, n in jieba.dt.FREQ.items() if n > 0}
+    cleaned = clean_documents(pl.DataFrame(rows), default_cleaning_rules(), vocab)
+    gold = {k: json.loads((ROOT / "tests" / "fixtures" / "gold" / f"{s}.json").read_text(encoding="utf-8"))
+            for k, s in stems.items()}
+    return cleaned, gold
+
+
+def test_persons_f1_on_sample_gold(sample):
+    from transforms.extract.regions import extract_regions, load_gazetteer, region_context
+
+    cleaned, gold = sample
+    gazetteer = load_gazetteer()
+    dim_region, mentions, subject = extract_regions(cleaned.documents, cleaned.sentences, gazetteer)
+    fpt, dim_person, _, _ = extract_officials(cleaned.documents, cleaned.sentences,
+                                              region_context(dim_region, mentions, subject))
+    got = {(r["document_key"], r["name"], r["title"]) for r in fpt.join(dim_person, on="person_key").iter_rows(named=True)}
+    want = {(k, p["name"], p["title"]) for k, g in gold.items() for p in g["persons"]}
+    p, r, f1 = _f1(want, got)
+    print(f"persons P={p:.3f} R={r:.3f} F1={f1:.3f}")
+    assert f1 >= 0.95, (want - got, got - want)

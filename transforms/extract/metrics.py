@@ -1,0 +1,457 @@
+"""Metrics: every number that measures or targets something -> fact_metric rows (+ dim_indicator).
+
+Everything runs over the whole batch of sentences as Polars expressions: one regex pass finds the candidate
+figures with their offsets, context windows are string slices, rules (transforms/rules/metrics.toml,
+indicators.csv) are regexes and joins. Python runs per *distinct* string only in two places:
+  * Chinese numerals -> numbers (chinese_number) over the distinct numeral strings, joined back (`_numeral_values`);
+  * stable_key over distinct natural keys (transforms.keys.keys_for).
+Region names are not resolved to dim_region here: the `region_name` column carries the admin-unit name the
+figure is about, for the region step to resolve (region_key stays null)."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from transforms.extract import SCHEMAS
+from transforms.extract.metric_rules import MetricRules
+from transforms.keys import keys_for
+
+_MARK = "\x01"
+_CLAUSE_END = "[，；。：！？]"
+
+
+def _alt(words) -> str:
+    """Regex alternation of literal words, longest first (leftmost-first engines take the first that fits)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _spans(frame: pl.DataFrame, text: str, pattern: str, keep: list[str]) -> pl.DataFrame:
+    """Every non-overlapping match of `pattern` in column `text` with its char offset (`off`).
+
+    Polars has no find-all-with-positions: mark each match with a control character (replace_all), split on
+    it, and the k-th match starts at the summed char lengths of the pieces before it. extract_all and
+    replace_all share the engine's leftmost-first semantics, so the k-th match of one is the k-th of the other.
+    The pattern must not match the empty string."""
+    body = pl.col(text).str.replace_all(_MARK, "\x02", literal=True)
+    return (
+        frame.select(
+            *keep,
+            body.str.extract_all(pattern).alias("match"),
+            body.str.replace_all(pattern, _MARK + "${0}").str.split(_MARK).alias("_pieces"),
+        )
+        .filter(pl.col("match").list.len() > 0)
+        .with_columns(
+            pl.col("_pieces").list.eval(pl.element().str.len_chars().cum_sum())
+            .list.head(pl.col("match").list.len()).alias("off")
+        )
+        .drop("_pieces")
+        .explode(["match", "off"])
+        .with_columns(pl.col("off").cast(pl.Int32))
+    )
+
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_LARGE = {"万": 10_000, "亿": 100_000_000}
+
+
+def chinese_number(text: str) -> float | None:
+    """一百二十 -> 120, 两万 -> 20000, 十一 -> 11, 三点五 -> 3.5, 二〇二一 -> 2021; None if not a numeral."""
+    if not text:
+        return None
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        head = chinese_number(whole) if whole else 0.0
+        if head is None or not frac or any(c not in _DIGITS for c in frac):
+            return None
+        return head + float("0." + "".join(str(_DIGITS[c]) for c in frac))
+    if all(c in _DIGITS for c in text) and len(text) > 1:  # digit by digit: 二〇二一
+        return float("".join(str(_DIGITS[c]) for c in text))
+    total, section, digit = 0, 0, None
+    for c in text:
+        if c in _DIGITS:
+            digit = _DIGITS[c]
+        elif c in _SMALL:
+            section += (1 if digit is None else digit) * _SMALL[c]
+            digit = None
+        elif c in _LARGE:
+            section += digit or 0
+            total = (total + section) * _LARGE[c] if _LARGE[c] > 10_000 else total + section * _LARGE[c]
+            section, digit = 0, None
+        else:
+            return None
+    return float(total + section + (digit or 0))
+
+
+def _numeral_values(strings: pl.Series) -> pl.DataFrame:
+    """Number for each distinct numeral string (Arabic or Chinese). Python UDF, unavoidable: Chinese numeral
+    grammar (一百二十, 两万, 十一) is not a regex job. Runs once per distinct string, joined back by value."""
+    distinct = strings.drop_nulls().unique().to_list()
+    values = []
+    for s in distinct:
+        try:
+            values.append(float(s))
+        except ValueError:
+            values.append(chinese_number(s))
+    return pl.DataFrame({"num": distinct, "num_value": values}, schema={"num": pl.String, "num_value": pl.Float64})
+
+
+def _candidates(sentences: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
+    units = _alt(u.surface for u in rules.units)
+    joiners = _alt(rules.range_joiners) or "(?!)"
+    ara, chi = rules.arabic, rules.chinese
+    num = f"(?:{ara}(?:(?:{joiners}){ara})?|{chi}(?:(?:{joiners}){chi})?)"
+    inner = _alt(rules.qualifiers_inner) or "(?!)"
+    pattern = f"{rules.rank_surface}|{rules.percent_chinese}|{num}(?:{inner})?(?:{units})"
+    found = _spans(sentences, "text", pattern, ["document_key", "sentence_no", "paragraph_no", "s_start", "text"])
+    parts = (
+        f"^(?:(?P<rank>{rules.rank_surface})|(?P<pcn>{rules.percent_chinese})"
+        f"|(?P<numtext>{num})(?P<inner>{inner})?(?P<unit>{units}))$"
+    )
+    first = f"^({ara}|{chi})"
+    return found.with_columns(pl.col("match").str.extract_groups(parts).alias("g")).unnest("g").with_columns(
+        num=pl.coalesce(
+            pl.col("numtext").str.extract(first, 1),
+            pl.col("rank").str.replace_all("^[第前]|[名位]$", "").str.extract(first, 1),
+            pl.col("pcn").str.replace("^百分之", "").str.replace("点", "."),
+        ),
+        unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%")).otherwise(pl.col("unit")),
+        is_chinese=pl.coalesce(pl.col("numtext"), pl.col("rank"), pl.col("pcn")).str.contains(f"^[第前]?{chi}")
+        .fill_null(False),
+    )
+
+
+def _contexts(frame: pl.DataFrame, quote_pairs: tuple[str, ...] = ("“”",)) -> pl.DataFrame:
+    off, n = pl.col("off"), pl.col("match").str.len_chars()
+    before = pl.col("text").str.slice(0, off)
+    after = pl.col("text").str.slice(off + n)
+    return frame.with_columns(
+        before=before,
+        after=after,
+        left=before.str.slice(pl.max_horizontal(off - 12, 0), pl.min_horizontal(off, 12)),
+        right=after.str.slice(0, 12),
+        clause_before=before.str.replace(f"^.*{_CLAUSE_END}", ""),
+        clause_after=after.str.replace(f"{_CLAUSE_END}.*$", ""),
+        span_start=(pl.col("s_start") + off).cast(pl.Int32),
+        span_end=(pl.col("s_start") + off + n).cast(pl.Int32),
+        # Length of the quotation the figure sits in (null when not quoted or the quote runs past the sentence).
+        quote_len=pl.min_horizontal(
+            pl.when((before.str.count_matches(o, literal=True) > before.str.count_matches(c, literal=True))
+                    & after.str.contains(c, literal=True))
+            .then(before.str.replace(f"^.*{re.escape(o)}", "").str.len_chars() + n
+                  + after.str.replace(f"{re.escape(c)}.*$", "").str.len_chars())
+            for o, c in quote_pairs
+        ),
+    )
+
+
+def _first_match(col: pl.Expr, table: list[tuple[str, str]]) -> pl.Expr:
+    expr = pl.lit(None, dtype=pl.String)
+    for pattern, value in reversed(table):
+        expr = pl.when(col.str.contains(pattern)).then(pl.lit(value)).otherwise(expr)
+    return expr
+
+
+def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
+    """Values, units, exclusions, measure, qualifier, comparison, is_target."""
+    frame = cands.join(_numeral_values(cands["num"]), on="num", how="left")
+    frame = frame.join(rules.unit_table(), on="unit", how="left")
+    # Per-unit context requirements: one vectorised pass per distinct rule pattern (a handful), not per row.
+    ok_left, ok_right = pl.lit(True), pl.lit(True)
+    for pattern in {u.needs_left for u in rules.units if u.needs_left}:
+        ok_left = ok_left & ~((pl.col("needs_left").fill_null("") == pattern)
+                              & ~pl.col("left").str.contains(pattern))
+    for pattern in {u.needs_right for u in rules.units if u.needs_right}:
+        ok_right = ok_right & ~((pl.col("needs_right").fill_null("") == pattern)
+                                & ~pl.col("right").str.contains(pattern))
+    is_rank = pl.col("rank").is_not_null()
+    keep = (
+        pl.col("num_value").is_not_null()
+        & ok_left & ok_right
+        & ~pl.col("left").str.contains(rules.exclude_left)
+        & ~(~is_rank & pl.col("right").str.contains(rules.exclude_right))
+        & ~(pl.col("unit").fill_null("").str.contains(rules.session_units)
+            & pl.col("right").str.contains(rules.session_right))
+        & ~(pl.col("is_chinese") & (pl.col("num_value") < rules.min_chinese_value) & ~is_rank)
+        & (~is_rank | pl.col("clause_before").str.contains(rules.rank_cue))
+    )
+    if rules.exclude_in_quotes:
+        keep = keep & ~(pl.col("quote_len").fill_null(10**6) <= rules.max_quote_chars)
+    frame = frame.filter(keep.fill_null(False))
+
+    before_q = _alt(rules.qualifiers_before)
+    after_q = _alt(rules.qualifiers_after)
+    left_bare = pl.col("clause_before").str.replace(f"(?:{before_q})$", "")
+    measure = (
+        pl.when(is_rank).then(pl.lit("rank"))
+        .when((pl.col("base_unit") == "pct") & left_bare.str.contains(rules.growth_cue)).then(pl.lit("growth_pct"))
+        .otherwise(pl.col("unit_measure"))
+    )
+    qualifier = pl.coalesce(
+        pl.col("inner").replace_strict(rules.qualifiers_inner, default=None, return_dtype=pl.String),
+        pl.col("clause_before").str.extract(f"({before_q})$", 1)
+        .replace_strict(rules.qualifiers_before, default=None, return_dtype=pl.String),
+        pl.col("right").str.extract(f"^({after_q})", 1)
+        .replace_strict(rules.qualifiers_after, default=None, return_dtype=pl.String),
+    )
+    strong, weak, achieved = rules.target_strong, rules.target_weak, rules.achieved
+    any_cue = f"(?:{strong})|(?:{weak})"
+    # The last cue before the figure in its clause decides between 已完成 (achieved) and 确保…完成 (target).
+    last_cue = pl.col("clause_before").str.extract_all(f"(?:{achieved})|{any_cue}").list.last()
+    is_target = (
+        pl.when(pl.col("clause_after").str.contains(any_cue)).then(True)
+        .when(last_cue.str.contains(f"^(?:{achieved})$")).then(False)
+        .when(pl.col("before").str.contains(any_cue)).then(True)
+        .when(pl.col("after").str.contains(strong)).then(True)
+        .otherwise(False)
+    )
+    return frame.with_columns(
+        value=pl.col("num_value"),
+        unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("unit")),
+        base_unit=pl.when(is_rank).then(pl.lit("rank")).otherwise(pl.col("base_unit")),
+        base_value=pl.when(is_rank).then(pl.col("num_value"))
+        .otherwise(pl.col("num_value") * pl.col("factor")),
+        measure=measure,
+        qualifier=qualifier,
+        comparison=_first_match(pl.col("clause_before"), list(rules.comparisons)),
+        is_target=is_target,
+    )
+
+
+def _periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
+             rules: MetricRules) -> pl.DataFrame:
+    labels = "|".join(f"(?:{p.label})" for p in rules.periods)
+    frame = frame.with_columns(
+        period_label=pl.col("before").str.extract_all(labels).list.last(),
+        text_year=pl.col("before").str.extract_all(rules.year_pattern).list.last()
+        .str.extract(rules.year_pattern, 1).cast(pl.Int32, strict=False),
+    )
+    # No label in the sentence before the figure: the last label of an earlier sentence of the paragraph.
+    per_sentence = (
+        sentences.select("document_key", "paragraph_no", "sentence_no",
+                         pl.col("text").str.extract_all(labels).list.last().alias("prev_label"))
+        .filter(pl.col("prev_label").is_not_null())
+        .sort("sentence_no")
+    )
+    frame = (
+        frame.sort("sentence_no")
+        .join_asof(per_sentence, on="sentence_no", by=["document_key", "paragraph_no"], strategy="backward", check_sortedness=False,
+                   allow_exact_matches=False)
+        .with_columns(period_label=pl.coalesce("period_label", "prev_label"))
+    )
+    pub_year = documents.select("document_key", pl.col("published_on").dt.year().cast(pl.Int32).alias("pub_year"))
+    frame = frame.join(pub_year, on="document_key", how="left")
+    year = pl.coalesce("pub_year", "text_year")
+    start, end = pl.lit(None, dtype=pl.Int32), pl.lit(None, dtype=pl.Int32)
+    label = pl.col("period_label")
+    for p in reversed(rules.periods):
+        hit = label.str.contains(f"^(?:{p.label})$")
+        if p.fixed_start is not None:
+            s = pl.lit(int(p.fixed_start.strftime("%Y%m%d")), dtype=pl.Int32)
+            e = pl.lit(int(p.fixed_end.strftime("%Y%m%d")), dtype=pl.Int32)
+        else:
+            y = year + p.year_offset
+            s = y * 10000 + int(p.start.replace("-", ""))
+            if p.end == "month_end":
+                month = label.str.extract(r"(\d{1,2})月", 1).cast(pl.Int32, strict=False)
+                e = pl.date(y, month, 1).dt.month_end().dt.strftime("%Y%m%d").cast(pl.Int32)
+            else:
+                e = y * 10000 + int(p.end.replace("-", ""))
+        start = pl.when(hit).then(s.cast(pl.Int32)).otherwise(start)
+        end = pl.when(hit).then(e.cast(pl.Int32)).otherwise(end)
+    return frame.with_columns(period_start_key=start, period_end_key=end)
+
+
+def _indicators(frame: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
+    alias_to_name = {a: ind.name for ind in rules.indicators for a in ind.aliases}
+    aliases = _alt(alias_to_name)
+    stop = ("(?:的|和|及|与|、|等|为|都|实现|完成|要|将|在|进行|开展|提供|主动|尽快|落地|加快|已|还|均|被|"
+            "作为|参与|同步|分别|全部|其中|成立|以上|左右|以内).*$")
+    verbs = ("(?:完成|达到|达|实现|增长|增加|提高|提升|下降|为|约|近|共|累计|超过|突破|占|同比|环比|比上年|新增了|"
+             "有|是|投资约|整体|总|的)+$")
+    noun_after = pl.col("after").str.extract(r"^(\p{Han}{1,10})", 1).str.replace(stop, "")
+    trimmed = pl.col("clause_before").str.replace(verbs, "")
+    noun_before = pl.coalesce(trimmed.str.extract(f"^.*(?:{rules.indicator_split})(\\p{{Han}}{{2,8}})$", 1),
+                              trimmed.str.extract(r"(\p{Han}{2,8})$", 1))
+    alias_clause = pl.col("clause_before").str.extract_all(aliases).list.last()
+    alias_sentence = pl.col("before").str.extract_all(aliases).list.last()
+    text = (
+        pl.when(pl.col("measure") == "count")
+        .then(pl.coalesce(alias_clause, pl.when(noun_after != "").then(noun_after), noun_before))
+        .otherwise(pl.coalesce(alias_sentence, noun_before, pl.when(noun_after != "").then(noun_after)))
+    )
+    frame = frame.with_columns(indicator_text=text)
+    return frame.with_columns(
+        indicator=pl.col("indicator_text").replace_strict(alias_to_name, default=pl.col("indicator_text"),
+                                                          return_dtype=pl.String)
+    )
+
+
+def _mentions(texts: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
+    """Named admin units in column `text` (chains like 郑州市中原区 split into 郑州市, 中原区): off, name, level."""
+    levels = rules.region_suffix_levels
+    suffix = _alt(levels)
+    part = f"{rules.region_stem}(?:{suffix})"
+    chain = f"(?:^|{rules.region_boundary})(?:{part})+"
+    keep = [c for c in texts.columns if c != "text"]
+    found = _spans(texts, "text", chain, keep + ["text"])
+    lead = pl.col("match").str.extract(f"^({rules.region_boundary})", 1).fill_null("").str.len_chars()
+    found = found.with_columns(
+        chain_off=pl.col("off") + lead, chain=pl.col("match").str.slice(lead),
+        in_parens=(pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("（")
+                   > pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("）"))
+        | (pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("《")
+           > pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("》")),
+    )
+    parts = _spans(found.drop("match", "off"), "chain", part, keep + ["chain_off", "in_parens", "text", "chain"])
+    parts = parts.with_columns(
+        off=pl.col("chain_off") + pl.col("off"),
+        suffix=pl.col("match").str.extract(f"({suffix})$", 1),
+    ).with_columns(
+        stem=pl.col("match").str.slice(0, pl.col("match").str.len_chars() - pl.col("suffix").str.len_chars()),
+        level=pl.col("suffix").replace_strict(levels, default=None, return_dtype=pl.String),
+    ).with_columns(
+        name=pl.col("stem") + pl.col("suffix").replace_strict(rules.region_normalise, default=pl.col("suffix"),
+                                                              return_dtype=pl.String),
+        # In a chain (郑州市中原区) or followed by an organ or title (林山寨街道党工委): certainly a place.
+        vouched=(pl.col("chain").str.len_chars() > pl.col("match").str.len_chars())
+        | pl.col("text").str.slice(pl.col("chain_off") + pl.col("off") + pl.col("match").str.len_chars(), 4)
+        .str.contains(rules.region_vouch),
+    )
+    return parts.filter(
+        ~pl.col("in_parens")
+        & ~pl.col("stem").str.contains(rules.region_stop_prefix)
+        & ~pl.col("match").str.contains(rules.region_stop_words)
+        & ~pl.col("match").str.contains(rules.region_stop_suffix)
+    ).select(*keep, "off", pl.col("match").str.len_chars().cast(pl.Int32).alias("len"), "name", "level", "vouched")
+
+
+def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
+             rules: MetricRules) -> pl.DataFrame:
+    sent = sentences.select("document_key", "paragraph_no", "s_start", "text")
+    named = _mentions(sent, rules).with_columns(pos=(pl.col("s_start") + pl.col("off")).cast(pl.Int32))
+    heads = documents.select(
+        "document_key",
+        pl.concat_str([pl.col(c).fill_null("") for c in ("headline", "subheadline", "kicker")
+                       if c in documents.columns], separator="。").alias("text"),
+    )
+    head_named = _mentions(heads, rules)
+    # Short forms: 管城区 is 管城回族区 when both occur in a document (same suffix, stem a prefix of the other).
+    names = pl.concat([named.select("document_key", "name", "level"), head_named.select("document_key", "name",
+                                                                                        "level")]).unique()
+    alias = (
+        names.join(names, on=["document_key", "level"], suffix="_long")
+        .filter((pl.col("name_long").str.len_chars() > pl.col("name").str.len_chars())
+                & pl.col("name_long").str.starts_with(pl.col("name").str.slice(0, pl.col("name").str.len_chars()
+                                                                               - 1)))
+        .sort(pl.col("name_long").str.len_chars(), descending=True)
+        .group_by("document_key", "name").agg(pl.col("name_long").first())
+    )
+
+    def canonical(f: pl.DataFrame) -> pl.DataFrame:
+        return (f.join(alias, on=["document_key", "name"], how="left")
+                .with_columns(name=pl.coalesce("name_long", "name")).drop("name_long"))
+
+    named, head_named = canonical(named), canonical(head_named)
+    # A one-off candidate that nothing vouches for (目前街道, 服务于全区) is more likely a phrase than a place.
+    seen = (pl.concat([named.select("document_key", "name", "vouched"), head_named.select("document_key", "name",
+                                                                                          "vouched")])
+            .group_by("document_key", "name").agg(pl.len().alias("n_seen"), pl.col("vouched").any().alias("v")))
+    confirmed = seen.filter((pl.col("n_seen") >= rules.region_min_mentions) | pl.col("v")).select("document_key",
+                                                                                                    "name")
+    named = named.join(confirmed, on=["document_key", "name"], how="semi")
+    head_named = head_named.join(confirmed, on=["document_key", "name"], how="semi")
+    # Subject: the most frequent named unit in headline + body (ties: the earliest in the body).
+    subject = (
+        pl.concat([named.select("document_key", "name", "level", "pos"),
+                   head_named.select("document_key", "name", "level", pl.lit(-1, dtype=pl.Int32).alias("pos"))])
+        .group_by("document_key", "name", "level").agg(pl.len().alias("n"), pl.col("pos").min())
+        .sort(["document_key", "n", "pos"], descending=[False, True, False])
+        .group_by("document_key", maintain_order=True).first()
+        .select("document_key", pl.col("name").alias("subject"), pl.col("level").alias("subject_level"))
+    )
+    # Anaphora (全区, 街道, 辖区) not inside a named mention -> nearest earlier named unit of that level, or subject.
+    ana = _spans(sent, "text", _alt(rules.region_anaphora), ["document_key", "paragraph_no", "s_start"])
+    ana = ana.with_columns(pos=(pl.col("s_start") + pl.col("off")).cast(pl.Int32),
+                           level=pl.col("match").replace_strict(rules.region_anaphora, return_dtype=pl.String))
+    named_sorted = named.select("document_key", "pos", "len").sort("pos")
+    ana = (
+        ana.sort("pos").join_asof(named_sorted.rename({"pos": "npos"}), left_on="pos", right_on="npos",
+                                  by="document_key", strategy="backward", check_sortedness=False)
+        .filter(pl.col("npos").is_null() | (pl.col("pos") >= pl.col("npos") + pl.col("len")))
+        .drop("npos", "len")
+    )
+    by_level = named.select("document_key", "level", pl.col("pos").alias("lpos"), pl.col("name").alias("lname"))
+    ana = (
+        ana.join(subject, on="document_key", how="left")
+        .sort("pos").join_asof(by_level.sort("lpos"), left_on="pos", right_on="lpos", by=["document_key", "level"],
+                               strategy="backward", check_sortedness=False)
+        .with_columns(name=pl.when(pl.col("level") == "subject").then(pl.col("subject"))
+                      .otherwise(pl.coalesce("lname", pl.when(pl.col("level") == pl.col("subject_level"))
+                                             .then(pl.col("subject")))))
+        .filter(pl.col("name").is_not_null())
+    )
+    mentions = pl.concat([named.select("document_key", "paragraph_no", "pos", "name"),
+                          ana.select("document_key", "paragraph_no", "pos", "name")]).sort("pos")
+
+    frame = frame.join(subject, on="document_key", how="left")
+    # (a) 3800平方米的农业银行社区…: the unit the figure modifies, right after 的.
+    modifies = named.select("document_key", (pl.col("pos") - 1).alias("span_end"), pl.col("name").alias("r_mod"))
+    frame = frame.join(
+        modifies.unique(["document_key", "span_end"]), on=["document_key", "span_end"], how="left"
+    ).with_columns(r_mod=pl.when(pl.col("right").str.starts_with("的")).then(pl.col("r_mod")))
+    # (b) nearest earlier mention in the paragraph.
+    frame = frame.sort("span_start").join_asof(
+        mentions.rename({"pos": "mpos", "name": "r_par"}), left_on="span_start", right_on="mpos",
+        by=["document_key", "paragraph_no"], strategy="backward", check_sortedness=False,
+    )
+    # (c) nearest earlier named unit of the subject's level anywhere in the document.
+    same_level = named.join(subject, on="document_key").filter(pl.col("level") == pl.col("subject_level"))
+    frame = frame.sort("span_start").join_asof(
+        same_level.select("document_key", pl.col("pos").alias("dpos"), pl.col("name").alias("r_doc")).sort("dpos"),
+        left_on="span_start", right_on="dpos", by="document_key", strategy="backward", check_sortedness=False,
+    )
+    return frame.with_columns(region_name=pl.coalesce("r_mod", "r_par", "r_doc", "subject"))
+
+
+def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
+                    rules: MetricRules) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(fact_metric rows + `region_name`, dim_indicator rows) for a batch of cleaned documents.
+
+    documents: document_key, headline, published_on (optional: subheadline, kicker); sentences: fact_sentence
+    rows (document_key, sentence_no, paragraph_no, span_start, span_end, text). Spans index the body."""
+    schema = SCHEMAS["fact_metric"]
+    out_cols = list(schema) + ["region_name"]
+    sent = sentences.select("document_key", "sentence_no", "paragraph_no", pl.col("span_start").alias("s_start"),
+                            "text")
+    cands = _candidates(sent, rules)
+    if cands.height == 0:
+        return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
+                pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
+    frame = _classify(_contexts(cands, rules.quote_pairs), rules)
+    frame = _periods(frame, sent, documents, rules)
+    frame = _indicators(frame, rules)
+    frame = _regions(frame, sent, documents, rules).sort("document_key", "span_start")
+    natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()
+    frame = frame.with_columns(
+        metric_key=keys_for(natural),
+        indicator_key=keys_for(frame["indicator"]),
+        region_key=pl.lit(None, dtype=pl.Int64),
+    )
+    fact = frame.select([pl.col(c).cast(t) for c, t in schema.items()] + [pl.col("region_name").cast(pl.String)])
+    info = {ind.name: (ind.category, ind.base_unit) for ind in rules.indicators}
+    dim = (
+        frame.filter(pl.col("indicator").is_not_null())
+        .group_by("indicator").agg(pl.col("indicator_key").first(), pl.col("base_unit").mode().sort().first())
+        .with_columns(
+            category=pl.col("indicator").replace_strict({k: v[0] for k, v in info.items()}, default="other",
+                                                        return_dtype=pl.String),
+            base_unit=pl.col("indicator").replace_strict({k: v[1] for k, v in info.items()},
+                                                         default=pl.col("base_unit"), return_dtype=pl.String),
+        )
+        .select(pl.col("indicator_key").cast(pl.Int64), pl.col("indicator").alias("name"), "category", "base_unit")
+        .sort("name")
+    )
+    return fact.select(out_cols), dim

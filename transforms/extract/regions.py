@@ -1,0 +1,527 @@
+"""Administrative regions named in the text, resolved against an offline division gazetteer.
+
+Dictionary: every gazetteer unit under its name (郑州市, 管城回族区, 林山寨街道), its raw name, its short name
+plus level character (管城区) and, for provinces and cities, the bare short name (郑州, 河南). Matching is
+Aho-Corasick (pyahocorasick, leftmost-longest) over the OpenCC t2s form of each body, so Traditional mirrors
+match too; t2s is checked to keep the length, so spans index the original body (a conversion that changes the
+length falls back to char-by-char). A bare short name followed by 区/县/市/省/路/街 is something else
+(河南区域总部, 郑州路) and dropped; names inside a project name (郑州正道商业广场项目) are not mentions.
+
+Units the gazetteer lacks are recognised by suffix: ...社区, ...村, ...办事处/...街道 (北下街办事处 = 北下街街道,
+also in lists: 北下街、西大街、城东路4个办事处), and attached to the most specific unit known from context: the
+nearest subdistrict/town named in the previous paragraphs, else the article's subject, else the nearest
+higher unit named before it.
+
+Ambiguity (one name, several units): each candidate scores by how many of its ancestors, or of its
+descendants, the same document names unambiguously; the best wins, then the lower code.
+
+Python UDFs that remain, and why: Aho-Corasick and OpenCC are per-text library calls, run once per distinct
+body (map_elements), not per sentence; everything else (suffix patterns, joins, scoring, hierarchy) is Polars.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+import polars as pl
+
+from transforms.extract import SCHEMAS
+from transforms.keys import keys_for
+
+_MARK = "\x01"  # never in cleaned text (it is replaced below to keep lengths equal)
+
+
+def regex_spans(frame: pl.DataFrame, text: str, pattern: str, keep: list[str]) -> pl.DataFrame:
+    """Every non-overlapping match of `pattern` in column `text`, vectorised over the whole frame.
+
+    Returns `keep` columns plus `match` (the matched text) and `match_start` (its char offset in `text`).
+    Polars has no "find all with positions"; the offsets come from marking each match with a control
+    character (replace_all) and splitting on it: match k starts at the summed char length of pieces < k.
+    extract_all and replace_all share the regex engine's leftmost-first semantics, so the k-th match of
+    one is the k-th piece of the other. The pattern must not match the empty string."""
+    body = pl.col(text).str.replace_all(_MARK, "\x02", literal=True)
+    out = (
+        frame.select(
+            *keep,
+            body.str.extract_all(pattern).alias("match"),
+            body.str.replace_all(pattern, _MARK + "${0}").str.split(_MARK).alias("_pieces"),
+        )
+        .filter(pl.col("match").list.len() > 0)
+        .with_columns(
+            pl.col("_pieces").list.eval(pl.element().str.len_chars().cum_sum())
+            .list.head(pl.col("match").list.len()).alias("match_start")
+        )
+        .drop("_pieces")
+        .explode(["match", "match_start"])
+    )
+    return out.with_columns(pl.col("match_start").cast(pl.Int32))
+
+
+def literal_spans(frame: pl.DataFrame, text: str, literal: str, keep: list[str]) -> pl.DataFrame:
+    """Every non-overlapping occurrence of the per-row literal in column `literal` inside column `text`
+    (split by an expression works per row where replace_all does not): `keep` + `match_start`."""
+    out = (
+        frame.filter(pl.col(literal).str.len_chars() > 0)
+        .select(
+            *keep,
+            pl.col(literal).str.len_chars().alias("_len"),
+            pl.col(text).str.split(pl.col(literal)).alias("_pieces"),
+        )
+        .filter(pl.col("_pieces").list.len() > 1)
+        .with_columns(
+            pl.col("_pieces").list.eval(pl.element().str.len_chars().cum_sum()).alias("_cum"),
+            pl.int_ranges(0, pl.col("_pieces").list.len() - 1).alias("_k"),
+        )
+        .with_columns(pl.col("_cum").list.head(pl.col("_pieces").list.len() - 1))
+        .explode(["_cum", "_k"])
+        .with_columns((pl.col("_cum") + pl.col("_k") * pl.col("_len")).cast(pl.Int32).alias("match_start"))
+    )
+    return out.select(*keep, "match_start")
+
+
+def attach_sentence(frame: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Add sentence_no for spans (document_key, span_start) by the sentence that contains their start."""
+    s = sentences.select("document_key", "sentence_no", pl.col("span_start").alias("_s_start")).sort("_s_start")
+    return (
+        frame.sort("span_start")
+        .join_asof(s, left_on="span_start", right_on="_s_start", by="document_key", check_sortedness=False)
+        .drop("_s_start")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# gazetteer
+
+GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+LEVELS = ("province", "city", "district", "county", "subdistrict", "town", "community", "village")
+DEPTH = {"province": 1, "city": 2, "district": 3, "county": 3, "subdistrict": 4, "town": 4, "community": 5,
+         "village": 5}
+# other spellings a gazetteer may use for the warehouse levels
+LEVEL_ALIASES = {"prefecture": "city", "street": "subdistrict", "township": "town", "residential": "community",
+                 "省": "province", "市": "city", "区": "district", "县": "county", "街道": "subdistrict",
+                 "镇": "town", "乡": "town", "社区": "community", "村": "village"}
+GAZETTEER_SCHEMA = {"code": pl.String, "name": pl.String, "level": pl.String, "parent_code": pl.String,
+                    "full_name": pl.String, "short_name": pl.String, "raw_name": pl.String}
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Division units (GAZETTEER_SCHEMA columns) and their (code, ancestor_code) pairs."""
+
+    units: pl.DataFrame
+
+    @cached_property
+    def ancestors(self) -> pl.DataFrame:
+        return _ancestors(self.units)
+
+
+def _cache_dir() -> Path:
+    path = Path(os.environ.get("GAZETTE_CACHE", Path(tempfile.gettempdir()) / "gazette-cache"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _normalise(units: pl.DataFrame) -> pl.DataFrame:
+    for column, dtype in GAZETTEER_SCHEMA.items():
+        if column not in units.columns:
+            units = units.with_columns(pl.lit(None, dtype).alias(column))
+    units = units.select([pl.col(c).cast(t) for c, t in GAZETTEER_SCHEMA.items()])
+    return units.with_columns(
+        pl.col("level").replace(LEVEL_ALIASES),
+        pl.col("full_name").fill_null(pl.col("name")),
+        pl.col("parent_code").replace("", None),
+    ).filter(pl.col("name").is_not_null() & pl.col("level").is_in(LEVELS))
+
+
+def load_gazetteer(directory: Path | None = None) -> Gazetteer:
+    """regions.csv.gz (and villages.csv.gz when present) from data/gazetteer; parsed once per process and
+    cached as Parquet in $GAZETTE_CACHE (default: the temp dir), keyed by the files' size and mtime.
+    A missing gazetteer gives an empty one: only suffix-recognised units are then found."""
+    directory = Path(directory or GAZETTEER_DIR)
+    files = [directory / n for n in ("regions.csv.gz", "villages.csv.gz") if (directory / n).exists()]
+    stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    return _load_cached(stamp, tuple(str(f) for f in files))
+
+
+@cache
+def _load_cached(stamp: str, files: tuple[str, ...]) -> Gazetteer:
+    if not files:
+        return Gazetteer(pl.DataFrame(schema=GAZETTEER_SCHEMA))
+    cached = _cache_dir() / f"gazetteer-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.parquet"
+    if cached.exists():
+        return Gazetteer(pl.read_parquet(cached))
+    frames = [pl.read_csv(f, infer_schema=False) for f in files]
+    units = _normalise(pl.concat(frames, how="diagonal_relaxed")).unique("code", keep="first").sort("code")
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    units.write_parquet(tmp)
+    tmp.replace(cached)
+    return Gazetteer(units)
+
+
+def _ancestors(units: pl.DataFrame) -> pl.DataFrame:
+    """(code, ancestor_code) for every unit and each of its ancestors (iterated parent joins)."""
+    step = units.select("code", pl.col("parent_code").alias("ancestor_code")).filter(
+        pl.col("ancestor_code").is_not_null())
+    parents = step.rename({"code": "ancestor_code", "ancestor_code": "next"})
+    pairs, frontier = [step], step
+    for _ in range(6):
+        frontier = frontier.join(parents, on="ancestor_code").select("code", pl.col("next").alias("ancestor_code"))
+        if frontier.is_empty():
+            break
+        pairs.append(frontier)
+    return pl.concat(pairs).unique()
+
+
+# a unit's name must end like one (环保产业园 is a gazetteer unit but also a phrase) and not be a common word
+LEVEL_SUFFIX = r"(?:省|市|自治区|自治州|地区|盟|区|县|旗|街道|办事处|镇|乡|苏木|社区|村|嘎查)"
+COMMON_WORD_NAMES = ["城区", "市区", "郊区", "矿区", "新城区", "老城区", "新区", "老区", "西区", "东区", "南区", "北区",
+                     "开发区", "社区", "街道", "乡村", "农村", "新村", "城中村"]
+
+
+def gazetteer_names(gazetteer: Gazetteer | None = None) -> list[str]:
+    """Names worth a place in a segmenter's dictionary: full names and short name + level char (no villages)."""
+    units = (gazetteer or load_gazetteer()).units.filter(pl.col("level") != "village")
+    return sorted(set(_surfaces(units)["surface"].to_list()))
+
+
+def _surfaces(units: pl.DataFrame) -> pl.DataFrame:
+    """surface -> code, with is_short for a bare short name (郑州 for 郑州市)."""
+    level_char = pl.col("name").str.slice(-1)
+    forms = [
+        units.select(pl.col("name").alias("surface"), "code", pl.lit(False).alias("is_short")),
+        units.select(pl.col("raw_name").alias("surface"), "code", pl.lit(False).alias("is_short")),
+        units.filter(pl.col("short_name").is_not_null() & pl.col("level").is_in(["district", "county", "city"])
+                     & (pl.col("short_name") != pl.col("name")))
+        .select(pl.concat_str(pl.col("short_name"), level_char).alias("surface"), "code",
+                pl.lit(False).alias("is_short")),
+        units.filter(pl.col("level").is_in(["province", "city"]) & (pl.col("short_name").str.len_chars() >= 2))
+        .select(pl.col("short_name").alias("surface"), "code", pl.lit(True).alias("is_short")),
+        # 北下街办事处 = 北下街街道
+        units.filter(pl.col("name").str.ends_with("街道"))
+        .select(pl.col("name").str.replace("街道$", "办事处").alias("surface"), "code", pl.lit(False).alias("is_short")),
+    ]
+    stem = pl.col("surface").str.replace(LEVEL_SUFFIX + "$", "")
+    return (pl.concat(forms)
+            .filter(pl.col("surface").str.len_chars() >= 2, ~pl.col("surface").is_in(COMMON_WORD_NAMES),
+                    pl.col("is_short") | (pl.col("surface").str.contains(LEVEL_SUFFIX + "$")
+                                          & (stem.str.len_chars() >= 2)))
+            .unique(["surface", "code"])
+            .group_by("surface", "code").agg(pl.col("is_short").all()))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# per-text library calls (the only UDFs)
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    converter = _t2s()
+    out = converter.convert(text)
+    if len(out) != len(text):  # a phrase conversion changed the length: convert char by char instead
+        out = "".join(c if len(s := converter.convert(c)) != 1 else s for c in text)
+    return out
+
+
+def to_simplified(texts: pl.Series) -> pl.Series:
+    """OpenCC t2s, same length as the input (spans stay valid); converted once per distinct text."""
+    distinct = texts.drop_nulls().unique()
+    mapping = {t: _simplified(t) for t in distinct.to_list()}
+    return texts.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+@cache
+def _automaton(surfaces: tuple[str, ...]):
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for surface in surfaces:
+        automaton.add_word(surface, surface)
+    automaton.make_automaton()
+    return automaton
+
+
+def _dictionary_hits(texts: pl.DataFrame, surfaces: tuple[str, ...]) -> pl.DataFrame:
+    """(document_key, surface, span_start) for leftmost-longest non-overlapping dictionary matches."""
+    schema = {"document_key": pl.Int64, "surface": pl.String, "span_start": pl.Int32}
+    if not surfaces or texts.is_empty():
+        return pl.DataFrame(schema=schema)
+    automaton = _automaton(surfaces)
+    rows: dict[str, list] = {"document_key": [], "surface": [], "span_start": []}
+    for key, text in texts.select("document_key", "match_text").iter_rows():
+        for end, surface in automaton.iter_long(text):
+            rows["document_key"].append(key)
+            rows["surface"].append(surface)
+            rows["span_start"].append(end - len(surface) + 1)
+    return pl.DataFrame(rows, schema=schema)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# extraction
+
+SUFFIX_UNIT = r"(?:社区|村|办事处)"  # a bare ...街道 outside the gazetteer is mostly prose (平安街道, 实现街道)
+SUFFIX_MATCH = r"(?:村社区|社区|村|办事处)"  # lazy match must not stop at the 村 of 绿东村社区
+SUFFIX_LEVEL = {"社区": "community", "村": "village", "办事处": "subdistrict", "街道": "subdistrict"}
+# a suffix-recognised name starts after the last of these
+UNIT_LEFT_CUT = (
+    r"^.*(?:推进|加快|加速|启动|实施|谋划|推动|打造|做好|抓好|开展|完成|确保|加大|围绕|其中|包括|以|是|为|的|和|与|及|等|了|"
+    r"年|月|日|对|将|把|在|有|个|好|抓|促|做|要|其|该|即|也|再|又|共|约|并|或|从|向|往|入|进|使|让|这|此|如|由|于|被|给|各|逐|驻|"
+    r"整|每|参与|对接|涉及|主要|同|到|全|本|该|即|省|市|区|县|镇|乡|街道|社区|办事处|名|位|家|户|所)"
+)
+# stems that are words, not names (乡村, 农村, 城中村, 驻村)
+UNIT_STEM_REJECT = r"^(?:乡|农|城中|美丽|新农|山|渔|一|二|三|四|五|六|七|八|九|十|两|百|千|万|[0-9]+|城乡|乡镇|街|居|小|大型|基层)$|[乡农]$"
+ENUMERATION = (r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})(?:[0-9一二三四五六七八九十两]+个)?(办事处|街道)")
+
+
+def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Units recognised by suffix: document_key, surface, span_start, span_end, name, level."""
+    single = regex_spans(sentences, "text", rf"\p{{Han}}+?{SUFFIX_MATCH}", ["document_key", "span_start"])
+    single = single.with_columns(
+        pl.col("match").str.extract(f"({SUFFIX_UNIT})$", 1).alias("suffix"),
+    ).with_columns(
+        pl.col("match").str.strip_suffix(pl.col("suffix")).str.replace(UNIT_LEFT_CUT, "").alias("stem"),
+    ).with_columns(
+        (pl.col("span_start") + pl.col("match_start") + pl.col("match").str.len_chars()).alias("span_end"),
+    ).with_columns(
+        (pl.col("span_end") - pl.col("stem").str.len_chars() - pl.col("suffix").str.len_chars()).alias("span_start"),
+    )
+    listed = regex_spans(sentences, "text", ENUMERATION, ["document_key", "span_start"]).with_columns(
+        pl.col("match").str.extract_groups(f"^(?:{ENUMERATION})").struct.field("2").alias("suffix"),
+        pl.col("match").str.extract_groups(f"^(?:{ENUMERATION})").struct.field("1").str.split("、").alias("items"),
+    )
+    listed = listed.with_columns(
+        pl.col("items").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum()).alias("_cum"),
+    ).with_columns(
+        pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("items").list.len() - 1)).alias("_off"),
+    ).explode(["items", "_off"]).with_columns(
+        pl.col("items").str.replace(UNIT_LEFT_CUT, "").alias("stem"),
+        (pl.col("span_start") + pl.col("match_start") + pl.col("_off") + pl.col("items").str.len_chars()).alias("span_end"),
+    ).with_columns((pl.col("span_end") - pl.col("stem").str.len_chars()).alias("span_start"))
+    units = pl.concat([
+        single.select("document_key", "stem", "suffix", "span_start", "span_end"),
+        listed.select("document_key", "stem", "suffix", "span_start", "span_end"),
+    ], how="vertical_relaxed")
+    units = units.filter(pl.col("stem").str.len_chars().is_between(2, 6)
+                         & ~pl.col("stem").str.contains(UNIT_STEM_REJECT)
+                         & ~pl.col("stem").str.contains(r"[^\p{Han}]"))
+    canonical = pl.when(pl.col("suffix") == "办事处").then(pl.lit("街道")).otherwise(pl.col("suffix"))
+    return units.select(
+        "document_key",
+        pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32),
+        pl.concat_str(pl.col("stem"), canonical).alias("name"),
+        pl.col("suffix").replace_strict(SUFFIX_LEVEL, return_dtype=pl.String).alias("level"),
+    ).unique(["document_key", "span_start", "span_end"])
+
+
+def extract_regions(
+    documents: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """-> (dim_region rows incl. all ancestors, fact_mention rows with entity_type 'region',
+    subject: document_key, region_key, name — the article's main administrative unit)."""
+    from transforms.extract.projects import project_candidates
+
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    units = gazetteer.units
+    ancestors = gazetteer.ancestors
+    bodies = documents.select("document_key", "body")
+    texts = bodies.with_columns(to_simplified(bodies["body"]).alias("match_text"))
+    sentences_s = sentences.join(texts.select("document_key", "match_text"), on="document_key").with_columns(
+        pl.col("match_text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("text"))
+
+    surfaces = _surfaces(units)
+    hits = _dictionary_hits(texts, tuple(sorted(surfaces["surface"].unique().to_list())))
+    hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
+    after = texts.select("document_key", "match_text")
+    hits = (
+        hits.join(after, on="document_key")
+        .with_columns(pl.col("match_text").str.slice(pl.col("span_end"), 1).alias("_next"))
+        .drop("match_text")
+        .join(surfaces, on="surface")
+        .filter(~(pl.col("is_short") & pl.col("_next").is_in(list("区县市省路街镇乡村"))))
+        .drop("_next")
+    )
+    # names inside project names are not mentions
+    projects = project_candidates(sentences_s).select("document_key", pl.col("span_start").alias("p_start"),
+                                                      pl.col("span_end").alias("p_end"))
+    suffix = _suffix_units(sentences_s)
+
+    def outside_projects(frame: pl.DataFrame) -> pl.DataFrame:
+        inside = (frame.with_row_index("_i").join(projects, on="document_key")
+                  .filter((pl.col("span_start") >= pl.col("p_start")) & (pl.col("span_end") <= pl.col("p_end")))
+                  .select("_i"))
+        return frame.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i")
+
+    hits = outside_projects(hits)
+    suffix = outside_projects(suffix)
+    resolved = _disambiguate(hits, ancestors)
+    resolved = resolved.join(units.select("code", "name", "level", "full_name", "parent_code"), on="code")
+    resolved = _supported(resolved, ancestors)
+    # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
+    taken = (suffix.with_row_index("_i").join(resolved.select("document_key", pl.col("span_start").alias("h_s"),
+                                                          pl.col("span_end").alias("h_e")), on="document_key")
+             .filter((pl.col("span_start") < pl.col("h_e")) & (pl.col("h_s") < pl.col("span_end"))).select("_i"))
+    suffix = suffix.with_row_index("_i").join(taken, on="_i", how="anti").drop("_i")
+
+
+    # suffix units: parent = nearest subdistrict/town within 3 paragraphs before, else subject, else nearest higher
+    para = sentences.select("document_key", "paragraph_no", pl.col("span_start").alias("_s"))
+    def with_paragraph(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.sort("span_start").join_asof(para.sort("_s"), left_on="span_start", right_on="_s",
+                                                  by="document_key", check_sortedness=False).drop("_s")
+    resolved = with_paragraph(resolved)
+    suffix = with_paragraph(suffix).with_row_index("_u")
+    subject_g = _subject(resolved.select("document_key", "code", "level", "span_start"), documents, units)
+    known = resolved.select("document_key", pl.col("code").alias("p_code"), pl.col("level").alias("p_level"),
+                            pl.col("span_start").alias("p_start"), pl.col("paragraph_no").alias("p_para"))
+    cand = suffix.join(known, on="document_key").filter(pl.col("p_start") < pl.col("span_start"))
+    near = (cand.filter(pl.col("p_level").is_in(["subdistrict", "town"])
+                        & (pl.col("paragraph_no") - pl.col("p_para") <= 3)
+                        & (pl.col("level") != "subdistrict"))
+            .sort("_u", "p_start", descending=[False, True]).group_by("_u").agg(pl.col("p_code").first()))
+    subj = (suffix.join(near.select("_u"), on="_u", how="anti")
+            .join(subject_g.select("document_key", pl.col("code").alias("p_code"),
+                                   pl.col("level").alias("p_level")), on="document_key")
+            .filter(pl.col("p_level").replace_strict(DEPTH, default=9) < pl.col("level").replace_strict(DEPTH, default=9))
+            .select("_u", "p_code"))
+    higher = (cand.join(pl.concat([near.select("_u"), subj.select("_u")]), on="_u", how="anti")
+              .filter(pl.col("p_level").replace_strict(DEPTH, default=9) < pl.col("level").replace_strict(DEPTH, default=9))
+              .sort("_u", "p_start", descending=[False, True]).group_by("_u").agg(pl.col("p_code").first()))
+    parent = pl.concat([near, subj, higher])
+    suffix = suffix.join(parent, on="_u", how="left").join(
+        units.select(pl.col("code").alias("p_code"), pl.col("full_name").alias("p_full")), on="p_code", how="left")
+    # a gazetteer unit with the same name under that parent (北下街街道) is that unit
+    same = suffix.join(units.select(pl.col("code"), "name", pl.col("parent_code").alias("p_code")),
+                       on=["name", "p_code"], how="inner").select("_u", "code")
+    suffix = suffix.join(same, on="_u", how="left").with_columns(
+        pl.concat_str(pl.col("p_full").fill_null(""), pl.col("name")).alias("full_name"))
+
+    # dim_region: mentioned gazetteer units, their ancestors, suffix units
+    mentioned = pl.concat([resolved.select("code"), suffix.filter(pl.col("code").is_not_null()).select("code"),
+                           suffix.select(pl.col("p_code").alias("code")).drop_nulls()]).unique()
+    with_anc = pl.concat([mentioned, mentioned.join(ancestors, on="code").select(pl.col("ancestor_code").alias("code"))]).unique()
+    gaz_rows = with_anc.join(units, on="code").join(
+        units.select(pl.col("code").alias("parent_code"), pl.col("full_name").alias("parent_full")),
+        on="parent_code", how="left")
+    new_units = suffix.filter(pl.col("code").is_null()).select("name", "level", "full_name",
+                                                             pl.col("p_full").alias("parent_full")).unique("full_name")
+    dim = pl.concat([
+        gaz_rows.select("name", "level", "full_name", "parent_full", "code"),
+        new_units.with_columns(pl.lit(None, pl.String).alias("code")),
+    ], how="vertical_relaxed").unique("full_name", keep="first")
+    dim = dim.with_columns(keys_for(dim["full_name"]).alias("region_key"),
+                           keys_for(dim["parent_full"]).alias("parent_region_key"))
+    dim_region = dim.select([pl.col(c).cast(t) for c, t in SCHEMAS["dim_region"].items()]).sort("full_name")
+
+    body_text = bodies.rename({"body": "_b"})
+    mentions = pl.concat([
+        resolved.select("document_key", "full_name", "span_start", "span_end"),
+        suffix.with_columns(pl.coalesce(
+            pl.col("code").replace_strict(dict(zip(units["code"], units["full_name"])), default=None,
+                                          return_dtype=pl.String) if units.height else pl.lit(None, pl.String),
+            pl.col("full_name")).alias("full_name")).select("document_key", "full_name", "span_start", "span_end"),
+    ], how="vertical_relaxed").join(body_text, on="document_key")
+    mentions = mentions.with_columns(
+        keys_for(mentions["full_name"]).alias("entity_key"),
+        pl.col("_b").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("surface"),
+        pl.lit("region").alias("entity_type"),
+    )
+    mentions = attach_sentence(mentions, sentences)
+    fact_mention = mentions.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_mention"].items()]).sort(
+        "document_key", "span_start")
+
+    subject = _subject_all(fact_mention, dim_region, documents)
+    return dim_region, fact_mention, subject
+
+
+def _supported(resolved: pl.DataFrame, ancestors: pl.DataFrame) -> pl.DataFrame:
+    """Keep a bare short name (郑州) or a unit below county level (保城镇 in 确保城镇) only when the document
+    also names, in full, one of its ancestors or descendants (or the unit itself)."""
+    weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
+    strong = resolved.filter(~pl.col("surface_is_short")).select("document_key", pl.col("code").alias("ctx")).unique()
+    strong_up = strong.filter(True)
+    related = pl.concat([
+        ancestors.select("code", pl.col("ancestor_code").alias("rel")),
+        ancestors.select(pl.col("ancestor_code").alias("code"), pl.col("code").alias("rel")),
+    ])
+    # a full-name unit supports itself only for short names (郑州 + 郑州市); low units need a relative
+    self_support = resolved.filter(pl.col("surface_is_short")).select("document_key", "code").join(
+        strong, left_on=["document_key", "code"], right_on=["document_key", "ctx"]).unique()
+    rel_support = (resolved.filter(weak).select("document_key", "code").unique()
+                   .join(related, on="code").join(strong_up, left_on=["document_key", "rel"],
+                                                  right_on=["document_key", "ctx"])
+                   .select("document_key", "code").unique())
+    ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
+    return (resolved.join(ok, on=["document_key", "code"], how="left")
+            .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short"))
+
+
+def _disambiguate(hits: pl.DataFrame, ancestors: pl.DataFrame) -> pl.DataFrame:
+    """One code per hit: the candidate whose ancestors/descendants the document names most, then the lowest code."""
+    hits = hits.rename({"is_short": "surface_is_short"}).with_row_index("_h")
+    counts = hits.group_by("_h").agg(pl.len().alias("_n"))
+    hits = hits.join(counts, on="_h")
+    sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
+    ambiguous = hits.filter(pl.col("_n") > 1)
+    if ambiguous.is_empty():
+        return hits.select("document_key", "code", "span_start", "span_end", "surface_is_short")
+    up = (ambiguous.join(ancestors, on="code").join(sure, left_on=["document_key", "ancestor_code"],
+                                                    right_on=["document_key", "ctx"])
+          .group_by("_h", "code").len())
+    down = (ambiguous.join(ancestors.rename({"code": "desc", "ancestor_code": "code"}), on="code")
+            .join(sure, left_on=["document_key", "desc"], right_on=["document_key", "ctx"])
+            .group_by("_h", "code").len())
+    score = pl.concat([up, down]).group_by("_h", "code").agg(pl.col("len").sum().alias("_score"))
+    best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
+            .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
+    cols = ["document_key", "code", "span_start", "span_end", "surface_is_short"]
+    return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
+
+
+def _subject(resolved: pl.DataFrame, documents: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """Subject among gazetteer units (used for parents of suffix units): document_key, code, level."""
+    scored = (resolved.filter(pl.col("level").is_in(["district", "county", "subdistrict", "town"]))
+              .group_by("document_key", "code", "level").agg(pl.len().alias("n"))
+              .sort(["document_key", "n", "code"], descending=[False, True, False])
+              .group_by("document_key").first())
+    return scored.select("document_key", "code", "level")
+
+
+def _subject_all(fact_mention: pl.DataFrame, dim_region: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """The article's main unit: most mentioned (headline, subheadline and kicker count 3 each) among
+    districts/counties/subdistricts/towns, else among all levels; ties go to the first mentioned."""
+    schema = {"document_key": pl.Int64, "region_key": pl.Int64, "name": pl.String}
+    if fact_mention.is_empty():
+        return pl.DataFrame(schema=schema)
+    heads = pl.concat_str([pl.col(c).fill_null("") for c in ("headline", "subheadline", "kicker")
+                           if c in documents.columns], separator=" ")
+    m = (fact_mention.group_by("document_key", pl.col("entity_key").alias("region_key"))
+         .agg(pl.len().alias("n"), pl.col("span_start").min().alias("first"))
+         .join(dim_region.select("region_key", "name", "level"), on="region_key")
+         .join(documents.select("document_key", heads.alias("_heads")), on="document_key")
+         .with_columns(
+             (pl.col("n") + 3 * pl.col("_heads").str.count_matches(pl.col("name"), literal=True)).alias("score"),
+             pl.col("level").is_in(["district", "county", "subdistrict", "town"]).alias("local"),
+         ))
+    best = (m.sort(["document_key", "local", "score", "first"], descending=[False, True, True, False])
+            .group_by("document_key").first())
+    return best.select([pl.col(c).cast(t) for c, t in schema.items()]).sort("document_key")
+
+
+def region_context(dim_region: pl.DataFrame, fact_mention: pl.DataFrame, subject: pl.DataFrame) -> pl.DataFrame:
+    """Region mentions with name, level and is_subject: the regions_frame extract_officials takes."""
+    regions = fact_mention.filter(pl.col("entity_type") == "region")
+    return (regions.select("document_key", pl.col("entity_key").alias("region_key"), "span_start", "span_end")
+            .join(dim_region.select("region_key", "name", "level"), on="region_key")
+            .join(subject.select("document_key", "region_key", pl.lit(True).alias("is_subject")),
+                  on=["document_key", "region_key"], how="left")
+            .with_columns(pl.col("is_subject").fill_null(False))
+            .select("document_key", "region_key", "name", "level", "span_start", "span_end", "is_subject"))

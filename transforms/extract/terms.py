@@ -1,0 +1,126 @@
+"""Per-document keywords: jieba segmentation with a domain user dictionary, TF-IDF weights -> fact_term.
+
+The user dictionary is transforms/rules/user_dict.txt, the titles (transforms/rules/titles.txt), the indicator
+names (transforms/rules/indicators.csv, when present) and the gazetteer's region names (when present); with
+it jieba stops cutting 林山寨 into 林/山寨 or reading 碧沙岗 as a person. IDF comes from the idf.txt shipped
+inside jieba.analyse (offline); unknown words get the median IDF, as jieba.analyse does.
+
+Segmentation is a per-text library call (jieba is a Python tokenizer with no columnar API): it runs once per
+document through map_elements; counting, IDF join, weighting and ranking are Polars over the whole batch.
+Traditional-script documents are converted to Simplified (OpenCC t2s) before segmentation, so their terms
+are Simplified and comparable with the rest of the corpus."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from transforms.extract import SCHEMAS
+from transforms.rules import RULES_DIR
+
+TOP_N = 20
+# parts of speech worth a keyword: nouns (incl. places, organisations, our own tags), verbs used as nouns,
+# idioms and abbreviations, English
+KEEP_POS = r"^(n|ns|nt|nz|nr|nrt|vn|v|l|i|j|eng)$"
+STOP_CHARS = re.compile(r"^[\d\W_]+$")
+
+
+def _user_dict_entries() -> list[tuple[str, str]]:
+    """(word, pos) from the rule files and the gazetteer; one word once, the first tag wins."""
+    entries: list[tuple[str, str]] = []
+    user = RULES_DIR / "user_dict.txt"
+    if user.exists():
+        for line in user.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if parts and not parts[0].startswith("#"):
+                entries.append((parts[0], parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else "n"))
+    from transforms.extract.officials import default_official_rules
+
+    entries += [(t, "n") for title in default_official_rules().titles for t in title.split("、")]
+    indicators = RULES_DIR / "indicators.csv"
+    if indicators.exists():
+        with indicators.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for column in ("name", "alias", "aliases", "synonyms"):
+                    for word in re.split(r"[|;；,，\s]+", row.get(column) or ""):
+                        if len(word) >= 2:
+                            entries.append((word, "n"))
+    from transforms.extract.regions import gazetteer_names
+
+    entries += [(name, "ns") for name in gazetteer_names()]
+    return list(dict.fromkeys(entries))
+
+
+@cache
+def segmenter():
+    """A jieba POS tokenizer with the domain dictionary, built once per process (jieba's own log muted)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word, pos in _user_dict_entries():
+        tokenizer.add_word(word, freq=None, tag=pos)
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+@cache
+def idf_frame() -> tuple[pl.DataFrame, float]:
+    import jieba.analyse
+
+    path = Path(jieba.analyse.__file__).parent / "idf.txt"
+    frame = pl.read_csv(path, separator=" ", has_header=False, new_columns=["term", "idf"],
+                        schema_overrides={"term": pl.String, "idf": pl.Float64}, quote_char=None)
+    frame = frame.unique("term", keep="first")
+    return frame, float(frame["idf"].median())
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    import jieba.analyse
+
+    return frozenset(jieba.analyse.default_tfidf.stop_words)
+
+
+def segment(text: str) -> list[dict[str, str]]:
+    return [{"term": p.word, "pos": p.flag} for p in segmenter().cut(text)]
+
+
+def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
+    """fact_term: the top_n TF-IDF terms of each document (headline + subheadline + body)."""
+    from transforms.extract.regions import to_simplified
+
+    if documents.is_empty():
+        return pl.DataFrame(schema=SCHEMAS["fact_term"])
+    text = pl.concat_str([pl.col(c).fill_null("") for c in ("headline", "subheadline", "body")
+                          if c in documents.columns], separator="\n")
+    texts = documents.select("document_key", text.alias("text"))
+    texts = texts.with_columns(to_simplified(texts["text"]).alias("text"))
+    # UDF: jieba segments one text at a time (see module docstring)
+    tokens = texts.select(
+        "document_key",
+        pl.col("text").map_elements(segment, return_dtype=pl.List(pl.Struct({"term": pl.String, "pos": pl.String})))
+        .alias("tok"),
+    ).explode("tok").unnest("tok")
+    totals = tokens.group_by("document_key").agg(pl.len().alias("total"))
+    idf, median = idf_frame()
+    stops = list(stop_words())
+    terms = (
+        tokens.filter(pl.col("term").str.len_chars() >= 2, pl.col("pos").str.contains(KEEP_POS),
+                      ~pl.col("term").str.to_lowercase().is_in(stops), ~pl.col("term").str.contains(STOP_CHARS.pattern))
+        .group_by("document_key", "term")
+        .agg(pl.len().alias("frequency"), pl.col("pos").mode().sort().first().alias("pos"))
+        .join(totals, on="document_key")
+        .join(idf, on="term", how="left")
+        .with_columns((pl.col("frequency") / pl.col("total") * pl.col("idf").fill_null(median)).alias("weight"))
+        .sort(["document_key", "weight", "term"], descending=[False, True, False])
+        .with_columns(pl.int_range(1, pl.len() + 1).over("document_key").alias("rank"))
+        .filter(pl.col("rank") <= top_n)
+    )
+    return terms.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_term"].items()])
