@@ -48,3 +48,23 @@ def test_run_on_a_missing_path_says_so(tmp_path, prefect_harness):
 def test_status_without_a_warehouse(tmp_path):
     result = runner.invoke(app, ["status", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1 and "no warehouse yet" in result.output
+
+
+def test_eval_scores_the_sample_against_its_gold(tmp_path, prefect_harness):
+    from tests.conftest import GOLD_DIR
+    from warehouse.connection import reader
+    from warehouse.evaluate import score_warehouse
+
+    db = tmp_path / "w.duckdb"
+    assert runner.invoke(app, ["run", str(SAMPLE_DIR), "--db", str(db), "-q"]).exit_code == 0
+    result = runner.invoke(app, ["eval", "--gold", str(GOLD_DIR), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "5/5 gold documents" in result.output and "chrome lines left in bodies: 0" in result.output
+    with reader(db) as con:
+        scores = score_warehouse(con, GOLD_DIR)
+    assert scores["metrics"]["f1"] >= 0.98
+    assert scores["metrics"]["is_target_accuracy"] >= 0.95
+    assert scores["metrics"]["region_accuracy"] >= 0.90
+    assert scores["persons"]["f1"] >= 0.95
+    assert scores["bylines"]["f1"] == 1.0
+    assert scores["chrome_lines_in_body"] == []

@@ -107,3 +107,33 @@ def test_a_failing_batch_leaves_the_warehouse_as_it_was(tmp_path, sample):
 def test_missing_input_path_fails_clearly(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such file, folder or matching pattern"):
         ingest(paths=[str(tmp_path / "nowhere")], db=str(tmp_path / "w.duckdb"))
+
+
+def test_extracted_facts_land_in_the_star_schema_with_exact_spans(tmp_path, sample):
+    db = tmp_path / "w.duckdb"
+    ingest(paths=[str(sample)], db=str(db))
+    off = query(db, """
+        select m.value, m.unit, substring(d.body, m.span_start + 1, m.span_end - m.span_start)
+        from fact_metric m join dim_document d using (document_key)""")
+    assert len(off) > 80
+    for value, unit, surface in off:
+        assert surface.endswith(unit or "") or unit is None, (value, unit, surface)
+        assert any(ch.isdigit() for ch in surface) or any(ch in "一二两三四五六七八九十百千万" for ch in surface)
+    for table in ("fact_person_title", "fact_mention"):
+        bad = query(db, f"""
+            select count(*) from {table} f join dim_document d using (document_key)
+            join fact_sentence s on s.document_key = f.document_key and s.sentence_no = f.sentence_no
+            where f.span_start < s.span_start or f.span_end > s.span_end""")
+        assert bad == [(0,)], table
+    gdp = query(db, """
+        select region, region_level, base_value, base_unit, measure, is_target, period_label
+        from v_metric where indicator = '地区生产总值' and base_unit = 'CNY'""")
+    assert gdp == [("中原区", "district", 25280000000.0, "CNY", "level", False, "上半年")]
+    assert ("樊志锋", "党工委书记") in query(db, "select person, title from v_person_title")
+    regions = dict(query(db, "select full_name, level from v_region_mention"))
+    assert regions["河南省郑州市中原区林山寨街道"] == "subdistrict"
+    parents = query(db, """
+        select r.name, p.name from dim_region r join dim_region p on p.region_key = r.parent_region_key
+        where r.name = '林山寨街道'""")
+    assert parents == [("林山寨街道", "中原区")]
+    assert query(db, "select count(distinct document_key) from fact_term") == [(5,)]
