@@ -77,6 +77,10 @@ def run(
         progress_hook.set_listener(None)
     if not quiet:
         _print_summary(summary)
+    if summary["integrity_violations"]:
+        console.print(f"[red]integrity checks failed:[/red] {', '.join(summary['failed_checks'])} "
+                      "(details: `gazette check`)")
+        raise typer.Exit(3)
 
 
 def _print_summary(summary: dict) -> None:
@@ -94,6 +98,8 @@ def _print_summary(summary: dict) -> None:
         table.add_row(f"  {reason}", str(n))
     if summary["files_ignored"]:
         table.add_row("ignored (other suffixes)", str(summary["files_ignored"]))
+    table.add_row("integrity checks", "passed" if summary["integrity_violations"] == 0 else
+                  f"{summary['integrity_violations']} violations")
     table.add_row("seconds", f"{summary['seconds']:.1f}")
     console.print(table)
 
@@ -112,7 +118,7 @@ def status(db: DbOption = None) -> None:
             "select (select count(*) from dim_document), (select count(*) from fact_sentence), "
             "(select count(*) from fact_metric), (select count(*) from quarantine), "
             "(select max(version) from meta_schema_version)"
-        ).fetchone()
+        ).fetchall()[0]
         runs = con.execute(
             "select run_id, status, started_at, documents_loaded, documents_skipped, files_quarantined "
             "from etl_run order by started_at desc limit 5"
@@ -163,6 +169,27 @@ def report(
         console.print("reports: " + ", ".join(reports))
         raise typer.Exit(0 if name is None else 2)
     sql(reports[name].read_text(encoding="utf-8"), db=db, max_rows=200)
+
+
+@app.command("check")
+def check_(db: DbOption = None) -> None:
+    """Verify the warehouse: keys unique, relationships resolve, spans index the body, every document has
+    sentences, no orphan facts. Exits 1 with a report when anything is violated."""
+    from warehouse.check import check_warehouse
+    from warehouse.connection import reader
+
+    path = _db(db)
+    if not path.exists():
+        console.print(f"{path}: no warehouse yet; create it with `gazette run`.")
+        raise typer.Exit(2)
+    with reader(path) as con:
+        results = check_warehouse(con)
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        console.print(f"[red]FAIL[/red] {result.name}: {result.violations} rows, e.g. {result.sample}", highlight=False)
+    console.print(f"{len(results) - len(failed)}/{len(results)} checks passed")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("eval")

@@ -34,6 +34,8 @@ class RunSummary:
     files_quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     source_files_new: int = 0
+    integrity_violations: int | None = None
+    failed_checks: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
 
@@ -45,6 +47,9 @@ class RunSummary:
                 ("files quarantined", self.files_quarantined),
                 *((f"  quarantined: {k}", v) for k, v in sorted(self.quarantine_reasons.items())),
                 ("files ignored (other suffixes in folders)", self.files_ignored),
+                ("integrity checks", "not run" if self.integrity_violations is None
+                 else "passed" if not self.integrity_violations
+                 else f"{self.integrity_violations} violations: {', '.join(self.failed_checks)}"),
                 ("seconds", f"{self.seconds:.1f}")]
         body = "\n".join(f"| {k} | {v} |" for k, v in rows)
         return f"### Gazette run `{self.run_id}`\n\nWarehouse: `{self.db}`\n\n| | |\n|---|---|\n{body}\n"
@@ -60,11 +65,11 @@ def ingest(
     db: str | None = None,
     batch_mb: float | None = None,
     max_file_mb: float | None = None,
-    fail_after: str | None = None,
+    fail_at: str | None = None,
 ) -> dict:
     """Load raw articles under `paths` (files, folders or globs) into the DuckDB warehouse at `db`.
 
-    fail_after is a test hook: raise inside the load of the first batch after inserting that table."""
+    fail_at is a test hook (flows.faults): raise at that point, e.g. load:0:fact_sentence."""
     base = Settings()
     settings = Settings(
         db=Path(db) if db else base.db,
@@ -80,7 +85,7 @@ def ingest(
     row = {"run_id": run_id, "flow_run_id": str(flow_run.id) if flow_run.id else None, "started_at": started_at,
            "finished_at": None, "status": "running", "files_seen": None, "documents_loaded": None,
            "documents_skipped": None, "files_quarantined": None, "pipeline_version": PIPELINE_VERSION,
-           "summary": None}
+           "summary": None, "integrity_violations": None}
     staging_root = settings.staging_root / run_id
     try:
         files, refused, summary.files_ignored = tasks.discover(paths)
@@ -100,7 +105,7 @@ def ingest(
         done_files = 0
         for i, future in enumerate(futures):
             outcome = future.result()
-            result = tasks.load(outcome, settings, fail_after=fail_after if i == 0 else None)
+            result = tasks.load(outcome, settings, batch_no=i, fail_at=fail_at)
             shutil.rmtree(outcome.staging, ignore_errors=True)
             summary.documents_loaded += result.documents_inserted
             summary.skipped_already_loaded += outcome.known
@@ -113,6 +118,9 @@ def ingest(
             progress.report("files", done_files, len(files))
         summary.files_quarantined = sum(summary.quarantine_reasons.values())
         summary.documents_skipped = summary.skipped_already_loaded + summary.skipped_duplicate_in_run
+        checks = tasks.check(settings)
+        summary.integrity_violations = sum(c.violations for c in checks)
+        summary.failed_checks = [c.name for c in checks if not c.ok]
         summary.status = "completed"
     except BaseException as err:
         summary.status = "failed"
@@ -123,7 +131,8 @@ def ingest(
         summary.seconds = (_now() - started_at).total_seconds()
         row.update(finished_at=_now(), status=summary.status, files_seen=summary.files_seen,
                    documents_loaded=summary.documents_loaded, documents_skipped=summary.documents_skipped,
-                   files_quarantined=summary.files_quarantined, summary=json.dumps(asdict(summary), ensure_ascii=False))
+                   files_quarantined=summary.files_quarantined, integrity_violations=summary.integrity_violations,
+                   summary=json.dumps(asdict(summary), ensure_ascii=False))
         try:
             tasks.record_run(settings, row)
             create_markdown_artifact(key="gazette-run-summary", markdown=summary.markdown(),

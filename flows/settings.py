@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt",)
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def _env_float(name: str, default: float) -> float:

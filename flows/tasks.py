@@ -9,8 +9,10 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from flows import batch as batch_steps
+from flows import faults
 from flows.settings import Settings
 from transforms.rules import CleaningRules
+from warehouse.check import CheckResult, check_warehouse
 from warehouse.connection import reader, writer
 from warehouse.load import LoadResult, load_batch
 from warehouse.migrate import migrate
@@ -62,10 +64,14 @@ def process_batch(
 
 
 @task(name="load-batch", cache_policy=NONE)
-def load(outcome: batch_steps.BatchOutcome, settings: Settings, fail_after: str | None = None) -> LoadResult:
+def load(outcome: batch_steps.BatchOutcome, settings: Settings, batch_no: int, fail_at: str | None = None) -> LoadResult:
     """The single writer: one transaction per batch, the lock held only for the merge."""
+    faults.reach(f"staged:{batch_no}", fail_at)
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
-        return load_batch(con, outcome.staging, fail_after=fail_after)
+        result = load_batch(con, outcome.staging,
+                            after_insert=lambda table: faults.reach(f"load:{batch_no}:{table}", fail_at))
+    faults.reach(f"committed:{batch_no}", fail_at)
+    return result
 
 
 @task(name="record-run", retries=2, retry_delay_seconds=2, cache_policy=NONE)
@@ -77,16 +83,19 @@ def record_run(settings: Settings, row: dict) -> None:
             "?::varchar as run_id, ?::varchar as flow_run_id, ?::timestamp as started_at, ?::timestamp as finished_at, "
             "?::varchar as status, ?::integer as files_seen, ?::integer as documents_loaded, "
             "?::integer as documents_skipped, ?::integer as files_quarantined, ?::varchar as pipeline_version, "
-            "?::json as summary)",
+            "?::json as summary, ?::integer as integrity_violations)",
             [row["run_id"], row["flow_run_id"], row["started_at"], row["finished_at"], row["status"],
              row["files_seen"], row["documents_loaded"], row["documents_skipped"], row["files_quarantined"],
-             row["pipeline_version"], row["summary"]],
+             row["pipeline_version"], row["summary"], row["integrity_violations"]],
         )
 
 
-def read_status(db: Path) -> dict:
-    with reader(db) as con:
-        return {
-            "documents": con.execute("select count(*) from dim_document").fetchone()[0],
-            "quarantine": con.execute("select count(*) from quarantine").fetchone()[0],
-        }
+@task(name="check-warehouse", retries=2, retry_delay_seconds=2, cache_policy=NONE)
+def check(settings: Settings) -> list[CheckResult]:
+    """Integrity checks over the whole warehouse, read-only, after the run's last load."""
+    with reader(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
+        results = check_warehouse(con)
+    logger = get_run_logger()
+    for failed in (r for r in results if not r.ok):
+        logger.error("integrity check %s: %d violations, e.g. %s", failed.name, failed.violations, failed.sample[:2])
+    return results

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import charset_normalizer
 import ftfy
 import polars as pl
+from selectolax.lexbor import LexborHTMLParser
 
 _MAGIC = {
     b"\x89PNG": "PNG image",
@@ -91,6 +92,9 @@ def _control_share(raw: bytes) -> float:
 def normalise_text(text: str) -> tuple[str, list[str]]:
     """Repair mojibake, drop NULs and invisible marks, unify newlines. Returns the text and what changed."""
     changes = []
+    if looks_like_html(text):
+        changes.append("html")
+        text = html_to_text(text)
     fixed = ftfy.fix_encoding(text)
     if fixed != text and len(_HAN.findall(fixed)) > len(_HAN.findall(text)):
         changes.append("mojibake")
@@ -102,6 +106,36 @@ def normalise_text(text: str) -> tuple[str, list[str]]:
         changes.append("newline")
         cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     return cleaned, changes
+
+
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|table)\b", re.I | re.S)
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_DROP = "script,style,noscript,template,iframe,svg,form,nav,header,footer,aside,button,select"
+_BLOCKS = "p,div,h1,h2,h3,h4,h5,h6,li,tr,section,article,blockquote,pre,dd,dt,figcaption,caption,title"
+
+
+def looks_like_html(text: str) -> bool:
+    """A page saved as .txt: it opens like HTML, or tags make up much of its first kilobytes."""
+    head = text[:4096]
+    return bool(_HTML_START.match(head)) or len(_TAG.findall(head)) >= 12
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of a page, one block element per line; scripts, styles and navigation dropped."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css(_DROP):
+        node.decompose()
+    for node in tree.css(_BLOCKS):
+        node.insert_after("\n")
+    for node in tree.css("br"):
+        node.replace_with("\n")
+    root = tree.body or tree.root
+    text = root.text(separator="", strip=False) if root is not None else ""
+    title = tree.css_first("title")
+    # The <title> usually carries the headline when the body's own heading is missing.
+    if title is not None and title.text(strip=True) and title.text(strip=True) not in text:
+        text = title.text(strip=True) + "\n" + text
+    return text
 
 
 def han_share(text: str) -> tuple[int, float]:

@@ -6,6 +6,7 @@ with it; dimension rows once per key; a source file once per (uri, document); qu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +42,14 @@ def _stage(con: duckdb.DuckDBPyConnection, staging: Path, table: str) -> bool:
     return True
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *, fail_after: str | None = None) -> LoadResult:
+def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *,
+               after_insert: Callable[[str], None] | None = None) -> LoadResult:
     """Merge one staged batch. All or nothing: any error rolls the whole batch back.
 
-    fail_after names a table after whose insert an error is raised: the test hook for crash safety."""
+    after_insert is called with each table's name inside the transaction: the hook fault injection uses."""
     con.execute("begin transaction")
     try:
-        result = _merge(con, staging, fail_after)
+        result = _merge(con, staging, after_insert or (lambda table: None))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -58,11 +60,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *, fail_after: str
     return result
 
 
-def _merge(con: duckdb.DuckDBPyConnection, staging: Path, fail_after: str | None) -> LoadResult:
-    def checkpoint(table: str) -> None:
-        if fail_after == table:
-            raise RuntimeError(f"injected failure after {table}")
-
+def _merge(con: duckdb.DuckDBPyConnection, staging: Path, checkpoint: Callable[[str], None]) -> LoadResult:
     documents = 0
     if _stage(con, staging, "dim_document"):
         con.execute(
@@ -74,7 +72,7 @@ def _merge(con: duckdb.DuckDBPyConnection, staging: Path, fail_after: str | None
             "insert into dim_document by name "
             "select * from stg_dim_document where document_key in (select document_key from new_documents) "
             "qualify row_number() over (partition by document_key order by source_uri) = 1"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         checkpoint("dim_document")
         for table in DOCUMENT_FACTS:
             if _stage(con, staging, table):
@@ -98,7 +96,7 @@ def _merge(con: duckdb.DuckDBPyConnection, staging: Path, fail_after: str | None
             "from stg_dim_source_file s "
             "where d.source_uri = s.source_uri and d.document_key = s.document_key "
             "and d.file_mtime is distinct from s.file_mtime and s.seen_at > d.last_seen_at"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         inserted = con.execute(
             "insert into dim_source_file (source_uri, document_key, first_seen_at, last_seen_at, file_mtime, byte_size) "
             "select source_uri, document_key, seen_at, seen_at, file_mtime, byte_size from stg_dim_source_file s "
@@ -106,7 +104,7 @@ def _merge(con: duckdb.DuckDBPyConnection, staging: Path, fail_after: str | None
             "and not exists (select 1 from dim_source_file d "
             "                where d.source_uri = s.source_uri and d.document_key = s.document_key) "
             "qualify row_number() over (partition by source_uri, document_key) = 1"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         checkpoint("dim_source_file")
     quarantined = 0
     if _stage(con, staging, "quarantine"):
@@ -115,6 +113,6 @@ def _merge(con: duckdb.DuckDBPyConnection, staging: Path, fail_after: str | None
             "where not exists (select 1 from quarantine q where q.source_uri = s.source_uri "
             "                  and q.content_sha256 is not distinct from s.content_sha256 and q.reason = s.reason) "
             "qualify row_number() over (partition by source_uri, content_sha256, reason) = 1"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         checkpoint("quarantine")
     return LoadResult(documents, inserted, updated, quarantined)

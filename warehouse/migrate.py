@@ -29,10 +29,10 @@ def latest_version() -> int:
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "select count(*) from information_schema.tables where table_name = 'meta_schema_version'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    return con.execute("select coalesce(max(version), 0) from meta_schema_version").fetchone()[0]
+    return con.execute("select coalesce(max(version), 0) from meta_schema_version").fetchall()[0][0]
 
 
 def migrate(con: duckdb.DuckDBPyConnection, *, schema_dir: Path = SQL_DIR / "schema",

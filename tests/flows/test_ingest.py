@@ -96,8 +96,8 @@ def test_a_failing_batch_leaves_the_warehouse_as_it_was(tmp_path, sample):
     db = tmp_path / "w.duckdb"
     ingest(paths=[str(sample / "000_ffcb90b07eabac02.txt")], db=str(db))
     before = snapshot(db)
-    with pytest.raises(RuntimeError, match="injected failure after fact_sentence"):
-        ingest(paths=[str(sample)], db=str(db), fail_after="fact_sentence")
+    with pytest.raises(RuntimeError, match="injected failure at load:0:fact_sentence"):
+        ingest(paths=[str(sample)], db=str(db), fail_at="load:0:fact_sentence")
     assert snapshot(db) == before
     assert query(db, "select status from etl_run order by started_at") == [("completed",), ("failed",)]
     summary = ingest(paths=[str(sample)], db=str(db))

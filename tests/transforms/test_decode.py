@@ -68,3 +68,24 @@ def test_english_page_is_not_chinese():
     out = decode_documents(frame)
     assert out["reason"].to_list() == ["not_chinese"]
     assert out["text"].to_list() == [None]
+
+
+PAGE = """<!DOCTYPE html><html><head><title>二七区召开推进会</title><style>.a{color:red}</style>
+<script>var tracking = "脚本里的中文不应出现";</script></head><body>
+<nav>首页 | 新闻中心 | 区县动态</nav><h1>二七区召开推进会</h1>
+<div class="content"><p>11月23日上午，二七区召开百城建设提质工程推进会，全区生产总值<b>增长</b>8.1%。</p>
+<p>会议要求，各单位要提高站位，压实责任。<br>确保各项工作落到实处。</p></div>
+<footer>版权所有 © 某某网</footer></body></html>"""
+
+
+def test_html_page_keeps_visible_text_by_block():
+    text, fixes = normalise_text(PAGE)
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    assert "html" in fixes
+    assert lines == ["二七区召开推进会", "11月23日上午，二七区召开百城建设提质工程推进会，全区生产总值增长8.1%。",
+                     "会议要求，各单位要提高站位，压实责任。", "确保各项工作落到实处。"]
+
+
+def test_plain_text_with_an_angle_bracket_is_not_html():
+    text = "会议强调，要把握 <重点> 工作，确保各项任务完成。"
+    assert normalise_text(text) == (text, [])

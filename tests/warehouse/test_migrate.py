@@ -66,6 +66,31 @@ def test_extraction_frames_match_their_tables(con):
 
 def test_dim_date_covers_the_periods_of_these_texts(con):
     migrate(con)
-    lo, hi, n = con.execute("select min(date), max(date), count(*) from dim_date").fetchone()
+    lo, hi, n = con.execute("select min(date), max(date), count(*) from dim_date").fetchall()[0]
     assert (str(lo), str(hi)) == ("1990-01-01", "2040-12-31")
-    assert con.execute("select half, quarter from dim_date where date_key = 20190701").fetchone() == (2, 3)
+    assert con.execute("select half, quarter from dim_date where date_key = 20190701").fetchall()[0] == (2, 3)
+
+
+def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, staged_sample):
+    from tests.flows.helpers import snapshot
+    from tests.warehouse.conftest import schema_v1
+    from warehouse.connection import writer
+    from warehouse.load import load_batch
+
+    db = tmp_path / "old.duckdb"
+    with writer(db) as con:
+        assert migrate(con, schema_dir=schema_v1(tmp_path)) == [1]
+        load_batch(con, staged_sample)
+        con.execute("insert into etl_run (run_id, started_at, status, pipeline_version) "
+                    "values ('old-run', now(), 'completed', '0.0.1')")
+    before = snapshot(db, exclude=("meta_schema_version",))
+    assert len(before["dim_document"]) == 5 and before["fact_metric"]
+
+    with writer(db) as con:
+        assert migrate(con) == list(range(2, latest_version() + 1))
+        assert current_version(con) == latest_version()
+    after = snapshot(db, exclude=("meta_schema_version",))
+    assert {t: rows for t, rows in after.items() if t != "etl_run"} == {
+        t: rows for t, rows in before.items() if t != "etl_run"}
+    assert [row[:-1] for row in after["etl_run"]] == before["etl_run"], "etl_run gains a column, loses nothing"
+    assert after["etl_run"][0][-1] is None

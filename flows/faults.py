@@ -1,0 +1,21 @@
+"""Fault injection for the reliability tests: crash or fail the run at named points.
+
+GAZETTE_CRASH_AT=<point> makes the process kill itself (SIGKILL, no cleanup) when it reaches <point>;
+the flow's fail_after parameter raises an exception instead. Points: staged:<batch>, load:<batch>:<table>
+(inside the batch's transaction, after inserting <table>), committed:<batch>. Unset, nothing happens."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+
+class InjectedFailure(RuntimeError):
+    pass
+
+
+def reach(point: str, fail_at: str | None = None) -> None:
+    if os.environ.get("GAZETTE_CRASH_AT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if fail_at is not None and fail_at == point:
+        raise InjectedFailure(f"injected failure at {point}")

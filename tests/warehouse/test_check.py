@@ -1,0 +1,47 @@
+"""gazette check finds what breaks the warehouse's integrity, and nothing on a healthy one."""
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from warehouse.check import check_warehouse
+
+
+def failures(db) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {r.name: r.violations for r in check_warehouse(con) if not r.ok}
+    finally:
+        con.close()
+
+
+def test_a_freshly_loaded_warehouse_passes(loaded):
+    assert failures(loaded) == {}
+    result = CliRunner().invoke(app, ["check", "--db", str(loaded)])
+    assert result.exit_code == 0 and "checks passed" in result.output
+
+
+@pytest.mark.parametrize(
+    ("damage", "check"),
+    [
+        ("delete from dim_document where document_key = (select min(document_key) from dim_document)",
+         "relationship:fact_sentence.document_key->dim_document.document_key"),
+        ("delete from fact_sentence where document_key = (select min(document_key) from dim_document)",
+         "documents_have_sentences"),
+        ("update fact_sentence set span_end = span_end + 1 where sentence_no = 3", "sentence_spans_index_the_body"),
+        ("insert into fact_byline select * from fact_byline limit 1", "unique:fact_byline(document_key, person_key, role)"),
+        ("delete from dim_person", "relationship:fact_byline.person_key->dim_person.person_key"),
+        ("update fact_metric set span_start = span_start - 10000", "fact_spans_lie_in_their_sentence"),
+        ("delete from dim_region where level = 'city'", "relationship:dim_region.parent_region_key->dim_region.region_key"),
+        ("update dim_document set document_key = document_key + 1 where edition = 13", "document_id_is_the_key"),
+    ],
+)
+def test_damage_is_reported(loaded, damage, check):
+    con = duckdb.connect(str(loaded))
+    con.execute(damage)
+    con.close()
+    assert check in failures(loaded)
+    result = CliRunner().invoke(app, ["check", "--db", str(loaded)])
+    assert result.exit_code == 1
+    assert f"FAIL {check}" in result.output
