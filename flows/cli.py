@@ -143,7 +143,7 @@ def sql(
     """Run a read-only query against the warehouse and print the result."""
     import duckdb
 
-    from warehouse.connection import reader
+    from warehouse.connection import WarehouseBusy, reader
 
     try:
         with reader(_db(db)) as con:
@@ -151,7 +151,7 @@ def sql(
             if result is None:
                 return
             result.show(max_rows=max_rows, max_width=200)
-    except duckdb.Error as err:
+    except (duckdb.Error, WarehouseBusy) as err:
         console.print(f"[red]query failed:[/red] {err}")
         raise typer.Exit(1) from None
 

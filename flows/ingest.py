@@ -15,6 +15,7 @@ from prefect.runtime import flow_run
 
 from flows import progress, tasks
 from flows.settings import Settings
+from flows.staging import StagingArea
 from transforms import PIPELINE_VERSION
 from transforms.rules import load_cleaning_rules
 
@@ -86,18 +87,18 @@ def ingest(
            "finished_at": None, "status": "running", "files_seen": None, "documents_loaded": None,
            "documents_skipped": None, "files_quarantined": None, "pipeline_version": PIPELINE_VERSION,
            "summary": None, "integrity_violations": None}
-    staging_root = settings.staging_root / run_id
+    staging = StagingArea(settings.staging_root, run_id)
     try:
         files, refused, summary.files_ignored = tasks.discover(paths)
         summary.files_seen = len(files) + len(refused)
-        known = tasks.prepare_warehouse(settings)
+        known = tasks.prepare_warehouse(settings, run_id)
         tasks.record_run(settings, row)
         batches = tasks.batch_steps.plan_batches(files, settings.batch_bytes) or ([[]] if refused else [])
         summary.batches = len(batches)
         progress.report("files", 0, len(files))
         futures = [
             tasks.process_batch.submit(
-                batch, known_ids=known, staging=staging_root / f"batch-{i:05d}", settings=settings, rules=rules,
+                batch, known_ids=known, staging=staging.batch(i), settings=settings, rules=rules,
                 run_id=run_id, started_at=started_at, refusals=refused if i == 0 else [],
             )
             for i, batch in enumerate(batches)
@@ -127,7 +128,7 @@ def ingest(
         summary.error = f"{type(err).__name__}: {err}"
         raise
     finally:
-        shutil.rmtree(staging_root, ignore_errors=True)
+        staging.close()
         summary.seconds = (_now() - started_at).total_seconds()
         row.update(finished_at=_now(), status=summary.status, files_seen=summary.files_seen,
                    documents_loaded=summary.documents_loaded, documents_skipped=summary.documents_skipped,

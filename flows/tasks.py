@@ -11,6 +11,7 @@ from prefect.cache_policies import NONE
 from flows import batch as batch_steps
 from flows import faults
 from flows.settings import Settings
+from flows.staging import abandoned_runs
 from transforms.rules import CleaningRules
 from warehouse.check import CheckResult, check_warehouse
 from warehouse.connection import reader, writer
@@ -37,13 +38,21 @@ def discover(paths: list[str]) -> tuple[list[batch_steps.SourceFile], list[batch
 
 
 @task(name="prepare-warehouse", cache_policy=NONE)
-def prepare_warehouse(settings: Settings) -> frozenset[str]:
-    """Migrate the schema and read which documents are already loaded (a short write, then released)."""
+def prepare_warehouse(settings: Settings, run_id: str) -> frozenset[str]:
+    """Migrate the schema, close the books of runs that were killed, and read which documents are already
+    loaded (a short write, then released)."""
+    logger = get_run_logger()
+    abandoned = abandoned_runs(settings.staging_root, keep=run_id)
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         applied = migrate(con)
+        if abandoned:
+            con.execute(
+                "update etl_run set status = 'interrupted' where status = 'running' and run_id in "
+                "(select unnest(?::varchar[]))", [abandoned])
+            logger.warning("runs %s were interrupted; their committed batches stay, the rest loads now", abandoned)
         known = frozenset(row[0] for row in con.execute("select document_id from dim_document").fetchall())
     if applied:
-        get_run_logger().info("migrated %s to schema version %s", settings.db, applied[-1])
+        logger.info("migrated %s to schema version %s", settings.db, applied[-1])
     return known
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.rules import RULES_DIR, RuleError
+from transforms.rules import RULES_DIR, RuleError, check_pattern
 
 MEASURES = {"level", "growth_pct", "share_pct", "rank", "count", "change"}
 LEVELS = {"province", "city", "district", "county", "subdistrict", "town", "community", "village", "subject"}
@@ -97,14 +97,7 @@ class MetricRules:
         )
 
 
-def _regex(path: Path, where: str, pattern: object) -> str:
-    if not isinstance(pattern, str) or not pattern:
-        raise RuleError(f"{path}: {where}: pattern must be a non-empty string")
-    try:
-        pl.Series([""]).str.contains(pattern)
-    except Exception as err:  # polars raises ComputeError with the regex parser's message
-        raise RuleError(f"{path}: {where}: invalid regular expression {pattern!r}: {err}") from None
-    return pattern
+_regex = check_pattern
 
 
 def _table(path: Path, data: dict, key: str) -> dict:

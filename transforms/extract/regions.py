@@ -119,6 +119,23 @@ class Gazetteer:
     def ancestors(self) -> pl.DataFrame:
         return _ancestors(self.units)
 
+    # Derived once per process: building them costs seconds on 700 k units, a batch should not pay that.
+    @cached_property
+    def surfaces(self) -> pl.DataFrame:
+        return _surfaces(self.units)
+
+    @cached_property
+    def automaton(self):
+        return _automaton(tuple(sorted(self.surfaces["surface"].unique().to_list())))
+
+    @cached_property
+    def related(self) -> pl.DataFrame:
+        """(code, rel): rel is an ancestor or a descendant of code."""
+        return pl.concat([
+            self.ancestors.select("code", pl.col("ancestor_code").alias("rel")),
+            self.ancestors.select(pl.col("ancestor_code").alias("code"), pl.col("code").alias("rel")),
+        ])
+
 
 def _cache_dir() -> Path:
     path = Path(os.environ.get("GAZETTE_CACHE", Path(tempfile.gettempdir()) / "gazette-cache"))
@@ -239,7 +256,6 @@ def to_simplified(texts: pl.Series) -> pl.Series:
     return texts.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-@cache
 def _automaton(surfaces: tuple[str, ...]):
     import ahocorasick
 
@@ -250,12 +266,11 @@ def _automaton(surfaces: tuple[str, ...]):
     return automaton
 
 
-def _dictionary_hits(texts: pl.DataFrame, surfaces: tuple[str, ...]) -> pl.DataFrame:
+def _dictionary_hits(texts: pl.DataFrame, automaton) -> pl.DataFrame:
     """(document_key, surface, span_start) for leftmost-longest non-overlapping dictionary matches."""
     schema = {"document_key": pl.Int64, "surface": pl.String, "span_start": pl.Int32}
-    if not surfaces or texts.is_empty():
+    if automaton is None or len(automaton) == 0 or texts.is_empty():
         return pl.DataFrame(schema=schema)
-    automaton = _automaton(surfaces)
     rows: dict[str, list] = {"document_key": [], "surface": [], "span_start": []}
     for key, text in texts.select("document_key", "match_text").iter_rows():
         for end, surface in automaton.iter_long(text):
@@ -337,8 +352,8 @@ def extract_regions(
     sentences_s = sentences.join(texts.select("document_key", "match_text"), on="document_key").with_columns(
         pl.col("match_text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("text"))
 
-    surfaces = _surfaces(units)
-    hits = _dictionary_hits(texts, tuple(sorted(surfaces["surface"].unique().to_list())))
+    surfaces = gazetteer.surfaces
+    hits = _dictionary_hits(texts, gazetteer.automaton if units.height else None)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
     after = texts.select("document_key", "match_text")
     hits = (
@@ -363,8 +378,9 @@ def extract_regions(
     hits = outside_projects(hits)
     suffix = outside_projects(suffix)
     resolved = _disambiguate(hits, ancestors)
-    resolved = resolved.join(units.select("code", "name", "level", "full_name", "parent_code"), on="code")
-    resolved = _supported(resolved, ancestors)
+    resolved = resolved.join(units.filter(pl.col("code").is_in(resolved["code"].implode()))
+                             .select("code", "name", "level", "full_name", "parent_code"), on="code")
+    resolved = _supported(resolved, gazetteer.related)
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
     taken = (suffix.with_row_index("_i").join(resolved.select("document_key", pl.col("span_start").alias("h_s"),
                                                           pl.col("span_end").alias("h_e")), on="document_key")
@@ -422,12 +438,11 @@ def extract_regions(
     dim_region = dim.select([pl.col(c).cast(t) for c, t in SCHEMAS["dim_region"].items()]).sort("full_name")
 
     body_text = bodies.rename({"body": "_b"})
+    suffix_full = suffix.join(units.select("code", pl.col("full_name").alias("_gaz_full")), on="code", how="left")
     mentions = pl.concat([
         resolved.select("document_key", "full_name", "span_start", "span_end"),
-        suffix.with_columns(pl.coalesce(
-            pl.col("code").replace_strict(dict(zip(units["code"], units["full_name"])), default=None,
-                                          return_dtype=pl.String) if units.height else pl.lit(None, pl.String),
-            pl.col("full_name")).alias("full_name")).select("document_key", "full_name", "span_start", "span_end"),
+        suffix_full.with_columns(pl.coalesce("_gaz_full", "full_name").alias("full_name"))
+        .select("document_key", "full_name", "span_start", "span_end"),
     ], how="vertical_relaxed").join(body_text, on="document_key")
     mentions = mentions.with_columns(
         keys_for(mentions["full_name"]).alias("entity_key"),
@@ -442,21 +457,19 @@ def extract_regions(
     return dim_region, fact_mention, subject
 
 
-def _supported(resolved: pl.DataFrame, ancestors: pl.DataFrame) -> pl.DataFrame:
+def _supported(resolved: pl.DataFrame, related: pl.DataFrame) -> pl.DataFrame:
     """Keep a bare short name (郑州) or a unit below county level (保城镇 in 确保城镇) only when the document
     also names, in full, one of its ancestors or descendants (or the unit itself)."""
     weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
     strong = resolved.filter(~pl.col("surface_is_short")).select("document_key", pl.col("code").alias("ctx")).unique()
-    strong_up = strong.filter(True)
-    related = pl.concat([
-        ancestors.select("code", pl.col("ancestor_code").alias("rel")),
-        ancestors.select(pl.col("ancestor_code").alias("code"), pl.col("code").alias("rel")),
-    ])
+    strong_up = strong
     # a full-name unit supports itself only for short names (郑州 + 郑州市); low units need a relative
     self_support = resolved.filter(pl.col("surface_is_short")).select("document_key", "code").join(
         strong, left_on=["document_key", "code"], right_on=["document_key", "ctx"]).unique()
-    rel_support = (resolved.filter(weak).select("document_key", "code").unique()
-                   .join(related, on="code").join(strong_up, left_on=["document_key", "rel"],
+    weak_units = resolved.filter(weak).select("document_key", "code").unique()
+    # is_in first: a scan of the big pair table is cheap, a hash join against all of it is not
+    rel_support = (weak_units
+                   .join(related.filter(pl.col("code").is_in(weak_units["code"].implode())), on="code").join(strong_up, left_on=["document_key", "rel"],
                                                   right_on=["document_key", "ctx"])
                    .select("document_key", "code").unique())
     ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
@@ -473,6 +486,8 @@ def _disambiguate(hits: pl.DataFrame, ancestors: pl.DataFrame) -> pl.DataFrame:
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
         return hits.select("document_key", "code", "span_start", "span_end", "surface_is_short")
+    ancestors = ancestors.filter(pl.col("code").is_in(ambiguous["code"].implode())
+                                 | pl.col("ancestor_code").is_in(ambiguous["code"].implode()))
     up = (ambiguous.join(ancestors, on="code").join(sure, left_on=["document_key", "ancestor_code"],
                                                     right_on=["document_key", "ctx"])
           .group_by("_h", "code").len())

@@ -36,7 +36,7 @@ class CleaningRules:
     long_line_chars: int
 
 
-def _check_pattern(path: Path, where: str, pattern: object) -> str:
+def check_pattern(path: Path, where: str, pattern: object) -> str:
     if not isinstance(pattern, str) or not pattern:
         raise RuleError(f"{path}: {where}: pattern must be a non-empty string")
     try:
@@ -58,18 +58,18 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
         unknown = set(entry) - {"reason", "pattern", "max_chars"}
         if unknown or "reason" not in entry:
             raise RuleError(f"{path}: {where}: needs reason and pattern, got keys {sorted(entry)}")
-        chrome.append(ChromeRule(entry["reason"], _check_pattern(path, where, entry.get("pattern")),
+        chrome.append(ChromeRule(entry["reason"], check_pattern(path, where, entry.get("pattern")),
                                  entry.get("max_chars")))
     try:
         meta, byline, structure = data["metadata"], data["byline"], data["structure"]
         rules = CleaningRules(
             chrome=tuple(chrome),
-            metadata={k: _check_pattern(path, f"[metadata] {k}", v) for k, v in meta.items()},
+            metadata={k: check_pattern(path, f"[metadata] {k}", v) for k, v in meta.items()},
             byline_roles=dict(byline["roles"]),
-            byline_name=_check_pattern(path, "[byline] name", byline["name"]),
+            byline_name=check_pattern(path, "[byline] name", byline["name"]),
             byline_credits=tuple(byline["credits"]),
-            kicker=_check_pattern(path, "[structure] kicker", structure["kicker"]),
-            editor_note=_check_pattern(path, "[structure] editor_note", structure["editor_note"]),
+            kicker=check_pattern(path, "[structure] kicker", structure["kicker"]),
+            editor_note=check_pattern(path, "[structure] editor_note", structure["editor_note"]),
             title_max_chars=int(structure["title_max_chars"]),
             long_line_chars=int(structure["long_line_chars"]),
         )

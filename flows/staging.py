@@ -1,0 +1,50 @@
+"""Per-run staging folders, each locked (flock) by its live run, so a later run can tell a crashed run's
+leftovers from a concurrent run's work."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+LOCK_NAME = ".lock"
+
+
+class StagingArea:
+    """staging_root/<run_id>, held for the life of the run."""
+
+    def __init__(self, root: Path, run_id: str) -> None:
+        self.path = root / run_id
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.path / LOCK_NAME, os.O_CREAT | os.O_RDWR)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def batch(self, i: int) -> Path:
+        return self.path / f"batch-{i:05d}"
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self._fd)
+
+
+def abandoned_runs(root: Path, *, keep: str) -> list[str]:
+    """Remove staging folders no live process holds and return their run ids (runs that were killed)."""
+    found = []
+    if not root.is_dir():
+        return found
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != keep):
+        lock = folder / LOCK_NAME
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # a live run
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)
+        found.append(folder.name)
+    return found

@@ -1,0 +1,58 @@
+"""A run killed with SIGKILL at any point leaves exactly the committed batches; the next run completes the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+
+import pytest
+
+from bench.make_corpus import make_corpus
+from flows.batch import discover, plan_batches
+from tests.flows.helpers import query, snapshot
+from tests.reliability.helpers import gazette_env, run_gazette
+
+pytestmark = pytest.mark.slow
+BATCH_MB = 0.05
+DOCUMENTS = 160
+
+
+def committed_ids(batches, upto: int) -> set[str]:
+    """Document ids of batches 0..upto-1 (the ones committed before the kill)."""
+    return {hashlib.sha256(f.path.read_bytes()).hexdigest() for batch in batches[:upto] for f in batch}
+
+
+def loaded_ids(db) -> set[str]:
+    return {row[0] for row in query(db, "select document_id from dim_document")}
+
+
+def test_sigkill_at_several_points_then_rerun(tmp_path):
+    corpus = tmp_path / "corpus"
+    make_corpus(DOCUMENTS, corpus, seed=11, noise=0.0)
+    files, _, _ = discover([str(corpus)])
+    batches = plan_batches(files, int(BATCH_MB * 2**20))
+    assert len(batches) >= 8
+    db = tmp_path / "w.duckdb"
+    args = ["run", str(corpus), "--db", str(db), "--batch-mb", str(BATCH_MB), "-q"]
+
+    # (kill point, batches committed once the process is dead)
+    for point, committed in [("staged:0", 0), ("load:2:fact_sentence", 2), ("load:4:dim_source_file", 4),
+                             ("committed:6", 7)]:
+        result = run_gazette(args, gazette_env(tmp_path, GAZETTE_CRASH_AT=point))
+        assert result.returncode == -signal.SIGKILL, result.output
+        assert loaded_ids(db) == committed_ids(batches, committed), point
+        check = run_gazette(["check", "--db", str(db)], gazette_env(tmp_path))
+        assert check.returncode == 0, check.output
+        assert query(db, "select count(*) from etl_run where status = 'running'") == [(1,)]
+
+    before_rest = snapshot(db, exclude=("etl_run",))
+    result = run_gazette(args, gazette_env(tmp_path))
+    assert result.returncode == 0, result.output
+    assert loaded_ids(db) == committed_ids(batches, len(batches))
+    after = snapshot(db, exclude=("etl_run",))
+    for table, rows in before_rest.items():
+        assert set(rows) <= set(after[table]), f"{table} lost rows"
+    assert query(db, "select status, count(*) from etl_run group by all order by 1") == [
+        ("completed", 1), ("interrupted", 4)]
+    assert not any((tmp_path / "staging").iterdir()), "the killed runs' staging was swept"
+    assert run_gazette(["check", "--db", str(db)], gazette_env(tmp_path)).returncode == 0
