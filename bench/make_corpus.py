@@ -59,7 +59,7 @@ def _vary_numbers(text: str, rng: random.Random) -> str:
 def _article(rng: random.Random, paragraphs: list[str], titles: list[str]) -> str:
     district = rng.choice(DISTRICTS)
     subdistrict = rng.choice(SUBDISTRICTS)
-    body = [_vary_numbers(p, rng) for p in rng.sample(paragraphs, rng.randint(6, 14))]
+    body = [_vary_numbers(p, rng) for p in rng.sample(paragraphs, rng.randint(10, 24))]
     body = [re.sub("中原区|二七区|管城回族区|管城区", district, p) for p in body]
     body = [re.sub("林山寨街道|三官庙街道|建设路街道|棉纺路街道", subdistrict, p) for p in body]
     official = f"{district}{rng.choice(TITLES)}{_person(rng)}表示，要持续用力，确保各项任务按期完成。"

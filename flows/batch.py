@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
@@ -17,7 +18,7 @@ from transforms import PIPELINE_VERSION
 from transforms.clean import clean_documents
 from transforms.decode import decode_documents
 from transforms.extract import Resources, extract
-from transforms.keys import document_key, key_from_hex, keys_for
+from transforms.keys import key_from_hex, keys_for
 from transforms.rules import CleaningRules
 
 
@@ -43,10 +44,22 @@ class Refusal:
 class BatchOutcome:
     staging: Path
     files: int
+    bytes_read: int = 0
     new_documents: int = 0
     known: int = 0
     duplicates_in_batch: int = 0
     quarantined: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage: read, decode, clean, extract, segment, stage
+
+
+class _Stopwatch:
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.into[stage] = self.into.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def _source(path: Path) -> SourceFile:
@@ -135,10 +148,49 @@ def _quarantine_frame(rows: list[dict], run_id: str, detected_at: datetime) -> p
     ).with_columns(detected_at=pl.lit(detected_at, pl.Datetime("us")), run_id=pl.lit(run_id))
 
 
+KNOWN_SOURCES_SCHEMA = {"source_uri": pl.String, "file_mtime": pl.Datetime("us"), "byte_size": pl.Int64}
+
+
+def unchanged_files(files: list[SourceFile], known_sources: pl.DataFrame) -> tuple[list[SourceFile], int]:
+    """Files whose name, size and modification time match a loaded source file need not be read again."""
+    if not files or known_sources.is_empty():
+        return files, 0
+    listed = pl.DataFrame(
+        {"i": range(len(files)), "source_uri": [f.uri for f in files], "file_mtime": [f.mtime for f in files],
+         "byte_size": [f.size for f in files]},
+        schema={"i": pl.Int64, **KNOWN_SOURCES_SCHEMA},
+    )
+    changed = listed.join(known_sources, on=["source_uri", "file_mtime", "byte_size"], how="anti")["i"].to_list()
+    return [files[i] for i in sorted(changed)], len(files) - len(changed)
+
+
+@cache
+def _known_keys(path: str, stamp: int) -> pl.Series:
+    return pl.read_parquet(path)["document_key"]
+
+
+def known_keys(path: Path | None) -> pl.Series:
+    """document_keys already in the warehouse, written once per run and read once per worker process."""
+    if path is None or not path.exists():
+        return pl.Series("document_key", [], pl.Int64)
+    return _known_keys(str(path), path.stat().st_mtime_ns)
+
+
+def warm_up() -> None:
+    """Load dictionaries and rule files once per worker process, before its first batch."""
+    from transforms.extract.terms import segmenter
+    from transforms.rules import default_cleaning_rules
+
+    default_cleaning_rules()
+    join_vocabulary()
+    extraction_resources().gazetteer.automaton
+    segmenter()
+
+
 def process_batch(
     files: list[SourceFile],
     *,
-    known_ids: frozenset[str],
+    known_keys_path: Path | None,
     staging: Path,
     settings: Settings,
     rules: CleaningRules,
@@ -149,12 +201,11 @@ def process_batch(
     """Read, decode, clean and extract one batch, writing one Parquet file per warehouse table."""
     staging.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(staging=staging, files=len(files))
+    watch = _Stopwatch(outcome.seconds)
     quarantine = [
         {"source_uri": r.uri, "content_sha256": None, "reason": r.reason, "detail": r.detail} for r in refusals
     ]
-    seen: list[dict] = []
-    raw_rows: list[dict] = []
-    batch_ids: set[str] = set()
+    rows: list[dict] = []
     for source in files:
         if source.size > settings.max_file_bytes:
             quarantine.append({
@@ -163,24 +214,22 @@ def process_batch(
             })
             continue
         raw = source.path.read_bytes()
-        document_id = hashlib.sha256(raw).hexdigest()
-        seen.append({"source_uri": source.uri, "document_key": document_key(document_id), "seen_at": started_at,
-                     "file_mtime": source.mtime, "byte_size": len(raw)})
-        if document_id in known_ids:
-            outcome.known += 1
-            continue
-        if document_id in batch_ids:
-            outcome.duplicates_in_batch += 1
-            continue
-        batch_ids.add(document_id)
-        raw_rows.append({"source_uri": source.uri, "document_id": document_id, "raw": raw})
-    pl.DataFrame(seen, schema={"source_uri": pl.String, "document_key": pl.Int64, "seen_at": pl.Datetime("us"),
-                               "file_mtime": pl.Datetime("us"), "byte_size": pl.Int64}).write_parquet(
-        staging / "dim_source_file.parquet")
+        rows.append({"source_uri": source.uri, "document_id": hashlib.sha256(raw).hexdigest(), "raw": raw,
+                     "file_mtime": source.mtime})
+    read = pl.DataFrame(rows, schema={"source_uri": pl.String, "document_id": pl.String, "raw": pl.Binary,
+                                      "file_mtime": pl.Datetime("us")}).with_columns(
+        document_key=key_from_hex("document_id"), byte_size=pl.col("raw").bin.size().cast(pl.Int64))
+    outcome.bytes_read = int(read["byte_size"].sum() or 0)
+    watch.lap("read")
+    read.select("source_uri", "document_key", "file_mtime", "byte_size",
+                seen_at=pl.lit(started_at, pl.Datetime("us"))).write_parquet(staging / "dim_source_file.parquet")
+    is_known = pl.col("document_key").is_in(known_keys(known_keys_path).implode())
+    outcome.known = read.filter(is_known).height
+    fresh = read.filter(~is_known)
+    new = fresh.unique("document_id", keep="first", maintain_order=True)
+    outcome.duplicates_in_batch = fresh.height - new.height
 
-    decoded = decode_documents(
-        pl.DataFrame(raw_rows, schema={"source_uri": pl.String, "document_id": pl.String, "raw": pl.Binary})
-    ).with_columns(document_key=key_from_hex("document_id"))
+    decoded = decode_documents(new.select("source_uri", "document_id", "raw", "document_key"))
     failed = decoded.filter(pl.col("text").is_null())
     quarantine.extend(
         failed.select("source_uri", content_sha256="document_id", reason="reason", detail="detail").to_dicts()
@@ -190,10 +239,12 @@ def process_batch(
     q.write_parquet(staging / "quarantine.parquet")
     outcome.quarantined = dict(q.group_by("reason").len().iter_rows())
     outcome.new_documents = docs.height
+    watch.lap("decode")
     if docs.is_empty():
         return outcome
 
     cleaned = clean_documents(docs.select("document_key", "source_uri", "text"), rules, join_vocabulary())
+    watch.lap("clean")
     documents = docs.select(
         "document_key", "document_id", "source_uri", "encoding",
         byte_size=pl.col("raw").bin.size().cast(pl.Int64),
@@ -212,9 +263,13 @@ def process_batch(
     bylines.select("document_key", "person_key", "role", "credit", "line_no").write_parquet(
         staging / "fact_byline.parquet")
 
-    extracted = extract(documents, cleaned.sentences, extraction_resources())
+    watch.lap("stage")
+    extracted = extract(documents, cleaned.sentences, extraction_resources(), timings=outcome.seconds)
+    watch.lap("extract")
+    outcome.seconds["extract"] -= outcome.seconds.get("segment", 0.0)
     persons = pl.concat([extracted.table("dim_person"), bylines.select("person_key", "name")], how="vertical_relaxed")
     for table in extracted.tables.keys() | {"dim_person"}:
         frame = persons if table == "dim_person" else extracted.table(table)
         frame.write_parquet(staging / f"{table}.parquet")
+    watch.lap("stage")
     return outcome

@@ -40,6 +40,9 @@ def run(
     db: DbOption = None,
     batch_mb: Annotated[Optional[float], typer.Option(help="Raw megabytes per batch (default $GAZETTE_BATCH_MB or 8).")] = None,
     max_file_mb: Annotated[Optional[float], typer.Option(help="Quarantine larger files as too_large (default $GAZETTE_MAX_FILE_MB or 16).")] = None,
+    runner: Annotated[str, typer.Option(help="Where the CPU stages run: processes (one per core), threads, or dask "
+                                              "(a local cluster, or $GAZETTE_DASK_ADDRESS).")] = "processes",
+    workers: Annotated[Optional[int], typer.Option(help="Parallel workers (default: the number of cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or Prefect log lines.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO log lines.")] = False,
 ) -> None:
@@ -54,6 +57,12 @@ def run(
 
     from flows import progress as progress_hook
     from flows.ingest import ingest
+    from flows.runners import RUNNERS, default_workers, task_runner
+
+    if runner not in RUNNERS:
+        console.print(f"[red]error:[/red] --runner must be one of {', '.join(RUNNERS)}")
+        raise typer.Exit(2)
+    workers = workers or default_workers()
 
     paths = paths or ["data/sample"]
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -66,7 +75,9 @@ def run(
     progress_hook.set_listener(None if quiet else listener)
     try:
         with bar:
-            summary = ingest(paths=paths, db=str(_db(db)), batch_mb=batch_mb, max_file_mb=max_file_mb)
+            flow = ingest.with_options(task_runner=task_runner(runner, workers))
+            summary = flow(paths=paths, db=str(_db(db)), batch_mb=batch_mb, max_file_mb=max_file_mb,
+                           in_flight=2 * workers)
     except FileNotFoundError as err:
         console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from None
@@ -91,7 +102,8 @@ def _print_summary(summary: dict) -> None:
     table.add_row("status", summary["status"])
     table.add_row("files seen", str(summary["files_seen"]))
     table.add_row("documents loaded", str(summary["documents_loaded"]))
-    table.add_row("skipped: already loaded", str(summary["skipped_already_loaded"]))
+    table.add_row("skipped: unchanged (not read)", str(summary["skipped_unchanged"]))
+    table.add_row("skipped: bytes already loaded", str(summary["skipped_already_loaded"]))
     table.add_row("skipped: duplicate bytes in this run", str(summary["skipped_duplicate_in_run"]))
     table.add_row("quarantined", str(summary["files_quarantined"]))
     for reason, n in sorted(summary["quarantine_reasons"].items()):
@@ -101,6 +113,9 @@ def _print_summary(summary: dict) -> None:
     table.add_row("integrity checks", "passed" if summary["integrity_violations"] == 0 else
                   f"{summary['integrity_violations']} violations")
     table.add_row("seconds", f"{summary['seconds']:.1f}")
+    if summary["stage_seconds"]:
+        table.add_row("stage seconds (summed over workers)",
+                      ", ".join(f"{k} {v:.1f}" for k, v in summary["stage_seconds"].items()))
     console.print(table)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 import uuid
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +15,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
+from flows import batch as batch_steps
 from flows import progress, tasks
 from flows.settings import Settings
 from flows.staging import StagingArea
@@ -31,10 +34,13 @@ class RunSummary:
     documents_loaded: int = 0
     documents_skipped: int = 0
     skipped_already_loaded: int = 0
+    skipped_unchanged: int = 0
     skipped_duplicate_in_run: int = 0
     files_quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     source_files_new: int = 0
+    bytes_read: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     integrity_violations: int | None = None
     failed_checks: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -43,7 +49,8 @@ class RunSummary:
     def markdown(self) -> str:
         rows = [("status", self.status), ("files seen", self.files_seen), ("batches", self.batches),
                 ("documents loaded", self.documents_loaded),
-                ("skipped: already in warehouse", self.skipped_already_loaded),
+                ("skipped: unchanged since loaded (not read)", self.skipped_unchanged),
+                ("skipped: same bytes already in warehouse", self.skipped_already_loaded),
                 ("skipped: same bytes twice in this run", self.skipped_duplicate_in_run),
                 ("files quarantined", self.files_quarantined),
                 *((f"  quarantined: {k}", v) for k, v in sorted(self.quarantine_reasons.items())),
@@ -67,9 +74,11 @@ def ingest(
     batch_mb: float | None = None,
     max_file_mb: float | None = None,
     fail_at: str | None = None,
+    in_flight: int = 4,
 ) -> dict:
     """Load raw articles under `paths` (files, folders or globs) into the DuckDB warehouse at `db`.
 
+    in_flight bounds the batches being processed at once (set it to about twice the workers).
     fail_at is a test hook (flows.faults): raise at that point, e.g. load:0:fact_sentence."""
     base = Settings()
     settings = Settings(
@@ -91,23 +100,32 @@ def ingest(
     try:
         files, refused, summary.files_ignored = tasks.discover(paths)
         summary.files_seen = len(files) + len(refused)
-        known = tasks.prepare_warehouse(settings, run_id)
+        known_sources = tasks.prepare_warehouse(settings, run_id, staging.known_keys)
         tasks.record_run(settings, row)
-        batches = tasks.batch_steps.plan_batches(files, settings.batch_bytes) or ([[]] if refused else [])
+        to_read, summary.skipped_unchanged = batch_steps.unchanged_files(files, known_sources)
+        batches = batch_steps.plan_batches(to_read, settings.batch_bytes) or ([[]] if refused else [])
         summary.batches = len(batches)
-        progress.report("files", 0, len(files))
-        futures = [
-            tasks.process_batch.submit(
-                batch, known_ids=known, staging=staging.batch(i), settings=settings, rules=rules,
-                run_id=run_id, started_at=started_at, refusals=refused if i == 0 else [],
+        progress.report("files", summary.skipped_unchanged, len(files))
+
+        def submit(i: int):
+            return tasks.process_batch.submit(
+                batches[i], known_keys_path=staging.known_keys, staging=staging.batch(i), settings=settings,
+                rules=rules, run_id=run_id, started_at=started_at, refusals=refused if i == 0 else [],
             )
-            for i, batch in enumerate(batches)
-        ]
-        done_files = 0
-        for i, future in enumerate(futures):
-            outcome = future.result()
+
+        # A bounded window of batches in flight: memory stays flat however large the corpus.
+        window = deque(submit(i) for i in range(min(in_flight, len(batches))))
+        done_files = summary.skipped_unchanged
+        for i in range(len(batches)):
+            outcome = window.popleft().result()
+            if i + len(window) + 1 < len(batches):
+                window.append(submit(i + len(window) + 1))
+            load_started = time.perf_counter()
             result = tasks.load(outcome, settings, batch_no=i, fail_at=fail_at)
             shutil.rmtree(outcome.staging, ignore_errors=True)
+            for stage, seconds in [*outcome.seconds.items(), ("load", time.perf_counter() - load_started)]:
+                summary.stage_seconds[stage] = round(summary.stage_seconds.get(stage, 0.0) + seconds, 3)
+            summary.bytes_read += outcome.bytes_read
             summary.documents_loaded += result.documents_inserted
             summary.skipped_already_loaded += outcome.known
             summary.skipped_duplicate_in_run += outcome.duplicates_in_batch + (
@@ -118,7 +136,8 @@ def ingest(
             done_files += outcome.files
             progress.report("files", done_files, len(files))
         summary.files_quarantined = sum(summary.quarantine_reasons.values())
-        summary.documents_skipped = summary.skipped_already_loaded + summary.skipped_duplicate_in_run
+        summary.documents_skipped = (summary.skipped_already_loaded + summary.skipped_duplicate_in_run
+                                     + summary.skipped_unchanged)
         checks = tasks.check(settings)
         summary.integrity_violations = sum(c.violations for c in checks)
         summary.failed_checks = [c.name for c in checks if not c.ok]

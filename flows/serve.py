@@ -10,9 +10,13 @@ from flows.ingest import ingest
 
 
 def build_deployment(paths: list[str], *, db: str, cron: str, timezone: str, name: str):
-    return ingest.to_deployment(
+    from flows.runners import default_workers, task_runner
+
+    flow = ingest.with_options(task_runner=task_runner("processes"))
+    return flow.to_deployment(
         name=name,
-        parameters={"paths": [str(Path(p).resolve()) for p in paths], "db": str(Path(db).resolve())},
+        parameters={"paths": [str(Path(p).resolve()) for p in paths], "db": str(Path(db).resolve()),
+                    "in_flight": 2 * default_workers()},
         schedule=Cron(cron, timezone=timezone),
         description="Daily Gazette load into the DuckDB warehouse",
         tags=["gazette"],

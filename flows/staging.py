@@ -23,6 +23,10 @@ class StagingArea:
     def batch(self, i: int) -> Path:
         return self.path / f"batch-{i:05d}"
 
+    @property
+    def known_keys(self) -> Path:
+        return self.path / "known_keys.parquet"
+
     def close(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
         os.close(self._fd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import polars as pl
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
@@ -38,9 +39,9 @@ def discover(paths: list[str]) -> tuple[list[batch_steps.SourceFile], list[batch
 
 
 @task(name="prepare-warehouse", cache_policy=NONE)
-def prepare_warehouse(settings: Settings, run_id: str) -> frozenset[str]:
-    """Migrate the schema, close the books of runs that were killed, and read which documents are already
-    loaded (a short write, then released)."""
+def prepare_warehouse(settings: Settings, run_id: str, known_keys_path: Path) -> pl.DataFrame:
+    """Migrate the schema, close the books of runs that were killed, write the keys of loaded documents for
+    the batch workers, and return the loaded source files (a short write, then released)."""
     logger = get_run_logger()
     abandoned = abandoned_runs(settings.staging_root, keep=run_id)
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
@@ -50,19 +51,20 @@ def prepare_warehouse(settings: Settings, run_id: str) -> frozenset[str]:
                 "update etl_run set status = 'interrupted' where status = 'running' and run_id in "
                 "(select unnest(?::varchar[]))", [abandoned])
             logger.warning("runs %s were interrupted; their committed batches stay, the rest loads now", abandoned)
-        known = frozenset(row[0] for row in con.execute("select document_id from dim_document").fetchall())
+        con.sql("select document_key from dim_document").pl().write_parquet(known_keys_path)
+        sources = con.sql("select source_uri, file_mtime, byte_size from dim_source_file").pl()
     if applied:
         logger.info("migrated %s to schema version %s", settings.db, applied[-1])
-    return known
+    return sources.cast(batch_steps.KNOWN_SOURCES_SCHEMA)
 
 
 @task(name="process-batch", retries=1, retry_delay_seconds=1, retry_condition_fn=_io_error, cache_policy=NONE)
 def process_batch(
-    files: list[batch_steps.SourceFile], *, known_ids: frozenset[str], staging: Path, settings: Settings,
+    files: list[batch_steps.SourceFile], *, known_keys_path: Path, staging: Path, settings: Settings,
     rules: CleaningRules, run_id: str, started_at: datetime, refusals: list[batch_steps.Refusal],
 ) -> batch_steps.BatchOutcome:
     outcome = batch_steps.process_batch(
-        files, known_ids=known_ids, staging=staging, settings=settings, rules=rules, run_id=run_id,
+        files, known_keys_path=known_keys_path, staging=staging, settings=settings, rules=rules, run_id=run_id,
         started_at=started_at, refusals=refusals,
     )
     get_run_logger().info(

@@ -154,6 +154,8 @@ def decode_documents(raw: pl.DataFrame, *, min_han: int = 20, min_han_share: flo
         reason, detail = decoded.reason, decoded.detail
         if decoded.text is not None:
             text, fixed = normalise_text(decoded.text)
+            if decoded.detail:  # a multi-byte character cut off at the end of the file
+                fixed = ["truncated", *fixed]
             han, share = han_share(text)
             if not text.strip():
                 text, reason, detail = None, "empty", "only invisible characters"

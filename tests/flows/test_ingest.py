@@ -29,7 +29,7 @@ def test_sample_loads_and_a_rerun_changes_nothing(tmp_path, sample):
     assert len(before["dim_document"]) == 5 and len(before["fact_sentence"]) > 200
 
     second = ingest(paths=[str(sample)], db=str(db))
-    assert (second["documents_loaded"], second["skipped_already_loaded"]) == (0, 5)
+    assert (second["documents_loaded"], second["skipped_unchanged"], second["skipped_already_loaded"]) == (0, 5, 0)
     assert snapshot(db) == before
     runs = query(db, "select status, documents_loaded, documents_skipped from etl_run order by started_at")
     assert runs == [("completed", 5, 0), ("completed", 0, 5)]

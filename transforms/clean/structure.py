@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cache
 
 import polars as pl
 
@@ -46,6 +47,13 @@ def continues_into_next(rules: CleaningRules, bigrams: list[str], *, by_length: 
 
 
 def two_char_words(vocabulary: Collection[str]) -> list[str]:
+    if isinstance(vocabulary, frozenset):
+        return _two_char_words(vocabulary)
+    return sorted(w for w in vocabulary if len(w) == 2)
+
+
+@cache
+def _two_char_words(vocabulary: frozenset[str]) -> list[str]:
     return sorted(w for w in vocabulary if len(w) == 2)
 
 
@@ -102,6 +110,7 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collect
         .when(
             (pl.col("_nb") == pl.col("_headline") + 1)
             & pl.col("_title")
+            & ~pl.col("_in_note").fill_null(False)
             & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
         )
         .then(pl.lit("subheadline"))

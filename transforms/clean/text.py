@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from transforms.clean.lines import rewrite
@@ -38,13 +40,20 @@ def fullwidth_alnum(lines: pl.DataFrame) -> pl.DataFrame:
 
 
 def normalise_punctuation(lines: pl.DataFrame) -> pl.DataFrame:
-    """ASCII , ; : ? ! ( ) next to a Chinese character become full-width; between Latin/digits they stay."""
+    """ASCII , ; : ? ! ( ) next to a Chinese character become full-width; between Latin/digits they stay.
+
+    A run of marks (,,) converts from the Chinese side inward, one mark per pass: as many passes as the
+    longest run in the batch, so the result is a fixed point (cleaning twice changes nothing)."""
+    marks = "".join(re.escape(m) for m in _ASCII_TO_FULL)
+    longest = lines.select(pl.col("text").str.extract_all(f"[{marks}]+").list.eval(pl.element().str.len_chars())
+                           .list.max().max()).item()
     new = pl.col("text")
-    for ascii_mark, full in _ASCII_TO_FULL.items():
-        mark = "\\" + ascii_mark
-        new = new.str.replace_all(f"({_CJK}) ?{mark} ?", f"${{1}}{full}").str.replace_all(
-            f" ?{mark} ?({_CJK})", f"{full}${{1}}"
-        )
+    for _ in range(max(1, longest or 0)):
+        for ascii_mark, full in _ASCII_TO_FULL.items():
+            mark = "\\" + ascii_mark
+            new = new.str.replace_all(f"({_CJK}) ?{mark} ?", f"${{1}}{full}").str.replace_all(
+                f" ?{mark} ?({_CJK})", f"{full}${{1}}"
+            )
     # A mark after a number and before Chinese (8.1%,市内) was handled above; one before a number after
     # Chinese is too (区,2020年). Pairs of brackets stay matched: an opener made full-width closes full-width.
     new = new.str.replace_all(r"（([^()（）]*)\)", "（${1}）").str.replace_all(r"\(([^()（）]*)）", "（${1}）")

@@ -90,9 +90,13 @@ def _metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subjec
     )
 
 
-def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resources | None = None) -> Extracted:
+def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resources | None = None,
+            timings: dict[str, float] | None = None) -> Extracted:
     """documents: dim_document-shaped rows of the batch (document_key, headline, published_on, body, ...);
-    sentences: fact_sentence rows. Returns every fact and dimension frame of the batch."""
+    sentences: fact_sentence rows. Returns every fact and dimension frame of the batch; timings, when
+    given, receives the seconds spent in segmentation ('segment')."""
+    import time
+
     from transforms.extract.metrics import extract_metrics
     from transforms.extract.officials import extract_officials
     from transforms.extract.projects import extract_projects
@@ -109,6 +113,10 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
         documents, sentences, regions, resources.official_rules
     )
     projects, project_mentions = extract_projects(documents, sentences, subject)
+    started = time.perf_counter()
+    terms = extract_terms(documents)
+    if timings is not None:
+        timings["segment"] = timings.get("segment", 0.0) + time.perf_counter() - started
     mentions = pl.concat(
         [f.select(list(SCHEMAS["fact_mention"])) for f in (region_mentions, person_mentions, project_mentions)],
         how="vertical_relaxed",
@@ -122,5 +130,5 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
         "fact_metric": _metric_regions(metrics, regions, subject),
         "fact_person_title": person_titles,
         "fact_mention": mentions,
-        "fact_term": extract_terms(documents),
+        "fact_term": terms,
     })

@@ -1,0 +1,1 @@
+"""Fault injection: a corpus of hostile and broken raw files, generated at test time (tests/faults/corpus.py)."""
