@@ -141,11 +141,13 @@ def join_vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
+QUARANTINE_SCHEMA = {"source_uri": pl.String, "content_sha256": pl.String, "reason": pl.String, "detail": pl.String,
+                     "file_mtime": pl.Datetime("us"), "byte_size": pl.Int64}
+
+
 def _quarantine_frame(rows: list[dict], run_id: str, detected_at: datetime) -> pl.DataFrame:
-    return pl.DataFrame(
-        rows,
-        schema={"source_uri": pl.String, "content_sha256": pl.String, "reason": pl.String, "detail": pl.String},
-    ).with_columns(detected_at=pl.lit(detected_at, pl.Datetime("us")), run_id=pl.lit(run_id))
+    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA).with_columns(
+        detected_at=pl.lit(detected_at, pl.Datetime("us")), run_id=pl.lit(run_id))
 
 
 KNOWN_SOURCES_SCHEMA = {"source_uri": pl.String, "file_mtime": pl.Datetime("us"), "byte_size": pl.Int64}
@@ -203,7 +205,8 @@ def process_batch(
     outcome = BatchOutcome(staging=staging, files=len(files))
     watch = _Stopwatch(outcome.seconds)
     quarantine = [
-        {"source_uri": r.uri, "content_sha256": None, "reason": r.reason, "detail": r.detail} for r in refusals
+        {"source_uri": r.uri, "content_sha256": None, "reason": r.reason, "detail": r.detail, "file_mtime": None,
+         "byte_size": None} for r in refusals
     ]
     rows: list[dict] = []
     for source in files:
@@ -211,6 +214,7 @@ def process_batch(
             quarantine.append({
                 "source_uri": source.uri, "content_sha256": sha256_file(source.path), "reason": "too_large",
                 "detail": f"{source.size} bytes > limit {settings.max_file_bytes} (GAZETTE_MAX_FILE_MB)",
+                "file_mtime": source.mtime, "byte_size": source.size,
             })
             continue
         raw = source.path.read_bytes()
@@ -229,11 +233,11 @@ def process_batch(
     new = fresh.unique("document_id", keep="first", maintain_order=True)
     outcome.duplicates_in_batch = fresh.height - new.height
 
-    decoded = decode_documents(new.select("source_uri", "document_id", "raw", "document_key"))
+    decoded = decode_documents(new.select("source_uri", "document_id", "raw", "document_key", "file_mtime",
+                                          "byte_size"))
     failed = decoded.filter(pl.col("text").is_null())
-    quarantine.extend(
-        failed.select("source_uri", content_sha256="document_id", reason="reason", detail="detail").to_dicts()
-    )
+    quarantine.extend(failed.select("source_uri", content_sha256="document_id", reason="reason", detail="detail",
+                                    file_mtime="file_mtime", byte_size="byte_size").to_dicts())
     docs = decoded.filter(pl.col("text").is_not_null())
     q = _quarantine_frame(quarantine, run_id, started_at)
     q.write_parquet(staging / "quarantine.parquet")

@@ -19,7 +19,7 @@ from warehouse.migrate import SQL_DIR, migrate
 
 def stage_sample(staging: Path) -> Path:
     files, _, _ = discover([str(SAMPLE_DIR)])
-    process_batch(files, known_ids=frozenset(), staging=staging, settings=Settings(), rules=default_cleaning_rules(),
+    process_batch(files, known_keys_path=None, staging=staging, settings=Settings(), rules=default_cleaning_rules(),
                   run_id="test-run", started_at=datetime(2026, 1, 1))
     return staging
 

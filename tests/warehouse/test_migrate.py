@@ -77,10 +77,19 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
     from warehouse.connection import writer
     from warehouse.load import load_batch
 
+    import shutil
+
+    import polars as pl
+
+    # what a version-1 pipeline staged: quarantine without the file state columns of version 3
+    old_staging = tmp_path / "old-staging"
+    shutil.copytree(staged_sample, old_staging)
+    q = pl.read_parquet(old_staging / "quarantine.parquet")
+    q.drop("file_mtime", "byte_size").write_parquet(old_staging / "quarantine.parquet")
     db = tmp_path / "old.duckdb"
     with writer(db) as con:
         assert migrate(con, schema_dir=schema_v1(tmp_path)) == [1]
-        load_batch(con, staged_sample)
+        load_batch(con, old_staging)
         con.execute("insert into etl_run (run_id, started_at, status, pipeline_version) "
                     "values ('old-run', now(), 'completed', '0.0.1')")
     before = snapshot(db, exclude=("meta_schema_version",))
@@ -90,7 +99,8 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
         assert migrate(con) == list(range(2, latest_version() + 1))
         assert current_version(con) == latest_version()
     after = snapshot(db, exclude=("meta_schema_version",))
-    assert {t: rows for t, rows in after.items() if t != "etl_run"} == {
-        t: rows for t, rows in before.items() if t != "etl_run"}
+    assert {t: rows for t, rows in after.items() if t not in ("etl_run", "quarantine")} == {
+        t: rows for t, rows in before.items() if t not in ("etl_run", "quarantine")}
+    assert after["quarantine"] == [row + (None, None) for row in before["quarantine"]]
     assert [row[:-1] for row in after["etl_run"]] == before["etl_run"], "etl_run gains a column, loses nothing"
     assert after["etl_run"][0][-1] is None
