@@ -115,9 +115,26 @@ class Gazetteer:
 
     units: pl.DataFrame
 
-    @cached_property
-    def ancestors(self) -> pl.DataFrame:
-        return _ancestors(self.units)
+    def lineage(self, codes: pl.Series) -> pl.DataFrame:
+        """(code, ancestor_code) pairs in which codes are either side: their ancestors and descendants.
+
+        Walked from the parent links per batch rather than kept as a table of all 2.7 M pairs: that table
+        cost each worker process about 700 MB."""
+        links = self.units.select("code", "parent_code").filter(pl.col("parent_code").is_not_null())
+        start = pl.DataFrame({"code": codes.unique()}, schema={"code": pl.String})
+        pairs = []
+        up = start.with_columns(ancestor_code=pl.col("code"))
+        down = start.select(code="code", ancestor_code="code")
+        for _ in range(len(DEPTH)):
+            up = up.join(links.filter(pl.col("code").is_in(up["ancestor_code"].implode())),
+                         left_on="ancestor_code", right_on="code").select("code", ancestor_code="parent_code")
+            down = down.join(links.filter(pl.col("parent_code").is_in(down["code"].implode())),
+                             left_on="code", right_on="parent_code").select(code="code_right", ancestor_code="ancestor_code")
+            if up.is_empty() and down.is_empty():
+                break
+            pairs += [up, down]
+        return pl.concat(pairs, how="vertical_relaxed").unique() if pairs else start.with_columns(
+            ancestor_code=pl.lit(None, pl.String)).clear()
 
     # Derived once per process: building them costs seconds on 700 k units, a batch should not pay that.
     @cached_property
@@ -128,13 +145,13 @@ class Gazetteer:
     def automaton(self):
         return _automaton(tuple(sorted(self.surfaces["surface"].unique().to_list())))
 
-    @cached_property
-    def related(self) -> pl.DataFrame:
-        """(code, rel): rel is an ancestor or a descendant of code."""
+    def related(self, codes: pl.Series) -> pl.DataFrame:
+        """(code, rel) for codes: rel is an ancestor or a descendant of code."""
+        pairs = self.lineage(codes)
         return pl.concat([
-            self.ancestors.select("code", pl.col("ancestor_code").alias("rel")),
-            self.ancestors.select(pl.col("ancestor_code").alias("code"), pl.col("code").alias("rel")),
-        ])
+            pairs.select("code", pl.col("ancestor_code").alias("rel")),
+            pairs.select(pl.col("ancestor_code").alias("code"), pl.col("code").alias("rel")),
+        ]).filter(pl.col("code").is_in(codes.implode()))
 
 
 def _cache_dir() -> Path:
@@ -178,20 +195,6 @@ def _load_cached(stamp: str, files: tuple[str, ...]) -> Gazetteer:
     units.write_parquet(tmp)
     tmp.replace(cached)
     return Gazetteer(units)
-
-
-def _ancestors(units: pl.DataFrame) -> pl.DataFrame:
-    """(code, ancestor_code) for every unit and each of its ancestors (iterated parent joins)."""
-    step = units.select("code", pl.col("parent_code").alias("ancestor_code")).filter(
-        pl.col("ancestor_code").is_not_null())
-    parents = step.rename({"code": "ancestor_code", "ancestor_code": "next"})
-    pairs, frontier = [step], step
-    for _ in range(6):
-        frontier = frontier.join(parents, on="ancestor_code").select("code", pl.col("next").alias("ancestor_code"))
-        if frontier.is_empty():
-            break
-        pairs.append(frontier)
-    return pl.concat(pairs).unique()
 
 
 # a unit's name must end like one (环保产业园 is a gazetteer unit but also a phrase) and not be a common word
@@ -346,7 +349,6 @@ def extract_regions(
 
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     units = gazetteer.units
-    ancestors = gazetteer.ancestors
     bodies = documents.select("document_key", "body")
     texts = bodies.with_columns(to_simplified(bodies["body"]).alias("match_text"))
     sentences_s = sentences.join(texts.select("document_key", "match_text"), on="document_key").with_columns(
@@ -377,10 +379,10 @@ def extract_regions(
 
     hits = outside_projects(hits)
     suffix = outside_projects(suffix)
-    resolved = _disambiguate(hits, ancestors)
+    resolved = _disambiguate(hits, gazetteer)
     resolved = resolved.join(units.filter(pl.col("code").is_in(resolved["code"].implode()))
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
-    resolved = _supported(resolved, gazetteer.related)
+    resolved = _supported(resolved, gazetteer)
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
     taken = (suffix.with_row_index("_i").join(resolved.select("document_key", pl.col("span_start").alias("h_s"),
                                                           pl.col("span_end").alias("h_e")), on="document_key")
@@ -423,6 +425,7 @@ def extract_regions(
     # dim_region: mentioned gazetteer units, their ancestors, suffix units
     mentioned = pl.concat([resolved.select("code"), suffix.filter(pl.col("code").is_not_null()).select("code"),
                            suffix.select(pl.col("p_code").alias("code")).drop_nulls()]).unique()
+    ancestors = gazetteer.lineage(mentioned["code"])
     with_anc = pl.concat([mentioned, mentioned.join(ancestors, on="code").select(pl.col("ancestor_code").alias("code"))]).unique()
     gaz_rows = with_anc.join(units, on="code").join(
         units.select(pl.col("code").alias("parent_code"), pl.col("full_name").alias("parent_full")),
@@ -457,7 +460,7 @@ def extract_regions(
     return dim_region, fact_mention, subject
 
 
-def _supported(resolved: pl.DataFrame, related: pl.DataFrame) -> pl.DataFrame:
+def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """Keep a bare short name (郑州) or a unit below county level (保城镇 in 确保城镇) only when the document
     also names, in full, one of its ancestors or descendants (or the unit itself)."""
     weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
@@ -469,7 +472,7 @@ def _supported(resolved: pl.DataFrame, related: pl.DataFrame) -> pl.DataFrame:
     weak_units = resolved.filter(weak).select("document_key", "code").unique()
     # is_in first: a scan of the big pair table is cheap, a hash join against all of it is not
     rel_support = (weak_units
-                   .join(related.filter(pl.col("code").is_in(weak_units["code"].implode())), on="code").join(strong_up, left_on=["document_key", "rel"],
+                   .join(gazetteer.related(weak_units["code"]), on="code").join(strong_up, left_on=["document_key", "rel"],
                                                   right_on=["document_key", "ctx"])
                    .select("document_key", "code").unique())
     ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
@@ -477,7 +480,7 @@ def _supported(resolved: pl.DataFrame, related: pl.DataFrame) -> pl.DataFrame:
             .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short"))
 
 
-def _disambiguate(hits: pl.DataFrame, ancestors: pl.DataFrame) -> pl.DataFrame:
+def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """One code per hit: the candidate whose ancestors/descendants the document names most, then the lowest code."""
     hits = hits.rename({"is_short": "surface_is_short"}).with_row_index("_h")
     counts = hits.group_by("_h").agg(pl.len().alias("_n"))
@@ -486,8 +489,7 @@ def _disambiguate(hits: pl.DataFrame, ancestors: pl.DataFrame) -> pl.DataFrame:
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
         return hits.select("document_key", "code", "span_start", "span_end", "surface_is_short")
-    ancestors = ancestors.filter(pl.col("code").is_in(ambiguous["code"].implode())
-                                 | pl.col("ancestor_code").is_in(ambiguous["code"].implode()))
+    ancestors = gazetteer.lineage(ambiguous["code"])
     up = (ambiguous.join(ancestors, on="code").join(sure, left_on=["document_key", "ancestor_code"],
                                                     right_on=["document_key", "ctx"])
           .group_by("_h", "code").len())
