@@ -16,9 +16,9 @@ import polars as pl
 
 from transforms.extract import SCHEMAS
 from transforms.extract.metric_rules import MetricRules
+from transforms.extract.regions import regex_spans
 from transforms.keys import keys_for
 
-_MARK = "\x01"
 _CLAUSE_END = "[，；。：！？]"
 
 
@@ -28,28 +28,8 @@ def _alt(words) -> str:
 
 
 def _spans(frame: pl.DataFrame, text: str, pattern: str, keep: list[str]) -> pl.DataFrame:
-    """Every non-overlapping match of `pattern` in column `text` with its char offset (`off`).
-
-    Polars has no find-all-with-positions: mark each match with a control character (replace_all), split on
-    it, and the k-th match starts at the summed char lengths of the pieces before it. extract_all and
-    replace_all share the engine's leftmost-first semantics, so the k-th match of one is the k-th of the other.
-    The pattern must not match the empty string."""
-    body = pl.col(text).str.replace_all(_MARK, "\x02", literal=True)
-    return (
-        frame.select(
-            *keep,
-            body.str.extract_all(pattern).alias("match"),
-            body.str.replace_all(pattern, _MARK + "${0}").str.split(_MARK).alias("_pieces"),
-        )
-        .filter(pl.col("match").list.len() > 0)
-        .with_columns(
-            pl.col("_pieces").list.eval(pl.element().str.len_chars().cum_sum())
-            .list.head(pl.col("match").list.len()).alias("off")
-        )
-        .drop("_pieces")
-        .explode(["match", "off"])
-        .with_columns(pl.col("off").cast(pl.Int32))
-    )
+    """Every match of pattern in column text with its char offset `off` (see regions.regex_spans)."""
+    return regex_spans(frame, text, pattern, keep).rename({"match_start": "off"})
 
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
