@@ -7,7 +7,10 @@ import os
 # Before Prefect is imported: no telemetry, and no server needed (a temporary local one is started).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# A loaded machine (CI, a cron host at 6 am) can need more than Prefect's default to start a local server.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
+from contextlib import nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Annotated, Optional  # noqa: E402
 
@@ -57,7 +60,7 @@ def run(
 
     from flows import progress as progress_hook
     from flows.ingest import ingest
-    from flows.runners import RUNNERS, default_workers, task_runner
+    from flows.runners import RUNNERS, default_workers, shared_api, task_runner
 
     if runner not in RUNNERS:
         console.print(f"[red]error:[/red] --runner must be one of {', '.join(RUNNERS)}")
@@ -74,7 +77,7 @@ def run(
 
     progress_hook.set_listener(None if quiet else listener)
     try:
-        with bar:
+        with bar, (shared_api() if runner != "threads" else nullcontext()):
             flow = ingest.with_options(task_runner=task_runner(runner, workers))
             summary = flow(paths=paths, db=str(_db(db)), batch_mb=batch_mb, max_file_mb=max_file_mb,
                            in_flight=2 * workers)

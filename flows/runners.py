@@ -7,8 +7,40 @@ in the flow's own process: DuckDB has one writer."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 RUNNERS = ("processes", "threads", "dask")
+
+
+@contextmanager
+def shared_api() -> Iterator[str | None]:
+    """One temporary Prefect server for the flow and its worker processes when none is configured.
+
+    Without it every worker process, finding no PREFECT_API_URL, starts a temporary server of its own:
+    seconds of start-up and a few hundred MB each, and time-outs on a busy machine."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    saved = os.environ.get("PREFECT_API_URL")
+    configured = saved or PREFECT_API_URL.value()
+    server = None
+    if not configured:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        server.start()
+        configured = server.api_url
+    os.environ["PREFECT_API_URL"] = configured  # inherited by the worker processes spawned from here
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: configured}):
+            yield configured
+    finally:
+        if saved is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = saved
+        if server is not None:
+            server.stop()
 
 
 def default_workers() -> int:

@@ -54,7 +54,9 @@ def prepare_warehouse(settings: Settings, run_id: str, known_keys_path: Path) ->
         con.sql("select document_key from dim_document").pl().write_parquet(known_keys_path)
         sources = con.sql(
             "select source_uri, file_mtime, byte_size from dim_source_file union "
-            "select source_uri, file_mtime, byte_size from quarantine where file_mtime is not null").pl()
+            # too_large depends on a setting, not on the file: such files are looked at again each run
+            "select source_uri, file_mtime, byte_size from quarantine "
+            "where file_mtime is not null and reason <> 'too_large'").pl()
     if applied:
         logger.info("migrated %s to schema version %s", settings.db, applied[-1])
     return sources.cast(batch_steps.KNOWN_SOURCES_SCHEMA)

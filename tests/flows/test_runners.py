@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from flows.runners import task_runner
+from flows.runners import shared_api, task_runner
 from tests.conftest import SAMPLE_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
@@ -36,7 +36,8 @@ def content(db) -> dict[str, list[tuple]]:
 
 def run_with(kind: str, db) -> dict:
     flow = ingest.with_options(task_runner=task_runner(kind, workers=2))
-    return flow(paths=[str(SAMPLE_DIR)], db=str(db), batch_mb=0.01, in_flight=4)
+    with shared_api():  # the workers talk to the test harness's server
+        return flow(paths=[str(SAMPLE_DIR)], db=str(db), batch_mb=0.01, in_flight=4)
 
 
 def test_process_pool_and_dask_build_the_same_warehouse_as_threads(tmp_path):

@@ -223,7 +223,9 @@ def test_serve_registers_the_deployment_with_its_cron_schedule(stack):
         deployment = _deployment(stack, client)
         assert [(s.schedule.cron, s.schedule.timezone, s.active) for s in deployment.schedules] == [
             (CRON, TIMEZONE, True)]
-        assert deployment.parameters == {"paths": [str(stack.sample.resolve())], "db": str(stack.db.resolve())}
+        assert {k: deployment.parameters[k] for k in ("paths", "db")} == {
+            "paths": [str(stack.sample.resolve())], "db": str(stack.db.resolve())}
+        assert deployment.parameters["in_flight"] >= 2
         assert not deployment.paused
 
 

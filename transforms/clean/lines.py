@@ -6,7 +6,8 @@ import polars as pl
 
 # NBSP, ideographic and other wide spaces become plain spaces; runs of spaces collapse to one.
 _SPACES = r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]"
-_INVISIBLE = r"[\u200b-\u200f\u2060\ufeff]"
+# Zero-width marks and C0/C1 control characters (other than tab and newline): never content.
+_INVISIBLE = r"[\u200b-\u200f\u2060\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]"
 
 LINE_SCHEMA = {
     "document_key": pl.Int64,
