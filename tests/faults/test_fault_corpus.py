@@ -5,7 +5,6 @@ unchanged (nothing may change) and then edit one file (one new document)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

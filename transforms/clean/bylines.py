@@ -86,8 +86,8 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         tokens.filter(~pl.col("is_credit") & ~pl.col("token").str.contains(role_only))
         .join(line_credit, on=["document_key", "line_no"], how="left")
         .with_columns(
-            name=pl.col("token").str.replace(f"/.*$", ""),
-            own_credit=pl.col("token").str.extract(f"/(.+)$", 1),
+            name=pl.col("token").str.replace("/.*$", ""),
+            own_credit=pl.col("token").str.extract("/(.+)$", 1),
         )
         .with_columns(credit=pl.coalesce("own_credit", "line_credit").replace({"图/文": "文/图", "摄": "图"}))
         .with_columns(
