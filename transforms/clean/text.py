@@ -48,13 +48,13 @@ def normalise_punctuation(lines: pl.DataFrame) -> pl.DataFrame:
     longest = lines.select(pl.col("text").str.extract_all(f"[{marks}]+").list.eval(pl.element().str.len_chars())
                            .list.max().max()).item()
     new = pl.col("text")
-    for _ in range(max(1, longest or 0)):
+    # Pairs of brackets stay matched (an opener made full-width closes full-width), and that can put a
+    # full-width mark next to another ASCII one: the passes run to a fixed point over both rules.
+    for _ in range(max(1, longest or 0) + 1):
         for ascii_mark, full in _ASCII_TO_FULL.items():
             mark = "\\" + ascii_mark
             new = new.str.replace_all(f"({_CJK}) ?{mark} ?", f"${{1}}{full}").str.replace_all(
                 f" ?{mark} ?({_CJK})", f"{full}${{1}}"
             )
-    # A mark after a number and before Chinese (8.1%,市内) was handled above; one before a number after
-    # Chinese is too (区,2020年). Pairs of brackets stay matched: an opener made full-width closes full-width.
-    new = new.str.replace_all(r"（([^()（）]*)\)", "（${1}）").str.replace_all(r"\(([^()（）]*)）", "（${1}）")
+        new = new.str.replace_all(r"（([^()（）]*)\)", "（${1}）").str.replace_all(r"\(([^()（）]*)）", "（${1}）")
     return rewrite(lines, new, "punctuation")
