@@ -180,13 +180,14 @@ def known_keys(path: Path | None) -> pl.Series:
 
 def warm_up() -> None:
     """Load dictionaries and rule files once per worker process, before its first batch."""
-    from transforms.extract.terms import segmenter
+    from transforms.extract.terms import idf_frame, segmenter
     from transforms.rules import default_cleaning_rules
 
     default_cleaning_rules()
     join_vocabulary()
     extraction_resources().gazetteer.automaton
     segmenter()
+    idf_frame()
 
 
 def process_batch(

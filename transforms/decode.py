@@ -29,6 +29,7 @@ _BOMS = (
 )
 _CHINESE = ("gb18030", "big5hkscs")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SINGLE_BYTE_RANGE = re.compile("[\u0080-\u07ff]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\x00]")
 # charset-normalizer names the smallest fitting code page; decode with its superset instead.
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii": "utf-8"}
@@ -95,7 +96,9 @@ def normalise_text(text: str) -> tuple[str, list[str]]:
     if looks_like_html(text):
         changes.append("html")
         text = html_to_text(text)
-    fixed = ftfy.fix_encoding(text)
+    # ftfy's own test for mojibake is a large regex over the whole text; UTF-8 misread through any single-byte
+    # code page always shows characters from U+0080-U+07FF (its lead bytes), so text without one is left alone.
+    fixed = ftfy.fix_encoding(text) if _SINGLE_BYTE_RANGE.search(text) else text
     if fixed != text and len(_HAN.findall(fixed)) > len(_HAN.findall(text)):
         changes.append("mojibake")
         text = fixed
@@ -140,7 +143,7 @@ def html_to_text(html: str) -> str:
 
 def han_share(text: str) -> tuple[int, float]:
     han = len(_HAN.findall(text))
-    visible = sum(1 for ch in text if not ch.isspace())
+    visible = len("".join(text.split()))
     return han, han / max(1, visible)
 
 
@@ -151,26 +154,31 @@ def decode_documents(raw: pl.DataFrame, *, min_han: int = 20, min_han_share: flo
     for blob in raw["raw"].to_list():
         decoded = detect_and_decode(blob)
         text, fixed = (None, [])
-        reason, detail = decoded.reason, decoded.detail
         if decoded.text is not None:
             text, fixed = normalise_text(decoded.text)
             if decoded.detail:  # a multi-byte character cut off at the end of the file
                 fixed = ["truncated", *fixed]
-            han, share = han_share(text)
-            if not text.strip():
-                text, reason, detail = None, "empty", "only invisible characters"
-            elif han < min_han or share < min_han_share:
-                text, reason = None, "not_chinese"
-                detail = f"{han} Chinese characters, {share:.0%} of visible text"
         texts.append(text)
         encodings.append(decoded.encoding)
-        reasons.append(reason)
-        details.append(detail)
+        reasons.append(decoded.reason)
+        details.append(decoded.detail)
         fixes.append(fixed)
-    return raw.with_columns(
+    out = raw.with_columns(
         text=pl.Series(texts, dtype=pl.String),
         encoding=pl.Series(encodings, dtype=pl.String),
         reason=pl.Series(reasons, dtype=pl.String),
         detail=pl.Series(details, dtype=pl.String),
         decode_fixes=pl.Series(fixes, dtype=pl.List(pl.String)),
     )
+    han = pl.col("text").str.count_matches(_HAN.pattern)
+    share = han / pl.max_horizontal(pl.col("text").str.count_matches(r"\S"), 1)
+    empty = pl.col("text").str.strip_chars().str.len_chars() == 0
+    foreign = (han < min_han) | (share < min_han_share)
+    return out.with_columns(
+        reason=pl.when(empty).then(pl.lit("empty")).when(foreign).then(pl.lit("not_chinese"))
+        .otherwise(pl.col("reason")),
+        detail=pl.when(empty).then(pl.lit("only invisible characters"))
+        .when(foreign).then(pl.format("{} Chinese characters, {}% of visible text", han,
+                                      (share * 100).round(0).cast(pl.Int64)))
+        .otherwise(pl.col("detail")),
+    ).with_columns(text=pl.when(empty | foreign).then(None).otherwise(pl.col("text")))

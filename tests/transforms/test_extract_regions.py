@@ -32,20 +32,20 @@ UNITS = [  # code, name, level, parent, short
 ]
 
 
-def gazetteer() -> Gazetteer:
+def gazetteer(units=UNITS) -> Gazetteer:
     full = {}
-    for code, name, _, parent, _ in sorted(UNITS, key=lambda u: len(u[0])):
+    for code, name, _, parent, _ in sorted(units, key=lambda u: len(u[0])):
         full[code] = (full[parent] if parent else "") + name
     return Gazetteer(pl.DataFrame(
         [dict(code=c, name=n, level=lv, parent_code=p, full_name=full[c], short_name=s, raw_name=None)
-         for c, n, lv, p, s in UNITS],
+         for c, n, lv, p, s in units],
         schema={"code": pl.String, "name": pl.String, "level": pl.String, "parent_code": pl.String,
                 "full_name": pl.String, "short_name": pl.String, "raw_name": pl.String}))
 
 
-def run(texts):
+def run(texts, gaz=None):
     docs, sents = frames(texts)
-    dim, mentions, subject = extract_regions(docs, sents, gazetteer())
+    dim, mentions, subject = extract_regions(docs, sents, gaz or gazetteer())
     names = mentions.join(dim, left_on="entity_key", right_on="region_key")
     return dim, mentions, subject, names, docs
 
@@ -85,6 +85,16 @@ def test_ambiguous_town_resolved_by_context():
     dim, _, _, names, _ = run(["中原区城关镇召开会议。", "长安区城关镇召开会议。"])
     got = {(r["document_key"], r["full_name"]) for r in names.iter_rows(named=True) if r["name"] == "城关镇"}
     assert got == {(1, "河南省郑州市中原区城关镇"), (2, "河北省石家庄市长安区城关镇")}
+
+
+def test_wrong_candidates_of_two_ambiguous_names_do_not_support_each_other():
+    # both names also exist, parent and child, in another city; only the district named settles them
+    units = [*UNITS, ("4104", "平顶山市", "city", "41", "平顶山"), ("410403", "卫东区", "district", "4104", "卫东"),
+             ("410403-1", "城关镇", "town", "410403", None), ("410403-1-1", "十里铺村", "village", "410403-1", None),
+             ("410102-2-1", "十里铺村", "village", "410102-2", None)]
+    _, _, _, names, _ = run(["中原区城关镇十里铺村召开会议，十里铺村村民参加。"], gazetteer(units))
+    assert set(names["full_name"]) == {"河南省郑州市中原区", "河南省郑州市中原区城关镇", "河南省郑州市中原区城关镇十里铺村"}
+    assert names.height == names.select("span_start", "span_end").n_unique()  # one unit per span
 
 
 def test_low_level_unit_without_context_is_dropped():

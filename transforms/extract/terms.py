@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+from itertools import chain
 from functools import cache
 from pathlib import Path
 
@@ -72,24 +73,37 @@ def segmenter():
 
 @cache
 def idf_frame() -> tuple[pl.DataFrame, float]:
-    import jieba.analyse
+    """The IDF table shipped with jieba.analyse, read as a file: importing jieba.analyse loads its POS
+    tagger too (about 100 MB and a second per process) for nothing we use."""
+    from importlib.resources import files
 
-    path = Path(jieba.analyse.__file__).parent / "idf.txt"
-    frame = pl.read_csv(path, separator=" ", has_header=False, new_columns=["term", "idf"],
+    data = files("jieba").joinpath("analyse", "idf.txt").read_bytes()
+    frame = pl.read_csv(data, separator=" ", has_header=False, new_columns=["term", "idf"],
                         schema_overrides={"term": pl.String, "idf": pl.Float64}, quote_char=None)
     frame = frame.unique("term", keep="first")
     return frame, float(frame["idf"].median())
 
 
 @cache
-def stop_words() -> frozenset[str]:
-    import jieba.analyse
-
-    return frozenset(jieba.analyse.default_tfidf.stop_words)
+def stop_words() -> list[str]:
+    """rules/stop_words.txt: jieba.analyse's default stop words and any a user adds."""
+    lines = (RULES_DIR / "stop_words.txt").read_text(encoding="utf-8").splitlines()
+    return sorted({w.strip().lower() for w in lines if w.strip() and not w.startswith("#")})
 
 
 def segment(text: str) -> list[dict[str, str]]:
     return [{"term": word, "pos": pos} for word, pos in segmenter().tag(text, True)]
+
+
+def tagged_tokens(texts: pl.DataFrame) -> pl.DataFrame:
+    """document_key, term, pos: every token of every text, tagged by jieba-rs."""
+    tag = segmenter().tag
+    # UDF: one library call per text; the (word, pos) pairs of the whole batch become one frame
+    tagged = [tag(text, True) for text in texts["text"].to_list()]
+    frame = pl.DataFrame(list(chain.from_iterable(tagged)), schema={"term": pl.String, "pos": pl.String},
+                         orient="row")
+    keys = texts["document_key"].repeat_by(pl.Series([len(t) for t in tagged], dtype=pl.UInt32)).explode()
+    return frame.with_columns(keys.drop_nulls().alias("document_key"))
 
 
 def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
@@ -102,20 +116,15 @@ def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
                           if c in documents.columns], separator="\n")
     texts = documents.select("document_key", text.alias("text"))
     texts = texts.with_columns(to_simplified(texts["text"]).alias("text"))
-    # UDF: jieba segments one text at a time (see module docstring)
-    tokens = texts.select(
-        "document_key",
-        pl.col("text").map_elements(segment, return_dtype=pl.List(pl.Struct({"term": pl.String, "pos": pl.String})))
-        .alias("tok"),
-    ).explode("tok").unnest("tok")
+    tokens = tagged_tokens(texts)
     totals = tokens.group_by("document_key").agg(pl.len().alias("total"))
     idf, median = idf_frame()
-    stops = list(stop_words())
+    stops = stop_words()
     terms = (
         tokens.filter(pl.col("term").str.len_chars() >= 2, pl.col("pos").str.contains(KEEP_POS),
                       ~pl.col("term").str.to_lowercase().is_in(stops), ~pl.col("term").str.contains(STOP_CHARS.pattern))
         .group_by("document_key", "term")
-        .agg(pl.len().alias("frequency"), pl.col("pos").mode().sort().first().alias("pos"))
+        .agg(pl.len().alias("frequency"), pl.col("pos").min())
         .join(totals, on="document_key")
         .join(idf, on="term", how="left")
         .with_columns((pl.col("frequency") / pl.col("total") * pl.col("idf").fill_null(median)).alias("weight"))
