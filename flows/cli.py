@@ -41,7 +41,7 @@ def _db(db: Optional[Path]) -> Path:
 def run(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or glob patterns of .txt articles.")] = None,
     db: DbOption = None,
-    batch_mb: Annotated[Optional[float], typer.Option(help="Raw megabytes per batch (default $GAZETTE_BATCH_MB or 8).")] = None,
+    batch_mb: Annotated[Optional[float], typer.Option(help="Raw megabytes per batch (default $GAZETTE_BATCH_MB or 2).")] = None,
     max_file_mb: Annotated[Optional[float], typer.Option(help="Quarantine larger files as too_large (default $GAZETTE_MAX_FILE_MB or 16).")] = None,
     runner: Annotated[str, typer.Option(help="Where the CPU stages run: processes (one per core), threads, or dask "
                                               "(a local cluster, or $GAZETTE_DASK_ADDRESS).")] = "processes",

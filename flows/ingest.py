@@ -138,7 +138,7 @@ def ingest(
         summary.files_quarantined = sum(summary.quarantine_reasons.values())
         summary.documents_skipped = (summary.skipped_already_loaded + summary.skipped_duplicate_in_run
                                      + summary.skipped_unchanged)
-        checks = tasks.check(settings)
+        checks = tasks.check(settings, run_id)
         summary.integrity_violations = sum(c.violations for c in checks)
         summary.failed_checks = [c.name for c in checks if not c.ok]
         summary.status = "completed"

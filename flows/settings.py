@@ -23,7 +23,7 @@ def _env_float(name: str, default: float) -> float:
 class Settings:
     db: Path = field(default_factory=lambda: Path(os.environ.get("GAZETTE_DB", "warehouse/gazette.duckdb")))
     # Work is cut into batches of about this many raw bytes: one transaction and one staging folder each.
-    batch_bytes: int = field(default_factory=lambda: int(_env_float("GAZETTE_BATCH_MB", 8) * 2**20))
+    batch_bytes: int = field(default_factory=lambda: int(_env_float("GAZETTE_BATCH_MB", 2) * 2**20))
     # Larger files are quarantined as too_large without being read into memory.
     max_file_bytes: int = field(default_factory=lambda: int(_env_float("GAZETTE_MAX_FILE_MB", 16) * 2**20))
     # How long a run waits for another process's write lock on the warehouse.

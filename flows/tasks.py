@@ -106,10 +106,11 @@ def record_run(settings: Settings, row: dict) -> None:
 
 
 @task(name="check-warehouse", retries=2, retry_delay_seconds=2, cache_policy=NONE)
-def check(settings: Settings) -> list[CheckResult]:
-    """Integrity checks over the whole warehouse, read-only, after the run's last load."""
+def check(settings: Settings, run_id: str) -> list[CheckResult]:
+    """Integrity checks over the documents this run loaded, read-only, after its last load
+    (`gazette check` covers the whole warehouse)."""
     with reader(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
-        results = check_warehouse(con)
+        results = check_warehouse(con, run_id)
     logger = get_run_logger()
     for failed in (r for r in results if not r.ok):
         logger.error("integrity check %s: %d violations, e.g. %s", failed.name, failed.violations, failed.sample[:2])

@@ -63,7 +63,22 @@ def singular_checks() -> dict[str, str]:
     return {path.stem: path.read_text(encoding="utf-8") for path in sorted(CHECKS_DIR.glob("*.sql"))}
 
 
-def check_warehouse(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+def scope_to_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Shadow every table keyed by document with a temporary view of the run's own documents, so the same
+    checks cover what one run loaded: its cost follows the run, not the warehouse (dimensions stay whole)."""
+    database = con.execute("select current_database()").fetchall()[0][0]
+    con.execute(f'create or replace temp table run_documents as select document_key from "{database}".main.dim_document '
+                "where run_id = ?", [run_id])
+    for table, columns in _columns(con).items():
+        if "document_key" in columns and table != "run_documents":
+            con.execute(f'create or replace temp view {table} as select * from "{database}".main.{table} '
+                        "where document_key in (select document_key from run_documents)")
+
+
+def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> list[CheckResult]:
+    """All checks over the whole warehouse, or over the documents one run loaded (run_id)."""
+    if run_id is not None:
+        scope_to_run(con, run_id)
     results = []
     for name, sql in {**generic_checks(con), **singular_checks()}.items():
         relation = con.sql(sql)

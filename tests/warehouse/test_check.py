@@ -45,3 +45,28 @@ def test_damage_is_reported(loaded, damage, check):
     result = CliRunner().invoke(app, ["check", "--db", str(loaded)])
     assert result.exit_code == 1
     assert f"FAIL {check}" in result.output
+
+
+def test_checks_scoped_to_a_run_see_its_documents_only(loaded):
+    # the sample was loaded by run "test-run"; move one document to another run, then damage both
+    con = duckdb.connect(str(loaded))
+    other, mine = con.execute("select min(document_key), max(document_key) from dim_document").fetchall()[0]
+    con.execute("update dim_document set run_id = 'earlier-run' where document_key = ?", [other])
+    con.execute("delete from fact_sentence where document_key = ?", [other])
+    con.close()
+
+    def scoped(run_id):
+        con = duckdb.connect(str(loaded), read_only=True)
+        try:
+            return {r.name: r.violations for r in check_warehouse(con, run_id) if not r.ok}
+        finally:
+            con.close()
+
+    broken = {"documents_have_sentences", "fact_spans_lie_in_their_sentence"}  # its facts lost their sentences
+    assert scoped("test-run") == {}  # the damage is in another run's document
+    assert set(scoped("earlier-run")) == broken and scoped("earlier-run")["documents_have_sentences"] == 1
+    assert failures(loaded) == scoped("earlier-run")  # `gazette check`: the whole warehouse
+    con = duckdb.connect(str(loaded))
+    con.execute("delete from fact_sentence where document_key = ?", [mine])
+    con.close()
+    assert set(scoped("test-run")) == broken and scoped("test-run")["documents_have_sentences"] == 1
