@@ -113,8 +113,9 @@ def _print_summary(summary: dict) -> None:
         table.add_row(f"  {reason}", str(n))
     if summary["files_ignored"]:
         table.add_row("ignored (other suffixes)", str(summary["files_ignored"]))
-    table.add_row("integrity checks", "passed" if summary["integrity_violations"] == 0 else
-                  f"{summary['integrity_violations']} violations")
+    violations = summary["integrity_violations"]
+    table.add_row("integrity checks", "nothing loaded to check" if violations is None else
+                  "passed" if violations == 0 else f"{violations} violations")
     table.add_row("seconds", f"{summary['seconds']:.1f}")
     if summary["stage_seconds"]:
         table.add_row("stage seconds (summed over workers)",

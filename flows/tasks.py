@@ -39,13 +39,15 @@ def discover(paths: list[str]) -> tuple[list[batch_steps.SourceFile], list[batch
 
 
 @task(name="prepare-warehouse", cache_policy=NONE)
-def prepare_warehouse(settings: Settings, run_id: str, known_keys_path: Path) -> pl.DataFrame:
-    """Migrate the schema, close the books of runs that were killed, write the keys of loaded documents for
-    the batch workers, and return the loaded source files (a short write, then released)."""
+def prepare_warehouse(settings: Settings, run: dict, known_keys_path: Path) -> pl.DataFrame:
+    """Migrate the schema, record the run (an etl_run row), close the books of runs that were killed, write
+    the keys of loaded documents for the batch workers, and return the loaded source files (a short write,
+    then released)."""
     logger = get_run_logger()
-    abandoned = abandoned_runs(settings.staging_root, keep=run_id)
+    abandoned = abandoned_runs(settings.staging_root, keep=run["run_id"])
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         applied = migrate(con)
+        _record_run(con, run)
         if abandoned:
             con.execute(
                 "update etl_run set status = 'interrupted' where status = 'running' and run_id in "
@@ -93,16 +95,21 @@ def load(outcome: batch_steps.BatchOutcome, settings: Settings, batch_no: int, f
 def record_run(settings: Settings, row: dict) -> None:
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         migrate(con)
-        con.execute(
-            "insert or replace into etl_run by name select * from (select "
-            "?::varchar as run_id, ?::varchar as flow_run_id, ?::timestamp as started_at, ?::timestamp as finished_at, "
-            "?::varchar as status, ?::integer as files_seen, ?::integer as documents_loaded, "
-            "?::integer as documents_skipped, ?::integer as files_quarantined, ?::varchar as pipeline_version, "
-            "?::json as summary, ?::integer as integrity_violations)",
-            [row["run_id"], row["flow_run_id"], row["started_at"], row["finished_at"], row["status"],
-             row["files_seen"], row["documents_loaded"], row["documents_skipped"], row["files_quarantined"],
-             row["pipeline_version"], row["summary"], row["integrity_violations"]],
-        )
+        _record_run(con, row)
+
+
+def _record_run(con, row: dict) -> None:
+    """Insert or update the run's etl_run row."""
+    con.execute(
+        "insert or replace into etl_run by name select * from (select "
+        "?::varchar as run_id, ?::varchar as flow_run_id, ?::timestamp as started_at, ?::timestamp as finished_at, "
+        "?::varchar as status, ?::integer as files_seen, ?::integer as documents_loaded, "
+        "?::integer as documents_skipped, ?::integer as files_quarantined, ?::varchar as pipeline_version, "
+        "?::json as summary, ?::integer as integrity_violations)",
+        [row["run_id"], row["flow_run_id"], row["started_at"], row["finished_at"], row["status"],
+         row["files_seen"], row["documents_loaded"], row["documents_skipped"], row["files_quarantined"],
+         row["pipeline_version"], row["summary"], row["integrity_violations"]],
+    )
 
 
 @task(name="check-warehouse", retries=2, retry_delay_seconds=2, cache_policy=NONE)

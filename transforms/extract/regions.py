@@ -116,26 +116,22 @@ class Gazetteer:
 
     units: pl.DataFrame
 
-    def lineage(self, codes: pl.Series) -> pl.DataFrame:
-        """(code, ancestor_code) pairs in which codes are either side: their ancestors and descendants.
+    def ancestors(self, codes: pl.Series) -> pl.DataFrame:
+        """(code, ancestor_code) for every ancestor of each of codes, walked up the parent links.
 
-        Walked from the parent links per batch rather than kept as a table of all 2.7 M pairs: that table
-        cost each worker process about 700 MB."""
-        links = self.units.select("code", "parent_code").filter(pl.col("parent_code").is_not_null())
-        start = pl.DataFrame({"code": codes.unique()}, schema={"code": pl.String})
+        Only upwards: "B is below A" is "A is among B's ancestors", so relatives are found from both sides'
+        ancestors and nothing walks down (a province has 50 000 descendants). A table of all pairs cost
+        each worker about 700 MB."""
+        step = pl.DataFrame({"code": codes.unique()}, schema={"code": pl.String}).with_columns(
+            ancestor_code=pl.col("code"))
         pairs = []
-        up = start.with_columns(ancestor_code=pl.col("code"))
-        down = start.select(code="code", ancestor_code="code")
         for _ in range(len(DEPTH)):
-            up = up.join(links.filter(pl.col("code").is_in(up["ancestor_code"].implode())),
-                         left_on="ancestor_code", right_on="code").select("code", ancestor_code="parent_code")
-            down = down.join(links.filter(pl.col("parent_code").is_in(down["code"].implode())),
-                             left_on="code", right_on="parent_code").select(code="code_right", ancestor_code="ancestor_code")
-            if up.is_empty() and down.is_empty():
+            links = self.rows(step["ancestor_code"]).select("code", "parent_code").drop_nulls()
+            step = step.join(links, left_on="ancestor_code", right_on="code").select("code", ancestor_code="parent_code")
+            if step.is_empty():
                 break
-            pairs += [up, down]
-        return pl.concat(pairs, how="vertical_relaxed").unique() if pairs else start.with_columns(
-            ancestor_code=pl.lit(None, pl.String)).clear()
+            pairs.append(step)
+        return pl.concat(pairs).unique() if pairs else step.clear()
 
     # Derived once per process: building them costs seconds on 700 k units, a batch should not pay that.
     @cached_property
@@ -150,13 +146,33 @@ class Gazetteer:
     def automaton(self):
         return _automaton(self.surface_list.to_list())
 
-    def related(self, codes: pl.Series) -> pl.DataFrame:
-        """(code, rel) for codes: rel is an ancestor or a descendant of code."""
-        pairs = self.lineage(codes)
+    @cached_property
+    def by_code(self) -> pl.DataFrame:
+        return self.units if self.units["code"].is_sorted() else self.units.sort("code")
+
+    def rows(self, codes: pl.Series) -> pl.DataFrame:
+        """The units of codes, looked up by binary search: a batch joins with a few hundred units, and a hash
+        join against all 700 k would rebuild its table every time."""
+        table = self.by_code
+        wanted = codes.drop_nulls().unique()
+        if wanted.is_empty() or table.is_empty():
+            return table.clear()
+        found = table[table["code"].search_sorted(wanted, side="left").clip(0, table.height - 1)]
+        return found.filter(pl.col("code").is_in(wanted.implode())).unique("code")
+
+    def children(self, codes: pl.Series) -> pl.DataFrame:
+        return self.units.filter(pl.col("parent_code").is_in(codes.drop_nulls().unique().implode()))
+
+    def surface_rows(self, surfaces: pl.Series) -> pl.DataFrame:
+        return self.surfaces.filter(pl.col("surface").is_in(surfaces.unique().implode()))
+
+    def related_pairs(self, pairs: pl.DataFrame, left: str, right: str) -> pl.DataFrame:
+        """The rows of pairs whose units in columns left and right are ancestor and descendant either way."""
+        up = self.ancestors(pl.concat([pairs[left], pairs[right]]))
         return pl.concat([
-            pairs.select("code", pl.col("ancestor_code").alias("rel")),
-            pairs.select(pl.col("ancestor_code").alias("code"), pl.col("code").alias("rel")),
-        ]).filter(pl.col("code").is_in(codes.implode()))
+            pairs.join(up, left_on=[left, right], right_on=["code", "ancestor_code"], how="semi"),
+            pairs.join(up, left_on=[right, left], right_on=["code", "ancestor_code"], how="semi"),
+        ])
 
 
 def _cache_dir() -> Path:
@@ -356,13 +372,11 @@ def extract_regions(
     from transforms.extract.projects import project_candidates
 
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
-    units = gazetteer.units
     bodies = documents.select("document_key", "body")
     texts = bodies.with_columns(to_simplified(bodies["body"]).alias("match_text"))
     sentences_s = sentences.join(texts.select("document_key", "match_text"), on="document_key").with_columns(
         pl.col("match_text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("text"))
 
-    surfaces = gazetteer.surfaces
     hits = _dictionary_hits(texts, gazetteer)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
     after = texts.select("document_key", "match_text")
@@ -370,7 +384,7 @@ def extract_regions(
         hits.join(after, on="document_key")
         .with_columns(pl.col("match_text").str.slice(pl.col("span_end"), 1).alias("_next"))
         .drop("match_text")
-        .join(surfaces, on="surface")
+        .join(gazetteer.surface_rows(hits["surface"]), on="surface")
         .filter(~(pl.col("is_short") & pl.col("_next").is_in(list("区县市省路街镇乡村"))))
         .drop("_next")
     )
@@ -388,7 +402,7 @@ def extract_regions(
     hits = outside_projects(hits)
     suffix = outside_projects(suffix)
     resolved = _disambiguate(hits, gazetteer)
-    resolved = resolved.join(units.filter(pl.col("code").is_in(resolved["code"].implode()))
+    resolved = resolved.join(gazetteer.rows(resolved["code"])
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
     resolved = _supported(resolved, gazetteer)
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
@@ -405,7 +419,7 @@ def extract_regions(
                                                   by="document_key", check_sortedness=False).drop("_s")
     resolved = with_paragraph(resolved)
     suffix = with_paragraph(suffix).with_row_index("_u")
-    subject_g = _subject(resolved.select("document_key", "code", "level", "span_start"), documents, units)
+    subject_g = _subject(resolved.select("document_key", "code", "level", "span_start"))
     known = resolved.select("document_key", pl.col("code").alias("p_code"), pl.col("level").alias("p_level"),
                             pl.col("span_start").alias("p_start"), pl.col("paragraph_no").alias("p_para"))
     cand = suffix.join(known, on="document_key").filter(pl.col("p_start") < pl.col("span_start"))
@@ -422,10 +436,12 @@ def extract_regions(
               .filter(pl.col("p_level").replace_strict(DEPTH, default=9) < pl.col("level").replace_strict(DEPTH, default=9))
               .sort("_u", "p_start", "p_code", descending=[False, True, False]).group_by("_u").agg(pl.col("p_code").first()))
     parent = pl.concat([near, subj, higher])
-    suffix = suffix.join(parent, on="_u", how="left").join(
-        units.select(pl.col("code").alias("p_code"), pl.col("full_name").alias("p_full")), on="p_code", how="left")
+    suffix = suffix.join(parent, on="_u", how="left")
+    suffix = suffix.join(
+        gazetteer.rows(suffix["p_code"]).select(pl.col("code").alias("p_code"), pl.col("full_name").alias("p_full")),
+        on="p_code", how="left")
     # a gazetteer unit with the same name under that parent (北下街街道) is that unit
-    same = suffix.join(units.select(pl.col("code"), "name", pl.col("parent_code").alias("p_code")),
+    same = suffix.join(gazetteer.children(suffix["p_code"]).select("code", "name", p_code="parent_code"),
                        on=["name", "p_code"], how="inner").select("_u", "code")
     suffix = suffix.join(same, on="_u", how="left").with_columns(
         pl.concat_str(pl.col("p_full").fill_null(""), pl.col("name")).alias("full_name"))
@@ -433,10 +449,12 @@ def extract_regions(
     # dim_region: mentioned gazetteer units, their ancestors, suffix units
     mentioned = pl.concat([resolved.select("code"), suffix.filter(pl.col("code").is_not_null()).select("code"),
                            suffix.select(pl.col("p_code").alias("code")).drop_nulls()]).unique()
-    ancestors = gazetteer.lineage(mentioned["code"])
+    ancestors = gazetteer.ancestors(mentioned["code"])
     with_anc = pl.concat([mentioned, mentioned.join(ancestors, on="code").select(pl.col("ancestor_code").alias("code"))]).unique()
-    gaz_rows = with_anc.join(units, on="code").join(
-        units.select(pl.col("code").alias("parent_code"), pl.col("full_name").alias("parent_full")),
+    gaz_rows = with_anc.join(gazetteer.rows(with_anc["code"]), on="code")
+    gaz_rows = gaz_rows.join(
+        gazetteer.rows(gaz_rows["parent_code"]).select(pl.col("code").alias("parent_code"),
+                                                       pl.col("full_name").alias("parent_full")),
         on="parent_code", how="left")
     new_units = suffix.filter(pl.col("code").is_null()).select("name", "level", "full_name",
                                                              pl.col("p_full").alias("parent_full")).unique("full_name")
@@ -449,7 +467,8 @@ def extract_regions(
     dim_region = dim.select([pl.col(c).cast(t) for c, t in SCHEMAS["dim_region"].items()]).sort("full_name")
 
     body_text = bodies.rename({"body": "_b"})
-    suffix_full = suffix.join(units.select("code", pl.col("full_name").alias("_gaz_full")), on="code", how="left")
+    suffix_full = suffix.join(gazetteer.rows(suffix["code"]).select("code", pl.col("full_name").alias("_gaz_full")),
+                              on="code", how="left")
     mentions = pl.concat([
         resolved.select("document_key", "full_name", "span_start", "span_end"),
         suffix_full.with_columns(pl.coalesce("_gaz_full", "full_name").alias("full_name"))
@@ -479,12 +498,8 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         strong, left_on=["document_key", "code"], right_on=["document_key", "ctx"]).unique()
     weak_units = resolved.filter(weak).select("document_key", "code").unique()
     # is_in first: a scan of the big pair table is cheap, a hash join against all of it is not
-    # pair each weak unit with the document's strong ones first: joining the relatives first multiplies every
-    # mention of a city by all the villages below it
-    rel_support = (weak_units.join(strong_up, on="document_key")
-                   .join(gazetteer.related(weak_units["code"]), left_on=["code", "ctx"], right_on=["code", "rel"],
-                         how="semi")
-                   .select("document_key", "code").unique())
+    rel_support = gazetteer.related_pairs(weak_units.join(strong_up, on="document_key"), "code", "ctx").select(
+        "document_key", "code").unique()
     ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
             .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short"))
@@ -501,21 +516,16 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
         return hits.select("document_key", "code", "span_start", "span_end", "surface_is_short")
-    ancestors = gazetteer.lineage(ambiguous["code"])
-    up = (ambiguous.join(ancestors, on="code").join(sure, left_on=["document_key", "ancestor_code"],
-                                                    right_on=["document_key", "ctx"])
-          .group_by("_h", "code").len())
-    down = (ambiguous.join(ancestors.rename({"code": "desc", "ancestor_code": "code"}), on="code")
-            .join(sure, left_on=["document_key", "desc"], right_on=["document_key", "ctx"])
-            .group_by("_h", "code").len())
-    score = pl.concat([up, down]).group_by("_h", "code").agg(pl.col("len").sum().alias("_score"))
+    related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
+                                      "code", "ctx")
+    score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
     cols = ["document_key", "code", "span_start", "span_end", "surface_is_short"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 
-def _subject(resolved: pl.DataFrame, documents: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+def _subject(resolved: pl.DataFrame) -> pl.DataFrame:
     """Subject among gazetteer units (used for parents of suffix units): document_key, code, level."""
     scored = (resolved.filter(pl.col("level").is_in(["district", "county", "subdistrict", "town"]))
               .group_by("document_key", "code", "level").agg(pl.len().alias("n"))
