@@ -249,7 +249,7 @@ def _as_predictions(fact: pl.DataFrame, stem_of: dict, documents: pl.DataFrame) 
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample_metrics():
     return _predicted(SAMPLE_DIR)
 
 
@@ -258,8 +258,8 @@ def extra():
     return _predicted(EXTRA_DIR)
 
 
-def test_every_span_is_the_number_with_its_unit(sample, extra):
-    for fact, _, documents, _ in (sample, extra):
+def test_every_span_is_the_number_with_its_unit(sample_metrics, extra):
+    for fact, _, documents, _ in (sample_metrics, extra):
         bodies = dict(zip(documents["document_key"], documents["body"]))
         assert fact.height > 0
         for row in fact.iter_rows(named=True):
@@ -269,8 +269,8 @@ def test_every_span_is_the_number_with_its_unit(sample, extra):
                 surface.startswith("百分之"), (surface, row["unit"])
 
 
-def test_sample_gold_scores(sample):
-    fact, stem_of, documents, _ = sample
+def test_sample_gold_scores(sample_metrics):
+    fact, stem_of, documents, _ = sample_metrics
     scores = score_metrics(load_gold(GOLD_DIR), _as_predictions(fact, stem_of, documents))
     summary = {k: v for k, v in scores.items() if k != "errors"}
     assert scores["f1"] >= 0.98, (summary, scores["errors"])

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import json
-from pathlib import Path
-
 import polars as pl
 import pytest
 
@@ -14,17 +9,7 @@ from transforms.extract import SCHEMAS
 from transforms.extract.officials import extract_officials, load_official_rules
 from transforms.keys import stable_key
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def frames(texts: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One document per text, one sentence per text (span = whole body)."""
-    docs = pl.DataFrame({"document_key": list(range(1, len(texts) + 1)), "headline": [""] * len(texts), "body": texts},
-                        schema_overrides={"document_key": pl.Int64})
-    sents = docs.select("document_key", pl.lit(1, pl.Int32).alias("sentence_no"), pl.lit(1, pl.Int32).alias("paragraph_no"),
-                        pl.lit(0, pl.Int32).alias("span_start"), pl.col("body").str.len_chars().cast(pl.Int32).alias("span_end"),
-                        pl.col("body").alias("text"), pl.lit("text").alias("kind"))
-    return docs, sents
+from tests.transforms.helpers import frames, precision_recall_f1
 
 
 def regions_of(docs: pl.DataFrame, names: dict[str, str], subject: str | None = None) -> pl.DataFrame:
@@ -122,36 +107,6 @@ def test_titles_file_is_extendable(tmp_path):
 
 # ------------------------------------------------------------------ sample gold
 
-def _f1(gold: set, got: set) -> tuple[float, float, float]:
-    tp = len(gold & got)
-    p = tp / len(got) if got else 0.0
-    r = tp / len(gold) if gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-@pytest.fixture(scope="module")
-def sample():
-    import jieba
-
-    from transforms.clean import clean_documents
-    from transforms.keys import document_key
-    from transforms.rules import default_cleaning_rules
-
-    rows, stems = [], {}
-    for f in sorted(glob.glob(str(ROOT / "data" / "sample" / "*.txt"))):
-        raw = Path(f).read_bytes()
-        key = document_key(hashlib.sha256(raw).hexdigest())
-        rows.append(dict(document_key=key, source_uri=f, text=raw.decode("utf-8")))
-        stems[key] = Path(f).stem
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    vocab = {w for w, n in jieba.dt.FREQ.items() if n > 0}
-    cleaned = clean_documents(pl.DataFrame(rows), default_cleaning_rules(), vocab)
-    gold = {k: json.loads((ROOT / "tests" / "fixtures" / "gold" / f"{s}.json").read_text(encoding="utf-8"))
-            for k, s in stems.items()}
-    return cleaned, gold
-
-
 def test_persons_f1_on_sample_gold(sample):
     from transforms.extract.regions import extract_regions, load_gazetteer, region_context
 
@@ -162,6 +117,6 @@ def test_persons_f1_on_sample_gold(sample):
                                               region_context(dim_region, mentions, subject))
     got = {(r["document_key"], r["name"], r["title"]) for r in fpt.join(dim_person, on="person_key").iter_rows(named=True)}
     want = {(k, p["name"], p["title"]) for k, g in gold.items() for p in g["persons"]}
-    p, r, f1 = _f1(want, got)
+    p, r, f1 = precision_recall_f1(want, got)
     print(f"persons P={p:.3f} R={r:.3f} F1={f1:.3f}")
     assert f1 >= 0.95, (want - got, got - want)

@@ -9,7 +9,7 @@ from transforms.extract import SCHEMAS
 from transforms.extract.projects import extract_projects
 from transforms.keys import stable_key
 
-from tests.transforms.test_extract_officials import frames
+from tests.transforms.helpers import frames
 
 
 def run(texts, subject=None):

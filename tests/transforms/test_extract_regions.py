@@ -11,7 +11,7 @@ from transforms.extract import SCHEMAS
 from transforms.extract.regions import Gazetteer, extract_regions, literal_spans, regex_spans, to_simplified
 from transforms.keys import stable_key
 
-from tests.transforms.test_extract_officials import _f1, frames, sample  # noqa: F401  (fixture)
+from tests.transforms.helpers import frames, precision_recall_f1
 
 UNITS = [  # code, name, level, parent, short
     ("41", "河南省", "province", None, "河南"),
@@ -151,7 +151,7 @@ def test_span_helpers():
 REGIONS_F1_REACHED = 1.0  # measured on data/sample with data/gazetteer/regions.csv.gz
 
 
-def test_regions_f1_on_sample_gold(sample):  # noqa: F811
+def test_regions_f1_on_sample_gold(sample):
     from transforms.extract.regions import GAZETTEER_DIR, load_gazetteer
 
     if not (GAZETTEER_DIR / "regions.csv.gz").exists():
@@ -162,7 +162,7 @@ def test_regions_f1_on_sample_gold(sample):  # noqa: F811
     got = {(r["document_key"], r["name"]) for r in mentions.join(dim, left_on="entity_key", right_on="region_key")
            .iter_rows(named=True)}
     want = {(k, office(x["name"])) for k, g in gold.items() for x in g["regions"]}
-    p, r, f1 = _f1(want, got)
+    p, r, f1 = precision_recall_f1(want, got)
     print(f"regions P={p:.3f} R={r:.3f} F1={f1:.3f}")
     assert f1 >= REGIONS_F1_REACHED - 0.05, (want - got, got - want)
     body = dict(cleaned.documents.select("document_key", "body").iter_rows())

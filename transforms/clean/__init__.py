@@ -12,7 +12,7 @@ from transforms.clean.chrome import drop_header_headline_list, drop_page_chrome
 from transforms.clean.lines import split_lines
 from transforms.clean.metadata import document_metadata, drop_source_lines
 from transforms.clean.sentences import assemble_body
-from transforms.clean.structure import find_headline, join_broken_lines
+from transforms.clean.structure import find_headline, join_broken_lines, two_char_words
 from transforms.clean.text import fullwidth_alnum, normalise_punctuation, strip_emphasis, strip_markup
 from transforms.rules import CleaningRules
 
@@ -26,7 +26,7 @@ class Cleaned:
     lines: pl.DataFrame  # every line with its fate, for inspection and tests
 
 
-def mark_lines(docs: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> pl.DataFrame:
+def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: list[str]) -> pl.DataFrame:
     """Run the line rules in order: chrome, source lines, markup, bylines, punctuation, structure."""
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
@@ -37,7 +37,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[
     lines = fullwidth_alnum(lines)
     lines = extract_byline_text(lines, rules)
     lines = normalise_punctuation(lines)
-    return find_headline(lines, rules, vocabulary)
+    return find_headline(lines, rules, words)
 
 
 def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -71,8 +71,9 @@ def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
 
 def clean_documents(docs: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> Cleaned:
     """docs: document_key, source_uri, text (decoded). vocabulary: dictionary words for line joining."""
-    lines = mark_lines(docs, rules, vocabulary)
-    paragraphs = join_broken_lines(lines, rules, vocabulary)
+    words = two_char_words(vocabulary)
+    lines = mark_lines(docs, rules, words)
+    paragraphs = join_broken_lines(lines, rules, words)
     bodies, sentences = assemble_body(paragraphs)
     parts = lines.filter(pl.col("part").is_in(["headline", "subheadline", "kicker"])).group_by(
         "document_key", "part"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import cache
 
 import polars as pl
 
@@ -47,17 +46,11 @@ def continues_into_next(rules: CleaningRules, bigrams: list[str], *, by_length: 
 
 
 def two_char_words(vocabulary: Collection[str]) -> list[str]:
-    if isinstance(vocabulary, frozenset):
-        return _two_char_words(vocabulary)
+    """The dictionary words a print line can break inside (民|生): evidence for joining lines."""
     return sorted(w for w in vocabulary if len(w) == 2)
 
 
-@cache
-def _two_char_words(vocabulary: frozenset[str]) -> list[str]:
-    return sorted(w for w in vocabulary if len(w) == 2)
-
-
-def find_headline(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> pl.DataFrame:
+def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: list[str]) -> pl.DataFrame:
     """Adds `part`: kicker, headline, subheadline or body for kept lines (null for dropped or blank ones).
 
     The headline is the first title-like line before the first paragraph of prose, skipping kickers
@@ -69,7 +62,7 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collect
         _next=pl.when(kept).then(next_kept),
     ).with_columns(
         # Long unpunctuated lines are titles as often as broken prose here; only word evidence counts.
-        _title=kept & title_like(rules) & ~continues_into_next(rules, two_char_words(vocabulary), by_length=False),
+        _title=kept & title_like(rules) & ~continues_into_next(rules, words, by_length=False),
         _kicker=kept & pl.col("text").str.contains(rules.kicker),
         _note=kept & pl.col("text").str.contains(rules.editor_note),
     )
@@ -123,7 +116,7 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collect
     )
 
 
-def join_broken_lines(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> pl.DataFrame:
+def join_broken_lines(lines: pl.DataFrame, rules: CleaningRules, words: list[str]) -> pl.DataFrame:
     """Body lines -> paragraphs, joining lines the print layout broke mid-sentence (continues_into_next).
 
     Returns document_key, paragraph_no, text, first_line_no, joined_line_nos, kind (text or heading)."""
@@ -133,7 +126,7 @@ def join_broken_lines(lines: pl.DataFrame, rules: CleaningRules, vocabulary: Col
         .with_columns(_next=pl.col("text").shift(-1).over("document_key"), _last=pl.col("text").str.slice(-1, 1))
     )
     nxt, last = pl.col("_next"), pl.col("_last")
-    continues = continues_into_next(rules, two_char_words(vocabulary))
+    continues = continues_into_next(rules, words)
     ascii_pair = last.str.contains("[A-Za-z0-9]") & nxt.str.slice(0, 1).str.contains("[A-Za-z0-9]")
     body = body.with_columns(
         _join=continues.fill_null(False),
