@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -178,16 +179,21 @@ def known_keys(path: Path | None) -> pl.Series:
     return _known_keys(str(path), path.stat().st_mtime_ns)
 
 
+_warm = threading.Lock()
+
+
 def warm_up() -> None:
-    """Load dictionaries and rule files once per worker process, before its first batch."""
+    """Load dictionaries and rule files once per process, before its first batch (worker threads wait for
+    the first to finish rather than each building its own copy)."""
     from transforms.extract.terms import idf_frame, segmenter
     from transforms.rules import default_cleaning_rules
 
-    default_cleaning_rules()
-    join_vocabulary()
-    extraction_resources().gazetteer.automaton
-    segmenter()
-    idf_frame()
+    with _warm:
+        default_cleaning_rules()
+        join_vocabulary()
+        extraction_resources().gazetteer.automaton
+        segmenter()
+        idf_frame()
 
 
 def process_batch(
@@ -202,6 +208,7 @@ def process_batch(
     refusals: list[Refusal] = (),
 ) -> BatchOutcome:
     """Read, decode, clean and extract one batch, writing one Parquet file per warehouse table."""
+    warm_up()
     staging.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(staging=staging, files=len(files))
     watch = _Stopwatch(outcome.seconds)

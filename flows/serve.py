@@ -12,7 +12,7 @@ from flows.ingest import ingest
 def build_deployment(paths: list[str], *, db: str, cron: str, timezone: str, name: str):
     from flows.runners import default_workers, task_runner
 
-    flow = ingest.with_options(task_runner=task_runner("processes"))
+    flow = ingest.with_options(task_runner=task_runner("threads"))
     return flow.to_deployment(
         name=name,
         parameters={"paths": [str(Path(p).resolve()) for p in paths], "db": str(Path(db).resolve()),
