@@ -208,7 +208,6 @@ def process_batch(
     refusals: list[Refusal] = (),
 ) -> BatchOutcome:
     """Read, decode, clean and extract one batch, writing one Parquet file per warehouse table."""
-    warm_up()
     staging.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(staging=staging, files=len(files))
     watch = _Stopwatch(outcome.seconds)
@@ -244,8 +243,12 @@ def process_batch(
     decoded = decode_documents(new.select("source_uri", "document_id", "raw", "document_key", "file_mtime",
                                           "byte_size"))
     failed = decoded.filter(pl.col("text").is_null())
-    quarantine.extend(failed.select("source_uri", content_sha256="document_id", reason="reason", detail="detail",
-                                    file_mtime="file_mtime", byte_size="byte_size").to_dicts())
+    # every file with those bytes is quarantined (two empty files in a batch are two refusals, not a duplicate),
+    # so the next run skips them all unread
+    failed_files = fresh.join(failed.select("document_id", "reason", "detail"), on="document_id")
+    quarantine.extend(failed_files.select("source_uri", content_sha256="document_id", reason="reason",
+                                          detail="detail", file_mtime="file_mtime", byte_size="byte_size").to_dicts())
+    outcome.duplicates_in_batch -= failed_files.height - failed.height
     docs = decoded.filter(pl.col("text").is_not_null())
     q = _quarantine_frame(quarantine, run_id, started_at)
     q.write_parquet(staging / "quarantine.parquet")
@@ -255,6 +258,7 @@ def process_batch(
     if docs.is_empty():
         return outcome
 
+    warm_up()  # not before: a batch of refused files needs no dictionaries
     cleaned = clean_documents(docs.select("document_key", "source_uri", "text"), rules, join_vocabulary())
     watch.lap("clean")
     documents = docs.select(

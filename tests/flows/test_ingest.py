@@ -137,3 +137,16 @@ def test_extracted_facts_land_in_the_star_schema_with_exact_spans(tmp_path, samp
         where r.name = '林山寨街道'""")
     assert parents == [("林山寨街道", "中原区")]
     assert query(db, "select count(distinct document_key) from fact_term") == [(5,)]
+
+
+def test_bad_files_with_the_same_bytes_are_each_quarantined_and_not_read_again(tmp_path, sample):
+    for name in ("blank-1.txt", "blank-2.txt"):
+        (sample / name).write_bytes(b"")
+    db = tmp_path / "w.duckdb"
+    first = ingest(paths=[str(sample)], db=str(db))
+    assert (first["documents_loaded"], first["quarantine_reasons"], first["skipped_duplicate_in_run"]) == (
+        5, {"empty": 2}, 0)
+    assert query(db, "select count(*) from quarantine where reason = 'empty'") == [(2,)]
+    again = ingest(paths=[str(sample)], db=str(db))
+    assert (again["skipped_unchanged"], again["bytes_read"], again["batches"]) == (7, 0, 0)
+    assert again["integrity_violations"] is None  # nothing loaded, nothing to check
