@@ -259,6 +259,7 @@ def process_batch(
         return outcome
 
     warm_up()  # not before: a batch of refused files needs no dictionaries
+    watch.lap("warm-up")
     cleaned = clean_documents(docs.select("document_key", "source_uri", "text"), rules, join_vocabulary())
     watch.lap("clean")
     documents = docs.select(
