@@ -6,7 +6,9 @@ name), so batches agree on them without the warehouse."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import polars as pl
 
@@ -43,6 +45,16 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 
 def empty(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema=SCHEMAS[table])
+
+
+def per_text_rows(texts: pl.DataFrame, column: str, call: Callable[[str], list[tuple]],
+                  schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """UDF for per-text library calls: call(text) -> tuples, once per text; the tuples of the whole batch
+    become one frame (schema columns) with the text's document_key."""
+    results = [call(text) for text in texts[column].to_list()]
+    rows = pl.DataFrame(list(chain.from_iterable(results)), schema=schema, orient="row")
+    counts = pl.Series([len(r) for r in results], dtype=pl.UInt32)
+    return rows.with_columns(texts["document_key"].repeat_by(counts).explode().drop_nulls().alias("document_key"))
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,11 @@ import os
 import tempfile
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import chain
 from pathlib import Path
 
 import polars as pl
 
-from transforms.extract import SCHEMAS
+from transforms.extract import SCHEMAS, per_text_rows
 from transforms.keys import keys_for
 
 _MARK = "\x01"  # never in cleaned text (it is replaced below to keep lengths equal)
@@ -292,19 +291,9 @@ def _dictionary_hits(texts: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     schema = {"document_key": pl.Int64, "surface": pl.String, "span_start": pl.Int32}
     if gazetteer.units.is_empty() or texts.is_empty():
         return pl.DataFrame(schema=schema)
-    find = gazetteer.automaton.find_matches_as_indexes
-    # UDF: one library call per text; the (pattern, start, end) triples of the batch become columns at once
-    found = [find(text) for text in texts["match_text"].to_list()]
-    flat = list(chain.from_iterable(found))
-    if not flat:
-        return pl.DataFrame(schema=schema)
-    pattern, start, _ = zip(*flat)
-    keys = texts["document_key"].repeat_by(pl.Series([len(f) for f in found], dtype=pl.UInt32)).explode().drop_nulls()
-    return pl.DataFrame({
-        "document_key": keys,
-        "surface": gazetteer.surface_list.gather(pl.Series(pattern, dtype=pl.UInt32)),
-        "span_start": pl.Series(start, dtype=pl.Int32),
-    })
+    hits = per_text_rows(texts, "match_text", gazetteer.automaton.find_matches_as_indexes,
+                         {"pattern": pl.UInt32, "span_start": pl.Int32, "span_end": pl.Int32})
+    return hits.select("document_key", gazetteer.surface_list.gather(hits["pattern"]).alias("surface"), "span_start")
 
 
 # ---------------------------------------------------------------------------------------------------------

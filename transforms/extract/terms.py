@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import csv
 import re
-from itertools import chain
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from transforms.extract import SCHEMAS
+from transforms.extract import SCHEMAS, per_text_rows
 from transforms.rules import RULES_DIR
 
 TOP_N = 20
@@ -97,13 +96,8 @@ def segment(text: str) -> list[dict[str, str]]:
 
 def tagged_tokens(texts: pl.DataFrame) -> pl.DataFrame:
     """document_key, term, pos: every token of every text, tagged by jieba-rs."""
-    tag = segmenter().tag
-    # UDF: one library call per text; the (word, pos) pairs of the whole batch become one frame
-    tagged = [tag(text, True) for text in texts["text"].to_list()]
-    frame = pl.DataFrame(list(chain.from_iterable(tagged)), schema={"term": pl.String, "pos": pl.String},
-                         orient="row")
-    keys = texts["document_key"].repeat_by(pl.Series([len(t) for t in tagged], dtype=pl.UInt32)).explode()
-    return frame.with_columns(keys.drop_nulls().alias("document_key"))
+    return per_text_rows(texts, "text", lambda text: segmenter().tag(text, True),
+                         {"term": pl.String, "pos": pl.String})
 
 
 def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
