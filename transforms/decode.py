@@ -75,10 +75,10 @@ def detect_and_decode(raw: bytes) -> Decoded:
             return Decoded(None, None, reason, "no text encoding fits the bytes")
         encoding = _SUPERSET.get(best.encoding, best.encoding)
         decoded = _strict(raw, encoding) or Decoded(str(best), best.encoding)
-        if han_share(decoded.text or "")[1] < 0.2:
+        if han_share(decoded.text or "") < 0.2:
             # Short texts fool the detector (Big5 read as UTF-16); the Chinese code pages decide then.
             tries = [d for d in (_strict(raw, e) for e in _CHINESE) if d is not None]
-            decoded = max([decoded, *tries], key=lambda d: han_share(d.text or "")[1])
+            decoded = max([decoded, *tries], key=lambda d: han_share(d.text or ""))
     text = decoded.text or ""
     if raw.count(0) and _control_share(text.encode("utf-8", "replace")) > 0.1:
         return Decoded(None, None, "binary", "control characters throughout")
@@ -141,10 +141,14 @@ def html_to_text(html: str) -> str:
     return text
 
 
-def han_share(text: str) -> tuple[int, float]:
-    han = len(_HAN.findall(text))
-    visible = len("".join(text.split()))
-    return han, han / max(1, visible)
+def _han_counts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Chinese characters in text, and their share of its visible (non-space) characters."""
+    han = text.str.count_matches(_HAN.pattern)
+    return han, han / pl.max_horizontal(text.str.count_matches(r"\S"), 1)
+
+
+def han_share(text: str) -> float:
+    return pl.select(_han_counts(pl.lit(text, pl.String))[1]).item()
 
 
 def decode_documents(raw: pl.DataFrame, *, min_han: int = 20, min_han_share: float = 0.2) -> pl.DataFrame:
@@ -170,8 +174,7 @@ def decode_documents(raw: pl.DataFrame, *, min_han: int = 20, min_han_share: flo
         detail=pl.Series(details, dtype=pl.String),
         decode_fixes=pl.Series(fixes, dtype=pl.List(pl.String)),
     )
-    han = pl.col("text").str.count_matches(_HAN.pattern)
-    share = han / pl.max_horizontal(pl.col("text").str.count_matches(r"\S"), 1)
+    han, share = _han_counts(pl.col("text"))
     empty = pl.col("text").str.strip_chars().str.len_chars() == 0
     foreign = (han < min_han) | (share < min_han_share)
     return out.with_columns(
