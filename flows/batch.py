@@ -17,6 +17,7 @@ import polars as pl
 from flows.settings import SUPPORTED_SUFFIXES, Settings
 from transforms import PIPELINE_VERSION
 from transforms.clean import clean_documents
+from transforms.clean.structure import two_char_words
 from transforms.decode import decode_documents
 from transforms.extract import Resources, extract
 from transforms.keys import key_from_hex, keys_for
@@ -131,7 +132,7 @@ def extraction_resources() -> Resources:
 
 
 @cache
-def join_vocabulary() -> frozenset[str]:
+def join_vocabulary() -> pl.Series:
     """Two-character words of jieba's dictionary: evidence that a print line broke inside a word."""
     words = set()
     with package_files("jieba").joinpath("dict.txt").open(encoding="utf-8") as handle:
@@ -139,7 +140,7 @@ def join_vocabulary() -> frozenset[str]:
             word, freq, *_ = line.split(" ")
             if len(word) == 2 and int(freq) >= 50:
                 words.add(word)
-    return frozenset(words)
+    return two_char_words(words)
 
 
 QUARANTINE_SCHEMA = {"source_uri": pl.String, "content_sha256": pl.String, "reason": pl.String, "detail": pl.String,

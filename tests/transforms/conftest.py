@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
-from pathlib import Path
 
 import polars as pl
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import GOLD_DIR, SAMPLE_DIR
 
 
 @pytest.fixture(scope="session")
 def sample():
-    import jieba
-
+    from flows.batch import join_vocabulary
     from transforms.clean import clean_documents
     from transforms.keys import document_key
     from transforms.rules import default_cleaning_rules
 
     rows, stems = [], {}
-    for f in sorted(glob.glob(str(ROOT / "data" / "sample" / "*.txt"))):
-        raw = Path(f).read_bytes()
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        raw = path.read_bytes()
         key = document_key(hashlib.sha256(raw).hexdigest())
-        rows.append(dict(document_key=key, source_uri=f, text=raw.decode("utf-8")))
-        stems[key] = Path(f).stem
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    vocab = {w for w, n in jieba.dt.FREQ.items() if n > 0}
-    cleaned = clean_documents(pl.DataFrame(rows), default_cleaning_rules(), vocab)
-    gold = {k: json.loads((ROOT / "tests" / "fixtures" / "gold" / f"{s}.json").read_text(encoding="utf-8"))
+        rows.append(dict(document_key=key, source_uri=str(path), text=raw.decode("utf-8")))
+        stems[key] = path.stem
+    cleaned = clean_documents(pl.DataFrame(rows), default_cleaning_rules(), join_vocabulary())
+    gold = {k: json.loads((GOLD_DIR / f"{s}.json").read_text(encoding="utf-8"))
             for k, s in stems.items()}
     return cleaned, gold

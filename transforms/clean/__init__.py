@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
@@ -12,7 +11,7 @@ from transforms.clean.chrome import drop_header_headline_list, drop_page_chrome
 from transforms.clean.lines import split_lines
 from transforms.clean.metadata import document_metadata, drop_source_lines
 from transforms.clean.sentences import assemble_body
-from transforms.clean.structure import find_headline, join_broken_lines, two_char_words
+from transforms.clean.structure import find_headline, join_broken_lines
 from transforms.clean.text import fullwidth_alnum, normalise_punctuation, strip_emphasis, strip_markup
 from transforms.rules import CleaningRules
 
@@ -26,7 +25,7 @@ class Cleaned:
     lines: pl.DataFrame  # every line with its fate, for inspection and tests
 
 
-def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: list[str]) -> pl.DataFrame:
+def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
     """Run the line rules in order: chrome, source lines, markup, bylines, punctuation, structure."""
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
@@ -69,9 +68,9 @@ def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def clean_documents(docs: pl.DataFrame, rules: CleaningRules, vocabulary: Collection[str]) -> Cleaned:
-    """docs: document_key, source_uri, text (decoded). vocabulary: dictionary words for line joining."""
-    words = two_char_words(vocabulary)
+def clean_documents(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> Cleaned:
+    """docs: document_key, source_uri, text (decoded). words: the dictionary's two-character words
+    (two_char_words), evidence for joining lines broken inside a word."""
     lines = mark_lines(docs, rules, words)
     paragraphs = join_broken_lines(lines, rules, words)
     bodies, sentences = assemble_body(paragraphs)

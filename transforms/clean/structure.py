@@ -25,7 +25,7 @@ def title_like(rules: CleaningRules) -> pl.Expr:
     )
 
 
-def continues_into_next(rules: CleaningRules, bigrams: list[str], *, by_length: bool = True) -> pl.Expr:
+def continues_into_next(rules: CleaningRules, bigrams: pl.Series, *, by_length: bool = True) -> pl.Expr:
     """Whether a line (column text) runs on into the next one (column _next): the print layout broke it.
 
     It does when it ends on a comma-like mark, or is long and ends without sentence punctuation, or ends
@@ -40,17 +40,17 @@ def continues_into_next(rules: CleaningRules, bigrams: list[str], *, by_length: 
         & (
             last.str.contains(f"[{_CONTINUES}]")
             | ((text.str.len_chars() >= rules.long_line_chars) & ~heading_style & by_length)
-            | (last.str.contains(r"\p{Han}") & (last + nxt.str.slice(0, 1)).is_in(bigrams) & ~heading_style)
+            | (last.str.contains(r"\p{Han}") & (last + nxt.str.slice(0, 1)).is_in(bigrams.implode()) & ~heading_style)
         )
     ).fill_null(False)
 
 
-def two_char_words(vocabulary: Collection[str]) -> list[str]:
+def two_char_words(vocabulary: Collection[str]) -> pl.Series:
     """The dictionary words a print line can break inside (民|生): evidence for joining lines."""
-    return sorted(w for w in vocabulary if len(w) == 2)
+    return pl.Series("word", sorted(w for w in vocabulary if len(w) == 2), pl.String)
 
 
-def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: list[str]) -> pl.DataFrame:
+def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
     """Adds `part`: kicker, headline, subheadline or body for kept lines (null for dropped or blank ones).
 
     The headline is the first title-like line before the first paragraph of prose, skipping kickers
@@ -116,7 +116,7 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: list[str]) -
     )
 
 
-def join_broken_lines(lines: pl.DataFrame, rules: CleaningRules, words: list[str]) -> pl.DataFrame:
+def join_broken_lines(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
     """Body lines -> paragraphs, joining lines the print layout broke mid-sentence (continues_into_next).
 
     Returns document_key, paragraph_no, text, first_line_no, joined_line_nos, kind (text or heading)."""
