@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from warehouse.migrate import SQL_DIR
 
 CHECKS_DIR = SQL_DIR / "checks"
 SAMPLE_ROWS = 5
+SLICE_CHARS = 20_000_000  # characters of body per slice of documents checked at once
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,11 @@ class CheckResult:
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    rows = con.execute("select table_name, column_name from information_schema.columns").fetchall()
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "join information_schema.tables using (table_catalog, table_schema, table_name) "
+        "where table_catalog = current_database() and table_schema = 'main' and table_type = 'BASE TABLE'"
+    ).fetchall()
     out: dict[str, set[str]] = {}
     for table, column in rows:
         out.setdefault(table, set()).add(column)
@@ -40,49 +46,119 @@ def _identifiers(known: dict[str, set[str]], table: str, columns: str) -> list[s
     return cols
 
 
-def generic_checks(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+@dataclass(frozen=True)
+class Check:
+    sql: str
+    per_document: bool  # its violations are found document by document, so it can run on a slice of them
+
+
+def generic_checks(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]] | None = None) -> dict[str, Check]:
     spec = tomllib.loads((CHECKS_DIR / "generic.toml").read_text(encoding="utf-8"))
-    known = _columns(con)
+    known = known or _columns(con)
+    keyed = _document_keyed(known)
     checks = {}
     for table, columns in spec.get("unique", []):
-        cols = ", ".join(_identifiers(known, table, columns))
-        checks[f"unique:{table}({cols})"] = (
-            f"select {cols}, count(*) as n from {table} group by {cols} having count(*) > 1"
-        )
+        cols = _identifiers(known, table, columns)
+        checks[f"unique:{table}({', '.join(cols)})"] = Check(
+            f"select {', '.join(cols)}, count(*) as n from {table} group by {', '.join(cols)} having count(*) > 1",
+            table in keyed and "document_key" in cols)  # duplicates of another column may lie in two slices
     for table, column, parent, parent_column in spec.get("relationships", []):
         (col,) = _identifiers(known, table, column)
         (pcol,) = _identifiers(known, parent, parent_column)
-        checks[f"relationship:{table}.{col}->{parent}.{pcol}"] = (
+        checks[f"relationship:{table}.{col}->{parent}.{pcol}"] = Check(
             f"select distinct c.{col} from {table} c where c.{col} is not null "
-            f"and not exists (select 1 from {parent} p where p.{pcol} = c.{col})"
-        )
+            f"and not exists (select 1 from {parent} p where p.{pcol} = c.{col})",
+            table in keyed and col == "document_key")  # other columns count distinct values, across slices
     return checks
 
 
-def singular_checks() -> dict[str, str]:
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(CHECKS_DIR.glob("*.sql"))}
+def singular_checks(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]] | None = None) -> dict[str, Check]:
+    """sql/checks/*.sql. One that reads a table keyed by document runs document by document: such checks
+    join those tables on document_key (a rule for writing them, stated in generic.toml)."""
+    keyed = _document_keyed(known or _columns(con))
+    checks = {}
+    for path in sorted(CHECKS_DIR.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        checks[path.stem] = Check(sql, bool(_tables_read(con, sql) & keyed))
+    return checks
 
 
-def scope_to_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Shadow every table keyed by document with a temporary view of the run's own documents, so the same
-    checks cover what one run loaded: its cost follows the run, not the warehouse (dimensions stay whole)."""
+def _tables_read(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
+    """Names in the FROM clauses of sql, from DuckDB's own parse tree (names of CTEs included)."""
+    tree = json.loads(con.execute("select json_serialize_sql(?::varchar)", [sql]).fetchall()[0][0])
+    if tree.get("error"):
+        raise ValueError(f"cannot parse a check: {tree.get('error_message')}")
+    names, todo = set(), [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE":
+                names.add(node["table_name"])
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return names
+
+
+def _document_keyed(known: dict[str, set[str]]) -> set[str]:
+    return {table for table, columns in known.items() if "document_key" in columns}
+
+
+def _scope(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]], run_id: str | None, slice_chars: int) -> int:
+    """Number the documents in scope into slices of about slice_chars characters of body, and shadow every
+    table keyed by document with a temporary view of the current slice (checked_documents). Returns the
+    number of slices. Without a run, the scope is every document key found in any table, orphans included."""
     database = con.execute("select current_database()").fetchall()[0][0]
-    con.execute(f'create or replace temp table run_documents as select document_key from "{database}".main.dim_document '
-                "where run_id = ?", [run_id])
-    for table, columns in _columns(con).items():
-        if "document_key" in columns and table != "run_documents":
-            con.execute(f'create or replace temp view {table} as select * from "{database}".main.{table} '
-                        "where document_key in (select document_key from run_documents)")
+    keyed = sorted(_document_keyed(known))
+    if run_id is None:
+        keys = " union ".join(f'select document_key from "{database}".main.{t}' for t in keyed)
+    else:
+        keys = f'select document_key from "{database}".main.dim_document where run_id = $run_id'
+    con.execute(
+        "create or replace temp table check_scope as "
+        "select document_key, (dense_rank() over (order by chars // $slice) - 1)::integer as slice from ("
+        "  select k.document_key, sum(coalesce(d.char_count, 0)) over (order by k.document_key) as chars "
+        f'  from ({keys}) k left join "{database}".main.dim_document d using (document_key))',
+        {"slice": slice_chars, **({"run_id": run_id} if run_id is not None else {})})
+    con.execute("create or replace temp table checked_documents as select document_key from check_scope")
+    for table in keyed:
+        con.execute(f'create or replace temp view {table} as select * from "{database}".main.{table} '
+                    "where document_key in (select document_key from checked_documents)")
+    return con.execute("select coalesce(max(slice) + 1, 0) from check_scope").fetchall()[0][0]
 
 
-def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> list[CheckResult]:
-    """All checks over the whole warehouse, or over the documents one run loaded (run_id)."""
-    if run_id is not None:
-        scope_to_run(con, run_id)
-    results = []
-    for name, sql in {**generic_checks(con), **singular_checks()}.items():
-        relation = con.sql(sql)
-        violations = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
-        sample = relation.limit(SAMPLE_ROWS).fetchall() if violations else []
-        results.append(CheckResult(name, violations, sample))
-    return results
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, list[tuple]]:
+    violations = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
+    return violations, (con.sql(sql).limit(SAMPLE_ROWS).fetchall() if violations else [])
+
+
+def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: str | None = None, *,
+                    slice_chars: int = SLICE_CHARS) -> list[CheckResult]:
+    """All checks over the whole warehouse, or over the documents one run loaded (run_id).
+
+    Checks that look at documents one by one run on slices of the documents, so their memory follows the
+    slice, not the warehouse: joining every sentence to every body at once takes 1.4 GB at 100 000
+    documents. The rest (dimensions, uniqueness across documents) run once over the whole scope."""
+    known = _columns(con)
+    checks = {**generic_checks(con, known), **singular_checks(con, known)}
+    found = {name: (0, []) for name in checks}
+    try:
+        slices = _scope(con, known, run_id, slice_chars)
+        for name, check in checks.items():
+            if not check.per_document:
+                found[name] = _run(con, check.sql)
+        for i in range(slices):
+            if slices > 1:
+                con.execute("create or replace temp table checked_documents as "
+                            "select document_key from check_scope where slice = ?", [i])
+            for name, check in checks.items():
+                if check.per_document:
+                    violations, sample = _run(con, check.sql)
+                    total, kept = found[name]
+                    found[name] = (total + violations, (kept + sample)[:SAMPLE_ROWS])
+    finally:  # the connection sees the warehouse whole again
+        for table in _document_keyed(known):
+            con.execute(f"drop view if exists temp.main.{table}")
+        con.execute("drop table if exists temp.main.checked_documents")
+        con.execute("drop table if exists temp.main.check_scope")
+    return [CheckResult(name, *found[name]) for name in checks]
