@@ -21,6 +21,7 @@ from flows.settings import Settings
 from flows.staging import StagingArea
 from transforms import PIPELINE_VERSION
 from transforms.rules import load_cleaning_rules
+from warehouse.load import Loader
 
 
 @dataclass
@@ -86,6 +87,8 @@ def ingest(
         batch_bytes=int(batch_mb * 2**20) if batch_mb else base.batch_bytes,
         max_file_bytes=int(max_file_mb * 2**20) if max_file_mb else base.max_file_bytes,
         lock_wait_seconds=base.lock_wait_seconds,
+        memory_limit=base.memory_limit,
+        hold_seconds=base.hold_seconds,
     )
     logger = get_run_logger()
     started_at = _now()
@@ -97,6 +100,8 @@ def ingest(
            "documents_skipped": None, "files_quarantined": None, "pipeline_version": PIPELINE_VERSION,
            "summary": None, "integrity_violations": None}
     staging = StagingArea(settings.staging_root, run_id)
+    loader = Loader(settings.db, hold_seconds=settings.hold_seconds, wait_seconds=settings.lock_wait_seconds,
+                    memory_limit=settings.memory_limit)
     try:
         files, refused, summary.files_ignored = tasks.discover(paths)
         summary.files_seen = len(files) + len(refused)
@@ -120,7 +125,7 @@ def ingest(
             if i + len(window) + 1 < len(batches):
                 window.append(submit(i + len(window) + 1))
             load_started = time.perf_counter()
-            result = tasks.load(outcome, settings, batch_no=i, fail_at=fail_at)
+            result = tasks.load(outcome, loader, batch_no=i, fail_at=fail_at)
             shutil.rmtree(outcome.staging, ignore_errors=True)
             for stage, seconds in [*outcome.seconds.items(), ("load", time.perf_counter() - load_started)]:
                 summary.stage_seconds[stage] = round(summary.stage_seconds.get(stage, 0.0) + seconds, 3)
@@ -134,6 +139,10 @@ def ingest(
                 summary.quarantine_reasons[reason] = summary.quarantine_reasons.get(reason, 0) + n
             done_files += outcome.files
             progress.report("files", done_files, len(files))
+        load_started = time.perf_counter()
+        loader.release()  # the last checkpoint, before the checks open the file read-only
+        summary.stage_seconds["load"] = round(summary.stage_seconds.get("load", 0.0)
+                                              + time.perf_counter() - load_started, 3)
         summary.files_quarantined = sum(summary.quarantine_reasons.values())
         summary.documents_skipped = (summary.skipped_already_loaded + summary.skipped_duplicate_in_run
                                      + summary.skipped_unchanged)
@@ -147,6 +156,10 @@ def ingest(
         summary.error = f"{type(err).__name__}: {err}"
         raise
     finally:
+        try:
+            loader.release()  # after a failure: what the failed run committed is kept
+        except Exception as err:
+            logger.warning("could not checkpoint the warehouse: %s", err)
         staging.close()
         summary.seconds = (_now() - started_at).total_seconds()
         row.update(finished_at=_now(), status=summary.status, files_seen=summary.files_seen,

@@ -16,7 +16,7 @@ from flows.staging import abandoned_runs
 from transforms.rules import CleaningRules
 from warehouse.check import CheckResult, check_warehouse
 from warehouse.connection import reader, writer
-from warehouse.load import LoadResult, load_batch
+from warehouse.load import Loader, LoadResult
 from warehouse.migrate import migrate
 
 
@@ -45,7 +45,7 @@ def prepare_warehouse(settings: Settings, run: dict, known_keys_path: Path) -> p
     then released)."""
     logger = get_run_logger()
     abandoned = abandoned_runs(settings.staging_root, keep=run["run_id"])
-    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
+    with writer(settings.db, wait_seconds=settings.lock_wait_seconds, memory_limit=settings.memory_limit) as con:
         applied = migrate(con)
         _record_run(con, run)
         if abandoned:
@@ -81,19 +81,18 @@ def process_batch(
 
 
 @task(name="load-batch", cache_policy=NONE)
-def load(outcome: batch_steps.BatchOutcome, settings: Settings, batch_no: int, fail_at: str | None = None) -> LoadResult:
-    """The single writer: one transaction per batch, the lock held only for the merge."""
+def load(outcome: batch_steps.BatchOutcome, loader: Loader, batch_no: int, fail_at: str | None = None) -> LoadResult:
+    """The single writer: one transaction per batch."""
     faults.reach(f"staged:{batch_no}", fail_at)
-    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
-        result = load_batch(con, outcome.staging,
-                            after_insert=lambda table: faults.reach(f"load:{batch_no}:{table}", fail_at))
+    result = loader.load(outcome.staging,
+                         after_insert=lambda table: faults.reach(f"load:{batch_no}:{table}", fail_at))
     faults.reach(f"committed:{batch_no}", fail_at)
     return result
 
 
 @task(name="record-run", retries=2, retry_delay_seconds=2, cache_policy=NONE)
 def record_run(settings: Settings, row: dict) -> None:
-    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
+    with writer(settings.db, wait_seconds=settings.lock_wait_seconds, memory_limit=settings.memory_limit) as con:
         migrate(con)
         _record_run(con, row)
 
@@ -116,7 +115,7 @@ def _record_run(con, row: dict) -> None:
 def check(settings: Settings, run_id: str) -> list[CheckResult]:
     """Integrity checks over the documents this run loaded, read-only, after its last load
     (`gazette check` covers the whole warehouse)."""
-    with reader(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
+    with reader(settings.db, wait_seconds=settings.lock_wait_seconds, memory_limit=settings.memory_limit) as con:
         results = check_warehouse(con, run_id)
     logger = get_run_logger()
     for failed in (r for r in results if not r.ok):

@@ -15,12 +15,12 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse's write lock for longer than we were willing to wait."""
 
 
-def _configure(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory_limit: str | None) -> None:
     # Bulk loads need no insertion order; spill to disk next to the warehouse rather than /tmp.
     con.execute("set preserve_insertion_order = false")
     if path.name != ":memory:":
         con.execute("set temp_directory = ?", [str(path.parent / ".duckdb_tmp")])
-    limit = os.environ.get("GAZETTE_MEMORY_LIMIT")
+    limit = memory_limit or os.environ.get("GAZETTE_MEMORY_LIMIT")
     if limit:
         con.execute("set memory_limit = ?", [limit])
 
@@ -30,8 +30,10 @@ def _is_lock_error(err: Exception) -> bool:
     return "lock" in text or "conflicting" in text or "being used" in text
 
 
-def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting up to wait_seconds while another process holds the file."""
+def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float = 0.0,
+                    memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting up to wait_seconds while another process holds the file.
+    memory_limit (e.g. "512MB") defaults to $GAZETTE_MEMORY_LIMIT, else DuckDB's own default."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     if not read_only:
@@ -50,14 +52,15 @@ def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float 
                 ) from err
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
-    _configure(con, path)
+    _configure(con, path, memory_limit)
     return con
 
 
 @contextmanager
-def writer(path: Path, *, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: Path, *, wait_seconds: float = 60.0,
+           memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A write connection held only as long as the block: open, write, checkpoint, close."""
-    con = open_connection(path, wait_seconds=wait_seconds)
+    con = open_connection(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
     try:
         yield con
         con.execute("checkpoint")
@@ -66,8 +69,9 @@ def writer(path: Path, *, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBP
 
 
 @contextmanager
-def reader(path: Path, *, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = open_connection(path, read_only=True, wait_seconds=wait_seconds)
+def reader(path: Path, *, wait_seconds: float = 30.0,
+           memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_connection(path, read_only=True, wait_seconds=wait_seconds, memory_limit=memory_limit)
     try:
         yield con
     finally:

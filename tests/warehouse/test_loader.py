@@ -1,0 +1,59 @@
+"""The run's writer holds the file across batches and releases it; committed batches survive a kill."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from warehouse.connection import writer
+from warehouse.load import Loader
+from warehouse.migrate import migrate
+
+
+@pytest.fixture()
+def empty_db(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with writer(db) as con:
+        migrate(con)
+    return db
+
+
+def documents(db) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("select count(*) from dim_document").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_the_lock_is_held_between_batches_and_released_after_hold_seconds(empty_db, staged_sample):
+    with Loader(empty_db, hold_seconds=3600, wait_seconds=0, memory_limit="256MB") as loader:
+        assert loader.load(staged_sample).documents_inserted == 5
+        assert loader.con is not None  # held for the next batch
+        probe = f"import duckdb; duckdb.connect({str(empty_db)!r}, read_only=True)"
+        assert subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode != 0
+    assert loader.con is None
+    assert documents(empty_db) == 5
+
+    with Loader(empty_db, hold_seconds=0, wait_seconds=0, memory_limit=None) as loader:
+        assert loader.load(staged_sample).documents_inserted == 0  # idempotent
+        assert loader.con is None  # held for 0 s: released after the batch
+
+
+def test_a_batch_committed_before_a_kill_is_in_the_warehouse(empty_db, staged_sample):
+    # the process dies without checkpoint or close; DuckDB replays its log on the next open
+    script = textwrap.dedent(f"""
+        import os
+        from pathlib import Path
+        from warehouse.load import Loader
+        loader = Loader(Path({str(empty_db)!r}), hold_seconds=3600, wait_seconds=0, memory_limit=None)
+        loader.load(Path({str(staged_sample)!r}))
+        os._exit(9)
+    """)
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True).returncode == 9
+    assert documents(empty_db) == 5
+
