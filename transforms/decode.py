@@ -142,9 +142,12 @@ def html_to_text(html: str) -> str:
 
 
 def _han_counts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Chinese characters in text, and their share of its visible (non-space) characters."""
-    han = text.str.count_matches(_HAN.pattern)
-    return han, han / pl.max_horizontal(text.str.count_matches(r"\S"), 1)
+    """Chinese characters in text, and their share of its visible (non-space) characters. Counted as what
+    removing runs takes away: one regex match per run, not per character."""
+    chars = text.str.len_chars()
+    han = chars - text.str.replace_all(_HAN.pattern + "+", "").str.len_chars()
+    visible = text.str.replace_all(r"\s+", "").str.len_chars()
+    return han, han / pl.max_horizontal(visible, 1)
 
 
 def han_share(text: str) -> float:
@@ -176,12 +179,12 @@ def decode_documents(raw: pl.DataFrame, *, min_han: int = 20, min_han_share: flo
     )
     han, share = _han_counts(pl.col("text"))
     empty = pl.col("text").str.strip_chars().str.len_chars() == 0
-    foreign = (han < min_han) | (share < min_han_share)
-    return out.with_columns(
+    foreign = (pl.col("_han") < min_han) | (pl.col("_share") < min_han_share)
+    return out.with_columns(_han=han, _share=share).with_columns(  # counted once, read three times
         reason=pl.when(empty).then(pl.lit("empty")).when(foreign).then(pl.lit("not_chinese"))
         .otherwise(pl.col("reason")),
         detail=pl.when(empty).then(pl.lit("only invisible characters"))
-        .when(foreign).then(pl.format("{} Chinese characters, {}% of visible text", han,
-                                      (share * 100).round(0).cast(pl.Int64)))
+        .when(foreign).then(pl.format("{} Chinese characters, {}% of visible text", "_han",
+                                      (pl.col("_share") * 100).round(0).cast(pl.Int64)))
         .otherwise(pl.col("detail")),
-    ).with_columns(text=pl.when(empty | foreign).then(None).otherwise(pl.col("text")))
+    ).with_columns(text=pl.when(empty | foreign).then(None).otherwise(pl.col("text"))).drop("_han", "_share")
