@@ -185,7 +185,7 @@ _warm = threading.Lock()
 
 def warm_up() -> None:
     """Load dictionaries and rule files once per process, before its first batch (worker threads wait for
-    the first to finish rather than each building its own copy)."""
+    the first to finish rather than each building its own copy; the segmenter is one per thread)."""
     from transforms.extract.terms import idf_frame, segmenter
     from transforms.rules import default_cleaning_rules
 
