@@ -87,7 +87,7 @@ def ingest(
         batch_bytes=int(batch_mb * 2**20) if batch_mb else base.batch_bytes,
         max_file_bytes=int(max_file_mb * 2**20) if max_file_mb else base.max_file_bytes,
         lock_wait_seconds=base.lock_wait_seconds,
-        memory_limit=base.memory_limit,
+        check_memory_limit=base.check_memory_limit,
         hold_seconds=base.hold_seconds,
     )
     logger = get_run_logger()
@@ -100,8 +100,7 @@ def ingest(
            "documents_skipped": None, "files_quarantined": None, "pipeline_version": PIPELINE_VERSION,
            "summary": None, "integrity_violations": None}
     staging = StagingArea(settings.staging_root, run_id)
-    loader = Loader(settings.db, hold_seconds=settings.hold_seconds, wait_seconds=settings.lock_wait_seconds,
-                    memory_limit=settings.memory_limit)
+    loader = Loader(settings.db, hold_seconds=settings.hold_seconds, wait_seconds=settings.lock_wait_seconds)
     try:
         files, refused, summary.files_ignored = tasks.discover(paths)
         summary.files_seen = len(files) + len(refused)

@@ -45,7 +45,7 @@ def prepare_warehouse(settings: Settings, run: dict, known_keys_path: Path) -> p
     then released)."""
     logger = get_run_logger()
     abandoned = abandoned_runs(settings.staging_root, keep=run["run_id"])
-    with writer(settings.db, wait_seconds=settings.lock_wait_seconds, memory_limit=settings.memory_limit) as con:
+    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         applied = migrate(con)
         _record_run(con, run)
         if abandoned:
@@ -92,7 +92,7 @@ def load(outcome: batch_steps.BatchOutcome, loader: Loader, batch_no: int, fail_
 
 @task(name="record-run", retries=2, retry_delay_seconds=2, cache_policy=NONE)
 def record_run(settings: Settings, row: dict) -> None:
-    with writer(settings.db, wait_seconds=settings.lock_wait_seconds, memory_limit=settings.memory_limit) as con:
+    with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         migrate(con)
         _record_run(con, row)
 
@@ -115,7 +115,8 @@ def _record_run(con, row: dict) -> None:
 def check(settings: Settings, run_id: str) -> list[CheckResult]:
     """Integrity checks over the documents this run loaded, read-only, after its last load
     (`gazette check` covers the whole warehouse)."""
-    with reader(settings.db, wait_seconds=settings.lock_wait_seconds, memory_limit=settings.memory_limit) as con:
+    with reader(settings.db, wait_seconds=settings.lock_wait_seconds,
+                memory_limit=settings.check_memory_limit) as con:
         results = check_warehouse(con, run_id)
     logger = get_run_logger()
     for failed in (r for r in results if not r.ok):

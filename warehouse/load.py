@@ -70,7 +70,8 @@ class Loader:
     one per batch made it most of the load's time. A process killed in between loses nothing committed:
     DuckDB replays the log when the file is next opened."""
 
-    def __init__(self, path: Path, *, hold_seconds: float, wait_seconds: float, memory_limit: str | None) -> None:
+    def __init__(self, path: Path, *, hold_seconds: float, wait_seconds: float,
+                 memory_limit: str | None = None) -> None:
         self.path, self.hold_seconds, self.wait_seconds, self.memory_limit = path, hold_seconds, wait_seconds, memory_limit
         self.con: duckdb.DuckDBPyConnection | None = None
         self.opened = 0.0
