@@ -88,6 +88,7 @@ def ingest(
         max_file_bytes=int(max_file_mb * 2**20) if max_file_mb else base.max_file_bytes,
         lock_wait_seconds=base.lock_wait_seconds,
         check_memory_limit=base.check_memory_limit,
+        load_memory_mb=base.load_memory_mb,
         hold_seconds=base.hold_seconds,
     )
     logger = get_run_logger()
@@ -100,7 +101,8 @@ def ingest(
            "documents_skipped": None, "files_quarantined": None, "pipeline_version": PIPELINE_VERSION,
            "summary": None, "integrity_violations": None}
     staging = StagingArea(settings.staging_root, run_id)
-    loader = Loader(settings.db, hold_seconds=settings.hold_seconds, wait_seconds=settings.lock_wait_seconds)
+    loader = Loader(settings.db, hold_seconds=settings.hold_seconds, wait_seconds=settings.lock_wait_seconds,
+                    memory_limit_mb=settings.load_memory_mb)
     try:
         files, refused, summary.files_ignored = tasks.discover(paths)
         summary.files_seen = len(files) + len(refused)

@@ -30,9 +30,10 @@ class Settings:
     lock_wait_seconds: float = field(default_factory=lambda: _env_float("GAZETTE_LOCK_WAIT_SECONDS", 60))
     # DuckDB's memory_limit for the end-of-run checks; its default is 80 % of RAM, and its buffer pool keeps
     # what it read up to the limit. Checks run on slices of documents, so a fixed limit holds at any size.
-    # Loads get GAZETTE_MEMORY_LIMIT only: what they need grows with the warehouse (its key indexes:
-    # 100 000 documents fail under 128MB).
     check_memory_limit: str = field(default_factory=lambda: os.environ.get("GAZETTE_MEMORY_LIMIT") or "512MB")
+    # The load starts at this memory_limit and doubles it when a batch needs more: what it needs grows
+    # with the warehouse (its key indexes; 100 000 documents fail under 128MB).
+    load_memory_mb: int = field(default_factory=lambda: int(_env_float("GAZETTE_LOAD_MEMORY_MB", 512)))
     # The load keeps the write lock across batches (each its own transaction) and checkpoints then
     # releases it this often: a checkpoint costs about 0.6 s however little was written.
     hold_seconds: float = field(default_factory=lambda: _env_float("GAZETTE_HOLD_SECONDS", 10))

@@ -6,6 +6,8 @@ with it; dimension rows once per key; a source file once per (uri, document); qu
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ import duckdb
 import pyarrow.parquet as pq
 
 from warehouse.connection import open_connection
+
+log = logging.getLogger(__name__)
 
 DOCUMENT_FACTS = (
     "fact_sentence", "fact_byline", "fact_cleaning", "fact_metric", "fact_person_title", "fact_mention", "fact_term",
@@ -63,29 +67,51 @@ def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *,
     return result
 
 
+def _ram_mb() -> int:
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+
 class Loader:
     """The run's single writer. Every batch is its own transaction, committed to DuckDB's write-ahead log;
     the file is checkpointed and its lock released once the connection has been held hold_seconds, and at
     the end. A checkpoint costs about 0.6 s at any batch size (it rewrites each table's last row group), so
     one per batch made it most of the load's time. A process killed in between loses nothing committed:
-    DuckDB replays the log when the file is next opened."""
+    DuckDB replays the log when the file is next opened.
+
+    memory_limit_mb bounds DuckDB's buffer pool, which otherwise keeps what it read up to 80 % of RAM; a
+    batch that needs more is rolled back and retried with twice the limit (up to half the RAM)."""
 
     def __init__(self, path: Path, *, hold_seconds: float, wait_seconds: float,
-                 memory_limit: str | None = None) -> None:
-        self.path, self.hold_seconds, self.wait_seconds, self.memory_limit = path, hold_seconds, wait_seconds, memory_limit
+                 memory_limit_mb: int | None = None) -> None:
+        self.path, self.hold_seconds, self.wait_seconds = path, hold_seconds, wait_seconds
+        self.memory_limit_mb = memory_limit_mb
         self.con: duckdb.DuckDBPyConnection | None = None
         self.opened = 0.0
 
     def load(self, staging: Path, *, after_insert: Callable[[str], None] | None = None) -> LoadResult:
         if self.con is None:
-            self.con = open_connection(self.path, wait_seconds=self.wait_seconds, memory_limit=self.memory_limit)
+            self.con = open_connection(self.path, wait_seconds=self.wait_seconds)
             self.con.execute("set checkpoint_threshold = '1GB'")  # we checkpoint; DuckDB would every 16 MB
+            self._set_limit()
             self.opened = time.monotonic()
         try:
-            return load_batch(self.con, staging, after_insert=after_insert)
+            while True:
+                try:
+                    return load_batch(self.con, staging, after_insert=after_insert)
+                except duckdb.OutOfMemoryException:
+                    # rolled back; what a load needs grows with the warehouse (its key indexes), so grow too
+                    if self.memory_limit_mb is None or self.memory_limit_mb >= _ram_mb() // 2:
+                        raise
+                    self.memory_limit_mb *= 2
+                    self._set_limit()
+                    log.warning("load needed more memory: DuckDB memory_limit raised to %d MB", self.memory_limit_mb)
         finally:
             if time.monotonic() - self.opened >= self.hold_seconds:
                 self.release()
+
+    def _set_limit(self) -> None:
+        if self.memory_limit_mb is not None and self.con is not None:
+            self.con.execute(f"set memory_limit = '{int(self.memory_limit_mb)}MiB'")
 
     def release(self) -> None:
         """Checkpoint and close: other processes may open the file until the next load."""

@@ -31,7 +31,7 @@ def documents(db) -> int:
 
 
 def test_the_lock_is_held_between_batches_and_released_after_hold_seconds(empty_db, staged_sample):
-    with Loader(empty_db, hold_seconds=3600, wait_seconds=0, memory_limit="256MB") as loader:
+    with Loader(empty_db, hold_seconds=3600, wait_seconds=0, memory_limit_mb=256) as loader:
         assert loader.load(staged_sample).documents_inserted == 5
         assert loader.con is not None  # held for the next batch
         probe = f"import duckdb; duckdb.connect({str(empty_db)!r}, read_only=True)"
@@ -39,7 +39,7 @@ def test_the_lock_is_held_between_batches_and_released_after_hold_seconds(empty_
     assert loader.con is None
     assert documents(empty_db) == 5
 
-    with Loader(empty_db, hold_seconds=0, wait_seconds=0, memory_limit=None) as loader:
+    with Loader(empty_db, hold_seconds=0, wait_seconds=0, memory_limit_mb=None) as loader:
         assert loader.load(staged_sample).documents_inserted == 0  # idempotent
         assert loader.con is None  # held for 0 s: released after the batch
 
@@ -50,10 +50,20 @@ def test_a_batch_committed_before_a_kill_is_in_the_warehouse(empty_db, staged_sa
         import os
         from pathlib import Path
         from warehouse.load import Loader
-        loader = Loader(Path({str(empty_db)!r}), hold_seconds=3600, wait_seconds=0, memory_limit=None)
+        loader = Loader(Path({str(empty_db)!r}), hold_seconds=3600, wait_seconds=0)
         loader.load(Path({str(staged_sample)!r}))
         os._exit(9)
     """)
     assert subprocess.run([sys.executable, "-c", script], capture_output=True).returncode == 9
     assert documents(empty_db) == 5
 
+
+
+def test_a_load_that_needs_more_memory_gets_it(empty_db, staged_sample):
+    # 1 MB is too little for any batch: DuckDB refuses, the batch rolls back and is retried with more
+    with Loader(empty_db, hold_seconds=3600, wait_seconds=0, memory_limit_mb=1) as loader:
+        assert loader.load(staged_sample).documents_inserted == 5
+        assert loader.memory_limit_mb > 1
+        limit = loader.con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+        assert limit == f"{loader.memory_limit_mb:.1f} MiB"  # the connection has the raised limit
+    assert documents(empty_db) == 5
