@@ -47,6 +47,9 @@ class RunSummary:
     seconds: float = 0.0
     error: str | None = None
 
+    def add_seconds(self, stage: str, seconds: float) -> None:
+        self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + seconds, 3)
+
     def markdown(self) -> str:
         rows = [("status", self.status), ("files seen", self.files_seen), ("batches", self.batches),
                 ("documents loaded", self.documents_loaded),
@@ -129,7 +132,7 @@ def ingest(
             result = tasks.load(outcome, loader, batch_no=i, fail_at=fail_at)
             shutil.rmtree(outcome.staging, ignore_errors=True)
             for stage, seconds in [*outcome.seconds.items(), ("load", time.perf_counter() - load_started)]:
-                summary.stage_seconds[stage] = round(summary.stage_seconds.get(stage, 0.0) + seconds, 3)
+                summary.add_seconds(stage, seconds)
             summary.bytes_read += outcome.bytes_read
             summary.documents_loaded += result.documents_inserted
             summary.skipped_already_loaded += outcome.known
@@ -142,8 +145,7 @@ def ingest(
             progress.report("files", done_files, len(files))
         load_started = time.perf_counter()
         loader.release()  # the last checkpoint, before the checks open the file read-only
-        summary.stage_seconds["load"] = round(summary.stage_seconds.get("load", 0.0)
-                                              + time.perf_counter() - load_started, 3)
+        summary.add_seconds("load", time.perf_counter() - load_started)
         summary.files_quarantined = sum(summary.quarantine_reasons.values())
         summary.documents_skipped = (summary.skipped_already_loaded + summary.skipped_duplicate_in_run
                                      + summary.skipped_unchanged)

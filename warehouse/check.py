@@ -52,10 +52,9 @@ class Check:
     per_document: bool  # its violations are found document by document, so it can run on a slice of them
 
 
-def generic_checks(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]] | None = None) -> dict[str, Check]:
+def generic_checks(known: dict[str, set[str]], keyed: set[str]) -> dict[str, Check]:
+    """sql/checks/generic.toml over the warehouse's tables (known) and those keyed by document (keyed)."""
     spec = tomllib.loads((CHECKS_DIR / "generic.toml").read_text(encoding="utf-8"))
-    known = known or _columns(con)
-    keyed = _document_keyed(known)
     checks = {}
     for table, columns in spec.get("unique", []):
         cols = _identifiers(known, table, columns)
@@ -72,10 +71,9 @@ def generic_checks(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]] | 
     return checks
 
 
-def singular_checks(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]] | None = None) -> dict[str, Check]:
+def singular_checks(con: duckdb.DuckDBPyConnection, keyed: set[str]) -> dict[str, Check]:
     """sql/checks/*.sql. One that reads a table keyed by document runs document by document: such checks
     join those tables on document_key (a rule for writing them, stated in generic.toml)."""
-    keyed = _document_keyed(known or _columns(con))
     checks = {}
     for path in sorted(CHECKS_DIR.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
@@ -104,14 +102,13 @@ def _document_keyed(known: dict[str, set[str]]) -> set[str]:
     return {table for table, columns in known.items() if "document_key" in columns}
 
 
-def _scope(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]], run_id: str | None, slice_chars: int) -> int:
+def _scope(con: duckdb.DuckDBPyConnection, keyed: set[str], run_id: str | None, slice_chars: int) -> int:
     """Number the documents in scope into slices of about slice_chars characters of body, and shadow every
     table keyed by document with a temporary view of the current slice (checked_documents). Returns the
     number of slices. Without a run, the scope is every document key found in any table, orphans included."""
     database = con.execute("select current_database()").fetchall()[0][0]
-    keyed = sorted(_document_keyed(known))
     if run_id is None:
-        keys = " union ".join(f'select document_key from "{database}".main.{t}' for t in keyed)
+        keys = " union ".join(f'select document_key from "{database}".main.{t}' for t in sorted(keyed))
     else:
         keys = f'select document_key from "{database}".main.dim_document where run_id = $run_id'
     con.execute(
@@ -121,7 +118,7 @@ def _scope(con: duckdb.DuckDBPyConnection, known: dict[str, set[str]], run_id: s
         f'  from ({keys}) k left join "{database}".main.dim_document d using (document_key))',
         {"slice": slice_chars, **({"run_id": run_id} if run_id is not None else {})})
     con.execute("create or replace temp table checked_documents as select document_key from check_scope")
-    for table in keyed:
+    for table in sorted(keyed):
         con.execute(f'create or replace temp view {table} as select * from "{database}".main.{table} '
                     "where document_key in (select document_key from checked_documents)")
     return con.execute("select coalesce(max(slice) + 1, 0) from check_scope").fetchall()[0][0]
@@ -140,10 +137,11 @@ def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: str | None = None, *
     slice, not the warehouse: joining every sentence to every body at once takes 1.4 GB at 100 000
     documents. The rest (dimensions, uniqueness across documents) run once over the whole scope."""
     known = _columns(con)
-    checks = {**generic_checks(con, known), **singular_checks(con, known)}
+    keyed = _document_keyed(known)
+    checks = {**generic_checks(known, keyed), **singular_checks(con, keyed)}
     found = {name: (0, []) for name in checks}
     try:
-        slices = _scope(con, known, run_id, slice_chars)
+        slices = _scope(con, keyed, run_id, slice_chars)
         for name, check in checks.items():
             if not check.per_document:
                 found[name] = _run(con, check.sql)
@@ -157,7 +155,7 @@ def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: str | None = None, *
                     total, kept = found[name]
                     found[name] = (total + violations, (kept + sample)[:SAMPLE_ROWS])
     finally:  # the connection sees the warehouse whole again
-        for table in _document_keyed(known):
+        for table in keyed:
             con.execute(f"drop view if exists temp.main.{table}")
         con.execute("drop table if exists temp.main.checked_documents")
         con.execute("drop table if exists temp.main.check_scope")

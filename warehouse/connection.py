@@ -57,10 +57,9 @@ def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float 
 
 
 @contextmanager
-def writer(path: Path, *, wait_seconds: float = 60.0,
-           memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: Path, *, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A write connection held only as long as the block: open, write, checkpoint, close."""
-    con = open_connection(path, wait_seconds=wait_seconds, memory_limit=memory_limit)
+    con = open_connection(path, wait_seconds=wait_seconds)
     try:
         yield con
         con.execute("checkpoint")
