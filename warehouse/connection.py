@@ -18,6 +18,7 @@ class WarehouseBusy(RuntimeError):
 def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory_limit: str | None) -> None:
     # Bulk loads need no insertion order; spill to disk next to the warehouse rather than /tmp.
     con.execute("set preserve_insertion_order = false")
+    con.execute("set enable_progress_bar = false")  # a long migration or check would draw on our stdout
     if path.name != ":memory:":
         con.execute("set temp_directory = ?", [str(path.parent / ".duckdb_tmp")])
     limit = memory_limit or os.environ.get("GAZETTE_MEMORY_LIMIT")
