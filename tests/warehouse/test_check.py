@@ -36,6 +36,10 @@ def test_a_freshly_loaded_warehouse_passes(loaded):
         ("delete from dim_region where level = 'city'", "relationship:dim_region.parent_region_key->dim_region.region_key"),
         ("update dim_document set document_key = document_key + 1 where edition = 13", "document_id_is_the_key"),
         ("update fact_metric set region_key = 42", "relationship:fact_metric.region_key->dim_region.region_key"),
+        # no index stops these two (schema v4): the checks do
+        ("insert into fact_sentence select * from fact_sentence where sentence_no = 1",
+         "unique:fact_sentence(document_key, sentence_no)"),
+        ("insert into fact_metric select * from fact_metric limit 1", "unique:fact_metric(metric_key)"),
     ],
 )
 def test_damage_is_reported(loaded, damage, check):
