@@ -47,12 +47,9 @@ def _stage(con: duckdb.DuckDBPyConnection, staging: Path, table: str) -> bool:
     path = staging / f"{table}.parquet"
     if not path.exists():
         return False
-    con.execute(f"create or replace temp view stg_{table} as select * from read_parquet('{_quoted(path)}')")
+    literal = str(path).replace("'", "''")  # a view cannot take a bound parameter
+    con.execute(f"create or replace temp view stg_{table} as select * from read_parquet('{literal}')")
     return True
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *,

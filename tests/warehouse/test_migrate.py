@@ -65,7 +65,7 @@ def test_extraction_frames_match_their_tables(con):
 
 
 def test_the_large_fact_tables_carry_no_key_index(con):
-    # an insert reads a table's key index whole into memory; these two grow fastest (schema v4)
+    # inserting into a keyed table holds its key index in memory; these two grow fastest (schema v4)
     migrate(con)
     keyed = {r[0] for r in con.execute(
         "select table_name from duckdb_constraints() where constraint_type in ('PRIMARY KEY', 'UNIQUE')").fetchall()}
