@@ -195,7 +195,7 @@ profiler = Profiler(interval=0.002)
 with profiler:
     batch.process_batch(first, known_keys_path=None, staging=Path(tempfile.mkdtemp()), settings=settings,
                         rules=load_cleaning_rules(), run_id="profile", started_at=datetime.now())
-print(f"one batch of {len(first)} documents ({sum(f.size for f in first) / 2**20:.1f} MB), one process")
+print(f"one batch of {first.height} documents ({first['byte_size'].sum() / 2**20:.1f} MB), one process")
 print(profiler.output_text(unicode=True, color=False))
 """
 

@@ -108,12 +108,12 @@ def ingest(
                     memory_limit_mb=settings.load_memory_mb)
     try:
         files, refused, summary.files_ignored = tasks.discover(paths)
-        summary.files_seen = len(files) + len(refused)
+        summary.files_seen = files.height + len(refused)
         known_sources = tasks.prepare_warehouse(settings, row, staging.known_keys)
         to_read, summary.skipped_unchanged = batch_steps.unchanged_files(files, known_sources)
-        batches = batch_steps.plan_batches(to_read, settings.batch_bytes) or ([[]] if refused else [])
+        batches = batch_steps.plan_batches(to_read, settings.batch_bytes) or ([to_read.clear()] if refused else [])
         summary.batches = len(batches)
-        progress.report("files", summary.skipped_unchanged, len(files))
+        progress.report("files", summary.skipped_unchanged, files.height)
 
         def submit(i: int):
             return tasks.process_batch.submit(
@@ -142,7 +142,7 @@ def ingest(
             for reason, n in outcome.quarantined.items():
                 summary.quarantine_reasons[reason] = summary.quarantine_reasons.get(reason, 0) + n
             done_files += outcome.files
-            progress.report("files", done_files, len(files))
+            progress.report("files", done_files, files.height)
         load_started = time.perf_counter()
         loader.release()  # the last checkpoint, before the checks open the file read-only
         summary.add_seconds("load", time.perf_counter() - load_started)

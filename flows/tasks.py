@@ -32,7 +32,7 @@ def _io_error(task, task_run, state) -> bool:
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1, retry_condition_fn=_io_error, cache_policy=NONE)
-def discover(paths: list[str]) -> tuple[list[batch_steps.SourceFile], list[batch_steps.Refusal], int]:
+def discover(paths: list[str]) -> tuple[pl.DataFrame, list[batch_steps.Refusal], int]:
     files, refused, ignored = batch_steps.discover(paths)
     get_run_logger().info("found %d files (%d refused, %d ignored by suffix)", len(files), len(refused), ignored)
     return files, refused, ignored
@@ -61,12 +61,12 @@ def prepare_warehouse(settings: Settings, run: dict, known_keys_path: Path) -> p
             "where file_mtime is not null and reason <> 'too_large'").pl()
     if applied:
         logger.info("migrated %s to schema version %s", settings.db, applied[-1])
-    return sources.cast(batch_steps.KNOWN_SOURCES_SCHEMA)
+    return sources
 
 
 @task(name="process-batch", retries=1, retry_delay_seconds=1, retry_condition_fn=_io_error, cache_policy=NONE)
 def process_batch(
-    files: list[batch_steps.SourceFile], *, known_keys_path: Path, staging: Path, settings: Settings,
+    files: pl.DataFrame, *, known_keys_path: Path, staging: Path, settings: Settings,
     rules: CleaningRules, run_id: str, started_at: datetime, refusals: list[batch_steps.Refusal],
 ) -> batch_steps.BatchOutcome:
     outcome = batch_steps.process_batch(
