@@ -93,6 +93,7 @@ def ingest(
         check_memory_limit=base.check_memory_limit,
         load_memory_mb=base.load_memory_mb,
         hold_seconds=base.hold_seconds,
+        worker_nice=base.worker_nice,
     )
     logger = get_run_logger()
     started_at = _now()

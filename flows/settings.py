@@ -37,6 +37,9 @@ class Settings:
     # The load keeps the write lock across batches (each its own transaction) and checkpoints then
     # releases it this often: a checkpoint costs about 0.6 s however little was written.
     hold_seconds: float = field(default_factory=lambda: _env_float("GAZETTE_HOLD_SECONDS", 10))
+    # Worker threads (and Polars' pool) run at this much lower CPU priority than the loading thread, so the
+    # single writer is not starved by them (0: the same priority).
+    worker_nice: int = field(default_factory=lambda: int(_env_float("GAZETTE_WORKER_NICE", 10)))
 
     @property
     def staging_root(self) -> Path:

@@ -10,7 +10,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from flows import batch as batch_steps
-from flows import faults
+from flows import faults, runners
 from flows.settings import Settings
 from flows.staging import abandoned_runs
 from transforms.rules import CleaningRules
@@ -69,6 +69,7 @@ def process_batch(
     files: pl.DataFrame, *, known_keys_path: Path, staging: Path, settings: Settings,
     rules: CleaningRules, run_id: str, started_at: datetime, refusals: list[batch_steps.Refusal],
 ) -> batch_steps.BatchOutcome:
+    runners.yield_cpu(settings.worker_nice)
     outcome = batch_steps.process_batch(
         files, known_keys_path=known_keys_path, staging=staging, settings=settings, rules=rules, run_id=run_id,
         started_at=started_at, refusals=refusals,
