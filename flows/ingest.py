@@ -7,7 +7,7 @@ import shutil
 import time
 import uuid
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -85,15 +85,11 @@ def ingest(
     in_flight bounds the batches being processed at once (set it to about twice the workers).
     fail_at is a test hook (flows.faults): raise at that point, e.g. load:0:fact_sentence."""
     base = Settings()
-    settings = Settings(
+    settings = replace(
+        base,
         db=Path(db) if db else base.db,
         batch_bytes=int(batch_mb * 2**20) if batch_mb else base.batch_bytes,
         max_file_bytes=int(max_file_mb * 2**20) if max_file_mb else base.max_file_bytes,
-        lock_wait_seconds=base.lock_wait_seconds,
-        check_memory_limit=base.check_memory_limit,
-        load_memory_mb=base.load_memory_mb,
-        hold_seconds=base.hold_seconds,
-        worker_nice=base.worker_nice,
     )
     logger = get_run_logger()
     started_at = _now()

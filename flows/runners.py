@@ -64,10 +64,18 @@ def yield_cpu(nice: int) -> None:
     if not getattr(_this_thread, "reniced", False):
         _renice(threading.get_native_id(), nice)
         _this_thread.reniced = True
+    if len(_reniced_pool) >= _pool_size():
+        return  # the pool is fixed once started: no need to list the process's threads each batch
     for tid in _polars_threads():
         if tid not in _reniced_pool:
             _renice(tid, nice)
             _reniced_pool.add(tid)
+
+
+def _pool_size() -> int:
+    import polars as pl
+
+    return pl.thread_pool_size()
 
 
 def _polars_threads() -> list[int]:
