@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
@@ -64,36 +66,67 @@ def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
     kept the process 42 MB larger for the whole run (28 MB after discovery now, most of it freed memory
     Python's allocator keeps for reuse). A file named explicitly with an unsupported suffix is refused (and quarantined); inside a
     folder such files are only counted, so a folder of scraper output with images beside the text is not
-    noise."""
+    noise. A source_uri is the file's canonical path (links resolved), as Path.resolve gives it."""
     uris, sizes, mtimes = [], [], []
     refused: list[Refusal] = []
     ignored = 0
+    parents: dict[str, str] = {}
     for spec in paths:
-        path = Path(spec)
-        if path.is_dir():
-            candidates, explicit = (p for p in path.rglob("*") if p.is_file()), False
-        elif path.is_file():
-            candidates, explicit = [path], True
+        if os.path.isdir(spec):
+            candidates, explicit = _files_under(spec), False
+        elif os.path.isfile(spec):
+            candidates, explicit = [_canonical(spec, parents)], True
         else:
-            matches = [Path(p) for p in glob.glob(spec, recursive=True) if Path(p).is_file()]
+            matches = [_canonical(p, parents) for p in glob.glob(spec, recursive=True) if os.path.isfile(p)]
             if not matches:
                 raise FileNotFoundError(f"{spec}: no such file, folder or matching pattern")
             candidates, explicit = matches, False
-        for candidate in candidates:
-            if candidate.name.startswith("."):
+        for uri in candidates:
+            name = os.path.basename(uri)
+            if name.startswith("."):
                 continue
-            if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                stat = candidate.stat()
-                uris.append(str(candidate.resolve()))
+            suffix = Path(name).suffix
+            if suffix.lower() in SUPPORTED_SUFFIXES:
+                stat = os.stat(uri)
+                uris.append(uri)
                 sizes.append(stat.st_size)
                 mtimes.append(datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None))
             elif explicit:
-                refused.append(Refusal(str(candidate.resolve()), "unsupported_type",
-                                       f"suffix {candidate.suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"))
+                refused.append(Refusal(uri, "unsupported_type",
+                                       f"suffix {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"))
             else:
                 ignored += 1
     listing = pl.DataFrame({"source_uri": uris, "byte_size": sizes, "file_mtime": mtimes}, schema=LISTING_SCHEMA)
     return listing.unique("source_uri", keep="first").sort("source_uri"), refused, ignored
+
+
+def _files_under(folder: str) -> Iterator[str]:
+    """Canonical paths of the files in folder and its sub-folders (not those behind links to folders).
+
+    The folder is resolved once and only links below it again: resolving each path (a system call per
+    component) took 1.25 s of a 2 s discovery of 10 000 files."""
+    pending = [os.path.realpath(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                found = list(entries)
+        except PermissionError:
+            continue
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif entry.is_file():  # a link to a file counts, as the file it points to
+                yield os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+
+
+def _canonical(path: str, parents: dict[str, str]) -> str:
+    """os.path.realpath(path), resolving each distinct parent folder once."""
+    head, name = os.path.split(path)
+    real = parents.get(head)
+    if real is None:
+        real = parents[head] = os.path.realpath(head or ".")
+    path = os.path.join(real, name)
+    return os.path.realpath(path) if os.path.islink(path) else path
 
 
 def plan_batches(listing: pl.DataFrame, batch_bytes: int) -> list[pl.DataFrame]:

@@ -31,6 +31,25 @@ def test_discover_lists_supported_files_once_sorted_and_counts_the_rest(tmp_path
     assert (refused, ignored) == ([], 1)  # the image in a folder is counted; the hidden file is not listed
 
 
+def test_discover_names_files_by_their_canonical_path(tmp_path):
+    tmp_path = tmp_path.resolve()
+    write(tmp_path / "real" / "a" / "1.txt", 1)
+    write(tmp_path / "elsewhere" / "2.txt", 2)
+    (tmp_path / "real" / "a" / "link.txt").symlink_to(tmp_path / "elsewhere" / "2.txt")
+    (tmp_path / "real" / "folder-link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+
+    by_folder, _, _ = discover([str(tmp_path / "alias")])
+    by_glob, _, _ = discover([str(tmp_path / "alias" / "**" / "*.txt")])
+    by_name, _, _ = discover([str(tmp_path / "alias" / "a" / ".." / "a" / "1.txt")])
+
+    # a link to a file is listed as the file; a link to a folder is not followed when walking a folder
+    expected = [str(tmp_path / "elsewhere" / "2.txt"), str(tmp_path / "real" / "a" / "1.txt")]
+    assert by_folder["source_uri"].to_list() == expected
+    assert by_glob["source_uri"].to_list() == expected
+    assert by_name["source_uri"].to_list() == [str(tmp_path / "real" / "a" / "1.txt")]
+
+
 def test_batches_are_consecutive_slices_up_to_the_byte_budget():
     listing = pl.DataFrame({"source_uri": [f"/{i}" for i in range(6)], "byte_size": [4, 4, 3, 20, 1, 1],
                             "file_mtime": [None] * 6}, schema=LISTING_SCHEMA)
