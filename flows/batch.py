@@ -159,13 +159,11 @@ def extraction_resources() -> Resources:
 @cache
 def join_vocabulary() -> pl.Series:
     """Two-character words of jieba's dictionary: evidence that a print line broke inside a word."""
-    words = set()
-    with package_files("jieba").joinpath("dict.txt").open(encoding="utf-8") as handle:
-        for line in handle:
-            word, freq, *_ = line.split(" ")
-            if len(word) == 2 and int(freq) >= 50:
-                words.add(word)
-    return two_char_words(words)
+    dictionary = pl.read_csv(str(package_files("jieba").joinpath("dict.txt")), separator=" ", has_header=False,
+                             quote_char=None, new_columns=["word", "freq", "tag"],
+                             schema_overrides={"word": pl.String, "freq": pl.Int64, "tag": pl.String})
+    words = dictionary.filter(pl.col("word").str.len_chars() == 2, pl.col("freq") >= 50)["word"]
+    return two_char_words(words.unique().to_list())
 
 
 QUARANTINE_SCHEMA = {"source_uri": pl.String, "content_sha256": pl.String, "reason": pl.String, "detail": pl.String,
