@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import polars as pl
@@ -168,3 +169,27 @@ def test_regions_f1_on_sample_gold(sample):
     body = dict(cleaned.documents.select("document_key", "body").iter_rows())
     for m in mentions.iter_rows(named=True):
         assert body[m["document_key"]][m["span_start"]:m["span_end"]] == m["surface"]
+
+
+def test_a_cached_gazetteer_matches_one_built_from_its_files(tmp_path, monkeypatch):
+    from transforms.extract import regions
+
+    monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "gazetteer"
+    folder.mkdir()
+    with gzip.open(folder / "regions.csv.gz", "wt", encoding="utf-8") as handle:
+        handle.write(gazetteer().units.write_csv())
+
+    built = regions.load_gazetteer(folder)
+    regions._load_cached.cache_clear()  # a new process: read from the cache this time
+    cached = regions.load_gazetteer(folder)
+
+    assert built.units.equals(cached.units)
+    assert cached.known_surfaces is not None  # not derived again
+    assert cached.surfaces.sort("surface", "code").equals(regions._surfaces(cached.units).sort("surface", "code"))
+    names = regions.gazetteer_names(cached)
+    assert names == sorted(set(names)) and {"郑州市", "郑州", "管城区", "林山寨街道", "北下街办事处"} <= set(names)
+    with gzip.open(folder / "regions.csv.gz", "wt", encoding="utf-8") as handle:
+        handle.write("code,name,level\n99,测试市,city\n")
+    regions._load_cached.cache_clear()
+    assert regions.load_gazetteer(folder).units["name"].to_list() == ["测试市"]  # a changed file is read again
