@@ -13,17 +13,17 @@ from datetime import datetime, timezone
 from functools import cache
 from importlib.resources import files as package_files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from flows.settings import SUPPORTED_SUFFIXES, Settings
 from transforms import PIPELINE_VERSION
-from transforms.clean import clean_documents
-from transforms.clean.structure import two_char_words
-from transforms.decode import decode_documents
-from transforms.extract import Resources, extract
 from transforms.keys import key_from_hex, keys_for
 from transforms.rules import CleaningRules
+
+if TYPE_CHECKING:
+    from transforms.extract import Resources
 
 
 @dataclass(frozen=True)
@@ -153,12 +153,16 @@ def sha256_file(path: Path) -> str:
 
 @cache
 def extraction_resources() -> Resources:
+    from transforms.extract import Resources
+
     return Resources.load()
 
 
 @cache
 def join_vocabulary() -> pl.Series:
     """Two-character words of jieba's dictionary: evidence that a print line broke inside a word."""
+    from transforms.clean.structure import two_char_words
+
     dictionary = pl.read_csv(str(package_files("jieba").joinpath("dict.txt")), separator=" ", has_header=False,
                              quote_char=None, new_columns=["word", "freq", "tag"],
                              schema_overrides={"word": pl.String, "freq": pl.Int64, "tag": pl.String})
@@ -225,6 +229,11 @@ def process_batch(
     refusals: list[Refusal] = (),
 ) -> BatchOutcome:
     """Read, decode, clean and extract one batch, writing one Parquet file per warehouse table."""
+    # imported with the first batch: a run with nothing to read does not pay for them
+    from transforms.clean import clean_documents
+    from transforms.decode import decode_documents
+    from transforms.extract import extract
+
     staging.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(staging=staging, files=files.height)
     watch = _Stopwatch(outcome.seconds)
