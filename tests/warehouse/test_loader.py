@@ -67,3 +67,29 @@ def test_a_load_that_needs_more_memory_gets_it(empty_db, staged_sample):
         limit = loader.con.execute("select current_setting('memory_limit')").fetchall()[0][0]
         assert limit == f"{loader.memory_limit_mb:.1f} MiB"  # the connection has the raised limit
     assert documents(empty_db) == 5
+
+
+def test_a_checkpoint_does_not_rewrite_row_groups_loaded_before(empty_db, tmp_path):
+    # merging them into one (DuckDB's checkpoint vacuum) rewrote up to a row group of bodies per checkpoint
+    from datetime import datetime
+
+    from flows.batch import discover, process_batch
+    from flows.settings import Settings
+    from tests.conftest import SAMPLE_DIR
+    from transforms.rules import default_cleaning_rules
+
+    files, _, _ = discover([str(SAMPLE_DIR)])
+    halves = [files.slice(0, 2), files.slice(2)]
+    for i, half in enumerate(halves):
+        process_batch(half, known_keys_path=None, staging=tmp_path / f"b{i}", settings=Settings(),
+                      rules=default_cleaning_rules(), run_id="test-run", started_at=datetime(2026, 1, 1))
+    loader = Loader(empty_db, hold_seconds=0, wait_seconds=0)  # released (checkpointed) after each batch
+    assert [loader.load(tmp_path / f"b{i}").documents_inserted for i in range(2)] == [2, 3]
+
+    con = duckdb.connect(str(empty_db), read_only=True)
+    try:
+        groups = con.execute("select count(distinct row_group_id) from pragma_storage_info('dim_document')").fetchall()
+        assert groups[0][0] == 2
+        assert con.execute("select count(*) from dim_document").fetchall()[0][0] == 5
+    finally:
+        con.close()
