@@ -104,7 +104,7 @@ def _files_under(folder: str) -> Iterator[str]:
     """Canonical paths of the files in folder and its sub-folders (not those behind links to folders).
 
     The folder is resolved once and only links below it again: resolving each path (a system call per
-    component) took 1.25 s of a 2 s discovery of 10 000 files."""
+    component of it) made listing 10 000 files take 0.47-0.58 s, against 0.11-0.18 s now."""
     pending = [os.path.realpath(folder)]
     while pending:
         try:
