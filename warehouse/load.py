@@ -96,11 +96,6 @@ class Loader:
         if self.con is None:
             self.con = open_connection(self.path, wait_seconds=self.wait_seconds, memory_limit=self._limit())
             self.con.execute("set checkpoint_threshold = '1GB'")  # we checkpoint; DuckDB would every 16 MB
-            # A checkpoint's vacuum merged the new row group into the table's partly filled last one: at
-            # 100 000 documents it rewrote up to a row group (122 880 rows) of bodies each time, for seconds
-            # and hundreds of MB. Each checkpoint now leaves its row group as it is; queries ran as fast, and
-            # a load deletes nothing, whose space the vacuum would reclaim.
-            self.con.execute("set max_vacuum_tasks = 0")
             self.opened = time.monotonic()
         try:
             while True:
