@@ -30,8 +30,6 @@ class Settings:
     lock_wait_seconds: float = field(default_factory=lambda: _env_float("GAZETTE_LOCK_WAIT_SECONDS", 60))
     # DuckDB's memory_limit for the end-of-run checks; its default is 80 % of RAM, and its buffer pool keeps
     # what it read up to the limit. Checks run on slices of documents, so a fixed limit holds at any size.
-    # 256MB took less on its own (+309 MB against +557 MB at 100 000 documents), but inside a run the
-    # process then grew by 1-1.8 GB during the checks, for 90 s.
     check_memory_limit: str = field(default_factory=lambda: os.environ.get("GAZETTE_MEMORY_LIMIT") or "512MB")
     # The load starts at this memory_limit and doubles it when a batch needs more: what it needs grows
     # with the warehouse (its key indexes; 100 000 documents fail under 128MB).

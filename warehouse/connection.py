@@ -22,8 +22,9 @@ def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory_limit: str | N
         # A checkpoint's vacuum merges the row groups written since into the table's partly filled last one:
         # at 100 000 documents it rewrote up to 122 880 bodies at a time (+300-400 MB for seconds at each
         # load's checkpoint; +1.5 GB for 70 s when the run's last write merged all it had loaded). Each
-        # checkpoint now leaves its row groups as they are; queries ran as fast, and we delete no rows,
-        # whose space the vacuum would reclaim. Any writer of ours would trigger it, so all of them say so.
+        # checkpoint now leaves its row groups as they are; queries ran as fast, and the space the vacuum
+        # reclaims is that of deleted rows: we delete none but a run's replaced etl_run row. Any writer of
+        # ours would trigger the merge, so all of them turn it off.
         con.execute("set max_vacuum_tasks = 0")
     con.execute("set enable_progress_bar = false")  # a long migration or check would draw on our stdout
     if path.name != ":memory:":
