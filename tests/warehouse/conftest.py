@@ -17,8 +17,10 @@ from warehouse.load import load_batch
 from warehouse.migrate import SQL_DIR, migrate
 
 
-def stage_sample(staging: Path) -> Path:
-    files, _, _ = discover([str(SAMPLE_DIR)])
+def stage_sample(staging: Path, files=None) -> Path:
+    """Stage the sample (or those of its files given, a slice of its listing) as one batch."""
+    if files is None:
+        files, _, _ = discover([str(SAMPLE_DIR)])
     process_batch(files, known_keys_path=None, staging=staging, settings=Settings(), rules=default_cleaning_rules(),
                   run_id="test-run", started_at=datetime(2026, 1, 1))
     return staging

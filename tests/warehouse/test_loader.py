@@ -74,17 +74,14 @@ def test_a_checkpoint_does_not_rewrite_row_groups_loaded_before(empty_db, tmp_pa
     # any of our write connections would, not only the loader's
     from datetime import datetime
 
-    from flows.batch import discover, process_batch
-    from flows.settings import Settings
+    from flows.batch import discover
     from flows.tasks import _record_run
     from tests.conftest import SAMPLE_DIR
-    from transforms.rules import default_cleaning_rules
+    from tests.warehouse.conftest import stage_sample
 
     files, _, _ = discover([str(SAMPLE_DIR)])
-    halves = [files.slice(0, 2), files.slice(2)]
-    for i, half in enumerate(halves):
-        process_batch(half, known_keys_path=None, staging=tmp_path / f"b{i}", settings=Settings(),
-                      rules=default_cleaning_rules(), run_id="test-run", started_at=datetime(2026, 1, 1))
+    for i, half in enumerate([files.slice(0, 2), files.slice(2)]):
+        stage_sample(tmp_path / f"b{i}", half)
     loader = Loader(empty_db, hold_seconds=0, wait_seconds=0)  # released (checkpointed) after each batch
     assert [loader.load(tmp_path / f"b{i}").documents_inserted for i in range(2)] == [2, 3]
     with writer(empty_db) as con:  # as the run's end does: record the run, then checkpoint

@@ -201,9 +201,14 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     A missing gazetteer gives an empty one: only suffix-recognised units are then found."""
     directory = Path(directory or GAZETTEER_DIR)
     files = [directory / n for n in ("regions.csv.gz", "villages.csv.gz") if (directory / n).exists()]
-    stamp = "|".join([*(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files),
-                      hashlib.sha256(Path(__file__).read_bytes()).hexdigest()])
+    stamp = "|".join([*(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files), _source_digest()])
     return _load_cached(stamp, tuple(str(f) for f in files))
+
+
+@cache
+def _source_digest() -> str:
+    """This module's source, part of the cache key: it derives the cached units and surfaces."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @cache
