@@ -147,6 +147,20 @@ def test_span_helpers():
     assert literal_spans(df, "t", "l", ["k"])["match_start"].to_list() == [0, 2, 4]
 
 
+@pytest.mark.parametrize("pattern", [r"\p{Han}+?(?:社区|村)", r"“[^“”]{2,20}”", r"甲乙?", r"\d+(?:\.\d+)?%?"])
+def test_regex_spans_finds_what_re_finditer_finds(pattern):
+    """Offsets and matches agree with Python's re (no \\p classes there: the regex module's), also for
+    matches that touch, start or end the text, and texts holding the control characters used as marks."""
+    regex = pytest.importorskip("regex")
+    texts = ["甲乙甲甲乙", "碧沙岗社区和绿东村社区，“三个一”工程“两不愁三保障”", "增长8.1%，12%与3.5",
+             "\x01甲\x03乙甲\x02", "", None, "没有"]
+    df = pl.DataFrame({"k": list(range(len(texts))), "t": texts})
+    got = [(r["k"], r["match_start"], r["match"]) for r in regex_spans(df, "t", pattern, ["k"]).iter_rows(named=True)]
+    want = [(k, m.start(), m.group()) for k, t in enumerate(texts) if t
+            for m in regex.finditer(pattern, t.replace("\x01", "\x02").replace("\x03", "\x02"))]
+    assert got == want and want
+
+
 # ------------------------------------------------------------------ sample gold
 
 REGIONS_F1_REACHED = 1.0  # measured on data/sample with data/gazetteer/regions.csv.gz

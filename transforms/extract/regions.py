@@ -33,30 +33,28 @@ import polars as pl
 from transforms.extract import SCHEMAS, per_text_rows
 from transforms.keys import keys_for
 
-_MARK = "\x01"  # never in cleaned text (it is replaced below to keep lengths equal)
+_MARK, _END = "\x01", "\x03"  # never in cleaned text (they are replaced below to keep lengths equal)
 
 
 def regex_spans(frame: pl.DataFrame, text: str, pattern: str, keep: list[str]) -> pl.DataFrame:
     """Every non-overlapping match of `pattern` in column `text`, vectorised over the whole frame.
 
     Returns `keep` columns plus `match` (the matched text) and `match_start` (its char offset in `text`).
-    Polars has no "find all with positions"; the offsets come from marking each match with a control
-    character (replace_all) and splitting on it: match k starts at the summed char length of pieces < k.
-    extract_all and replace_all share the regex engine's leftmost-first semantics, so the k-th match of
-    one is the k-th piece of the other. The pattern must not match the empty string."""
-    body = pl.col(text).str.replace_all(_MARK, "\x02", literal=True)
+    Polars has no "find all with positions"; one regex pass (replace_all) brackets each match with control
+    characters, and splitting on the opening one gives pieces: piece k > 0 is match k, its closing mark,
+    then the text up to the next match. Match k starts at the summed char length of pieces < k, less the
+    k - 1 closing marks among them. The pattern must not match the empty string."""
+    body = pl.col(text).str.replace_all(_MARK, "\x02", literal=True).str.replace_all(_END, "\x02", literal=True)
+    pieces = pl.col("_pieces")
     out = (
-        frame.select(
+        frame.select(*keep, body.str.replace_all(pattern, _MARK + "${0}" + _END).str.split(_MARK).alias("_pieces"))
+        .filter(pieces.list.len() > 1)
+        .select(
             *keep,
-            body.str.extract_all(pattern).alias("match"),
-            body.str.replace_all(pattern, _MARK + "${0}").str.split(_MARK).alias("_pieces"),
+            pieces.list.slice(1).list.eval(pl.element().str.extract(f"^([^{_END}]*)", 1)).alias("match"),
+            (pieces.list.eval(pl.element().str.len_chars().cum_sum()) - pl.int_ranges(0, pieces.list.len()))
+            .list.head(pieces.list.len() - 1).alias("match_start"),
         )
-        .filter(pl.col("match").list.len() > 0)
-        .with_columns(
-            pl.col("_pieces").list.eval(pl.element().str.len_chars().cum_sum())
-            .list.head(pl.col("match").list.len()).alias("match_start")
-        )
-        .drop("_pieces")
         .explode(["match", "match_start"])
     )
     return out.with_columns(pl.col("match_start").cast(pl.Int32))
