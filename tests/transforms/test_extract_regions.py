@@ -148,9 +148,10 @@ def test_span_helpers():
 
 
 @pytest.mark.parametrize("pattern", [r"\p{Han}+?(?:社区|村)", r"“[^“”]{2,20}”", r"甲乙?", r"\d+(?:\.\d+)?%?"])
-def test_regex_spans_finds_what_re_finditer_finds(pattern):
-    """Offsets and matches agree with Python's re (no \\p classes there: the regex module's), also for
-    matches that touch, start or end the text, and texts holding the control characters used as marks."""
+def test_regex_spans_finds_what_regex_finditer_finds(pattern):
+    """Offsets and matches agree with the regex module's finditer (Python's re has no \\p classes), also
+    for matches that touch, start or end the text, and for texts holding the control characters used as
+    marks."""
     regex = pytest.importorskip("regex")
     texts = ["甲乙甲甲乙", "碧沙岗社区和绿东村社区，“三个一”工程“两不愁三保障”", "增长8.1%，12%与3.5",
              "\x01甲\x03乙甲\x02", "", None, "没有"]
