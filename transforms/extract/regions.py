@@ -44,7 +44,7 @@ def regex_spans(frame: pl.DataFrame, text: str, pattern: str, keep: list[str]) -
     characters, and splitting on the opening one gives pieces: piece k > 0 is match k, its closing mark,
     then the text up to the next match. Match k starts at the summed char length of pieces < k, less the
     k - 1 closing marks among them. The pattern must not match the empty string."""
-    body = pl.col(text).str.replace_all(_MARK, "\x02", literal=True).str.replace_all(_END, "\x02", literal=True)
+    body = pl.col(text).str.replace_many([_MARK, _END], ["\x02", "\x02"])
     pieces = pl.col("_pieces")
     out = (
         frame.select(*keep, body.str.replace_all(pattern, _MARK + "${0}" + _END).str.split(_MARK).alias("_pieces"))
@@ -199,7 +199,8 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     A missing gazetteer gives an empty one: only suffix-recognised units are then found."""
     directory = Path(directory or GAZETTEER_DIR)
     files = [directory / n for n in ("regions.csv.gz", "villages.csv.gz") if (directory / n).exists()]
-    stamp = "|".join([*(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files), _source_digest()])
+    stats = [(f.resolve(), f.stat()) for f in files]
+    stamp = "|".join([*(f"{path}:{st.st_size}:{st.st_mtime_ns}" for path, st in stats), _source_digest()])
     return _load_cached(stamp, tuple(str(f) for f in files))
 
 
