@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: run test test-fast bench install clean lock
+.PHONY: run test test-fast bench eval install clean lock
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -25,6 +25,13 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m 'not slow'
+
+# Extraction scores: the bundled sample and the shared dev corpus (evaluation-only, read in place), side by side.
+DEV_CORPUS ?= ../shared/corpus/dev
+eval: $(STAMP)
+	rm -f warehouse/eval.duckdb warehouse/eval.duckdb.wal
+	$(BIN)/gazette run data/sample $(wildcard $(DEV_CORPUS)/raw) --db warehouse/eval.duckdb -q
+	$(BIN)/gazette eval --db warehouse/eval.duckdb --gold tests/fixtures/gold $(if $(wildcard $(DEV_CORPUS)/gold),--gold $(DEV_CORPUS)/gold)
 
 # Speed and memory on a synthetic corpus; BENCH_ARGS="--n 100000 --server both" for the full set.
 bench: $(STAMP)

@@ -15,7 +15,7 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000,muzzy_decay_ms:1
 
 from contextlib import nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Annotated, Optional  # noqa: E402
+from typing import Annotated, Callable, Optional  # noqa: E402
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -217,35 +217,62 @@ def check_(db: DbOption = None) -> None:
 
 @app.command("eval")
 def eval_(
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files (format: tests/fixtures/gold/GUIDE.md).")],
+    gold: Annotated[list[Path], typer.Option("--gold", help="Folder of gold JSON files (format: the gold guide, "
+                                             "GUIDE.md); repeat to score several corpora side by side.")],
     db: DbOption = None,
-    errors: Annotated[int, typer.Option(help="Print up to this many errors per category.")] = 0,
+    errors: Annotated[int, typer.Option(help="Print up to this many errors per category and corpus.")] = 0,
 ) -> None:
-    """Score the warehouse against gold annotations: precision, recall and F1 per category."""
+    """Score the warehouse against gold annotations with the gold guide's rules: figures, officials, regions,
+    bylines, page chrome left in bodies, publication dates. Documents are matched by file name."""
     from warehouse.connection import reader
     from warehouse.evaluate import score_warehouse
 
-    if not gold.is_dir():
-        console.print(f"[red]error:[/red] {gold}: not a folder of gold JSON files")
-        raise typer.Exit(2)
+    for folder in gold:
+        if not folder.is_dir():
+            console.print(f"[red]error:[/red] {folder}: not a folder of gold JSON files")
+            raise typer.Exit(2)
     with reader(_db(db)) as con:
-        scores = score_warehouse(con, gold)
-    table = Table("category", "precision", "recall", "F1", "tp", "fp", "fn", "attributes on matched",
-                  title=f"{scores['documents']['found']}/{scores['documents']['gold']} gold documents in the warehouse")
-    for name in ("metrics", "persons", "regions", "bylines"):
-        s = scores[name]
-        extras = ", ".join(f"{k[:-9]} {v:.3f}" for k, v in s.items() if k.endswith("_accuracy"))
-        table.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
-                      str(s["tp"]), str(s["fp"]), str(s["fn"]), extras)
-    console.print(table)
-    chrome = scores["chrome_lines_in_body"]
-    console.print(f"chrome lines left in bodies: {len(chrome)}")
-    for doc, line in chrome:
-        console.print(f"  {doc}: {line}")
-    for name in ("metrics", "persons", "regions", "bylines"):
-        for err in scores[name]["errors"][:errors]:
-            console.print(f"  {name} {err['kind']} {err.get('doc')}: "
-                          f"gold={err.get('gold')} predicted={err.get('predicted')}", highlight=False)
+        scores = {folder: score_warehouse(con, folder) for folder in gold}
+    table = Table("", *(str(folder) for folder in gold), title="scores against gold (precision / recall / F1)")
+    for label, cell in _EVAL_ROWS:
+        table.add_row(label, *(cell(s) for s in scores.values()))
+    Console(width=max(console.width, 40 + 42 * len(gold))).print(table)
+    for folder, s in scores.items():
+        for name in ("metrics", "persons", "regions", "bylines"):
+            for err in s[name]["errors"][:errors]:
+                console.print(f"  {folder.name} {name} {err['kind']} {err.get('doc')}: "
+                              f"gold={err.get('gold')} predicted={err.get('predicted')}", highlight=False)
+        if errors:
+            for doc, line in s["chrome_lines_in_body"][:errors]:
+                console.print(f"  {folder.name} chrome left {doc}: {line}", highlight=False)
+            for doc, (want, got) in list(s["dates"]["wrong"].items())[:errors]:
+                console.print(f"  {folder.name} date {doc}: gold={want} predicted={got}", highlight=False)
+
+
+def _prf_cell(s: dict) -> str:
+    return f"{s['precision']:.3f} / {s['recall']:.3f} / [bold]{s['f1']:.3f}[/bold]  ({s['tp']}, {s['fp']}, {s['fn']})"
+
+
+def _accuracy_cell(name: str) -> Callable[[dict], str]:
+    return lambda s: f"{s['metrics'][name + '_accuracy']:.3f} of {s['metrics'][name + '_judged']}"
+
+
+_EVAL_ROWS: list[tuple[str, Callable[[dict], str]]] = [
+    ("documents loaded / gold", lambda s: f"{s['documents']['found']} / {s['documents']['gold']}"),
+    ("loaded with an empty body", lambda s: str(len(s["documents"]["empty_body"]))),
+    ("quarantined", lambda s: ", ".join(f"{d} {r}" for d, r in s["documents"]["quarantined"].items()) or "0"),
+    ("metrics (tp, fp, fn)", lambda s: _prf_cell(s["metrics"])),
+    ("  target vs achieved right", _accuracy_cell("is_target")),
+    ("  attributed to the right region", _accuracy_cell("region")),
+    ("  period in the gold's year", _accuracy_cell("period_year")),
+    ("  measure right", _accuracy_cell("measure")),
+    ("  indicator as the gold's", _accuracy_cell("indicator")),
+    ("officials (name + title)", lambda s: _prf_cell(s["persons"])),
+    ("regions named", lambda s: _prf_cell(s["regions"])),
+    ("bylines (name + role)", lambda s: _prf_cell(s["bylines"])),
+    ("gold chrome lines left in bodies", lambda s: f"{len(s['chrome_lines_in_body'])} of {s['chrome_lines_total']}"),
+    ("dates the text determines, right", lambda s: f"{s['dates']['right']} of {s['dates']['judged']}"),
+]
 
 
 @app.command()

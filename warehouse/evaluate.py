@@ -10,10 +10,8 @@ import polars as pl
 from transforms import evaluate
 
 # A document is known to the gold by its raw file's stem, under any name it was seen.
-_DOCS = """
-    select distinct regexp_extract(f.source_uri, '([^/\\\\]+?)(\\.[^./\\\\]*)?$', 1) as doc, f.document_key
-    from dim_source_file f
-"""
+_STEM = "regexp_extract({uri}, '([^/\\\\]+?)(\\.[^./\\\\]*)?$', 1)"
+_DOCS = f"select distinct {_STEM.format(uri='f.source_uri')} as doc, f.document_key from dim_source_file f"
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
@@ -25,9 +23,10 @@ def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path) -> dict:
     metrics = _frame(con, """
         select docs.doc, substring(d.body, m.span_start + 1, m.span_end - m.span_start) as text, m.value,
                m.base_value, m.base_unit, m.measure, i.name as indicator, r.name as region, m.is_target,
-               m.span_start
+               m.span_start, m.period_label, year(p.date) as period_year
         from fact_metric m join docs using (document_key) join dim_document d using (document_key)
-        left join dim_indicator i using (indicator_key) left join dim_region r using (region_key)""")
+        left join dim_indicator i using (indicator_key) left join dim_region r using (region_key)
+        left join dim_date p on p.date_key = m.period_start_key""")
     persons = _frame(con, """
         select docs.doc, p.name, f.title from fact_person_title f join docs using (document_key)
         join dim_person p using (person_key)""")
@@ -37,12 +36,23 @@ def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path) -> dict:
     bylines = _frame(con, """
         select docs.doc, p.name, b.role from fact_byline b join docs using (document_key)
         join dim_person p using (person_key)""")
-    bodies = dict(_frame(con, "select docs.doc, d.body from docs join dim_document d using (document_key)").iter_rows())
+    documents = _frame(con, """
+        select docs.doc, d.body, strftime(d.published_on, '%Y-%m-%d') as published_on
+        from docs join dim_document d using (document_key)""")
+    quarantined = con.sql(f"select {_STEM.format(uri='source_uri')} as doc, reason from quarantine").pl()
+    bodies = dict(zip(documents["doc"], documents["body"]))
+    chrome, chrome_total = evaluate.chrome_in_bodies(gold, bodies)
     return {
-        "documents": {"gold": len(gold), "found": len(set(bodies) & set(gold))},
+        "documents": {
+            "gold": len(gold), "found": len(set(bodies) & set(gold)),
+            "empty_body": sorted(d for d in set(bodies) & set(gold) if not (bodies[d] or "").strip()),
+            "quarantined": {d: r for d, r in quarantined.iter_rows() if d in gold},
+        },
         "metrics": evaluate.score_metrics(gold, metrics),
         "persons": evaluate.score_persons(gold, persons),
         "regions": evaluate.score_regions(gold, regions),
         "bylines": evaluate.score_bylines(gold, bylines),
-        "chrome_lines_in_body": evaluate.chrome_in_bodies(gold, bodies),
+        "dates": evaluate.score_dates(gold, dict(zip(documents["doc"], documents["published_on"]))),
+        "chrome_lines_in_body": chrome,
+        "chrome_lines_total": chrome_total,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -59,7 +61,8 @@ def test_eval_scores_the_sample_against_its_gold(tmp_path, prefect_harness):
     assert runner.invoke(app, ["run", str(SAMPLE_DIR), "--db", str(db), "-q"]).exit_code == 0
     result = runner.invoke(app, ["eval", "--gold", str(GOLD_DIR), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "5/5 gold documents" in result.output and "chrome lines left in bodies: 0" in result.output
+    assert re.search(r"documents loaded / gold\s*│\s*5 / 5", result.output), result.output
+    assert re.search(r"chrome lines left in bodies\s*│\s*0 of", result.output), result.output
     with reader(db) as con:
         scores = score_warehouse(con, GOLD_DIR)
     assert scores["metrics"]["f1"] >= 0.98

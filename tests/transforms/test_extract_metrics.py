@@ -289,19 +289,3 @@ def test_extra_articles_scores(extra):
     assert scores["is_target_accuracy"] >= 0.85, summary
     assert scores["region_accuracy"] >= 0.80, summary
 
-
-def test_scorer_counts_optional_items_as_neither():
-    gold = {"d": {"metrics": [
-        {"text": "3个", "base_value": 3, "base_unit": "item", "measure": "count", "is_target": False},
-        {"text": "9年", "base_value": 9, "base_unit": "year", "measure": "count", "optional": True},
-    ]}}
-    cols = ["doc", "text", "value", "base_value", "base_unit", "measure", "indicator", "region", "is_target",
-            "span_start"]
-    def pred(rows):
-        return pl.DataFrame(rows, schema=cols, orient="row")
-    both = pred([("d", "3个", 3.0, 3.0, "item", "count", None, None, True, 1),
-                 ("d", "9年", 9.0, 9.0, "year", "count", None, None, False, 5)])
-    s = score_metrics(gold, both)
-    assert (s["tp"], s["fp"], s["fn"], s["is_target_accuracy"]) == (1, 0, 0, 0.0)
-    s = score_metrics(gold, pred([("d", "4个", 4.0, 4.0, "item", "count", None, None, False, 1)]))
-    assert (s["tp"], s["fp"], s["fn"], s["f1"]) == (0, 1, 1, 0.0)
