@@ -1,5 +1,5 @@
--- Gazette warehouse, schema version 1: the star schema of ../WAREHOUSE.md.
--- Keys are deterministic 64-bit hashes of natural keys (see warehouse/keys), so batches built in
+-- Gazette warehouse, schema version 1: the star schema of the warehouse contract.
+-- Keys are deterministic 64-bit hashes of natural keys (transforms/keys.py), so batches built in
 -- parallel agree on them without a sequence and re-runs produce the same rows.
 -- Relationships are checked by `gazette check` rather than FOREIGN KEY clauses: DuckDB's foreign
 -- keys forbid the delete-and-reinsert that a batch reload needs.

@@ -1,6 +1,6 @@
 """Per-document keywords: jieba segmentation with a domain user dictionary, TF-IDF weights -> fact_term.
 
-The user dictionary is transforms/rules/user_dict.txt, the titles (transforms/rules/titles.txt), the indicator
+The user dictionary is transforms/rules/user_dict.txt (words a user adds), the titles (transforms/rules/titles.txt), the indicator
 names (transforms/rules/indicators.csv, when present) and the gazetteer's region names (when present); with
 it jieba stops cutting 林山寨 into 林/山寨 or reading 碧沙岗 as a person. IDF comes from the idf.txt shipped
 inside jieba.analyse (offline); unknown words get the median IDF, as jieba.analyse does.
