@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 
+# Extensions are never fetched or loaded behind a query's back (there is no network at run time either).
+_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                  "allow_community_extensions": False}
+
+
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse's write lock for longer than we were willing to wait."""
 
 
-def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory_limit: str | None, read_only: bool) -> None:
+def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory_limit: str | None, read_only: bool,
+               allow_files: Sequence[Path] = ()) -> None:
     # Bulk loads need no insertion order; spill to disk next to the warehouse rather than /tmp.
     con.execute("set preserve_insertion_order = false")
     if not read_only:
-        # A checkpoint's vacuum merges the row groups written since into the table's partly filled last one:
-        # at 100 000 documents it rewrote up to 122 880 bodies at a time (+300-400 MB for seconds at each
-        # load's checkpoint; +1.5 GB for 70 s when the run's last write merged all it had loaded). Each
-        # checkpoint now leaves its row groups as they are; queries ran as fast, and the space the vacuum
-        # reclaims is that of deleted rows: we delete none but a run's replaced etl_run row. Any writer of
-        # ours would trigger the merge, so all of them turn it off.
+        # A checkpoint's vacuum merges the row groups written since into the table's partly filled last one,
+        # rewriting up to 122 880 bodies at a time; we delete almost nothing, so there is little to reclaim.
         con.execute("set max_vacuum_tasks = 0")
     con.execute("set enable_progress_bar = false")  # a long migration or check would draw on our stdout
     if path.name != ":memory:":
@@ -32,6 +34,13 @@ def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory_limit: str | N
     limit = memory_limit or os.environ.get("GAZETTE_MEMORY_LIMIT")
     if limit:
         con.execute("set memory_limit = ?", [limit])
+    if read_only:
+        # A reader can read the warehouse and nothing else: no file, network or extension access, and no
+        # query can turn that back on.
+        if allow_files:
+            con.execute("set allowed_directories = ?", [[str(Path(d).resolve()) + "/" for d in allow_files]])
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
 
 
 def _is_lock_error(err: Exception) -> bool:
@@ -40,7 +49,7 @@ def _is_lock_error(err: Exception) -> bool:
 
 
 def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float = 0.0,
-                    memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+                    memory_limit: str | None = None, allow_files: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting up to wait_seconds while another process holds the file.
     memory_limit (e.g. "512MB") defaults to $GAZETTE_MEMORY_LIMIT, else DuckDB's own default."""
     deadline = time.monotonic() + wait_seconds
@@ -49,7 +58,7 @@ def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float 
         path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config=_NO_EXTENSIONS)
             break
         except duckdb.IOException as err:
             if not _is_lock_error(err):
@@ -61,7 +70,7 @@ def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float 
                 ) from err
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
-    _configure(con, path, memory_limit, read_only)
+    _configure(con, path, memory_limit, read_only, allow_files)
     return con
 
 
@@ -77,9 +86,11 @@ def writer(path: Path, *, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBP
 
 
 @contextmanager
-def reader(path: Path, *, wait_seconds: float = 30.0,
-           memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = open_connection(path, read_only=True, wait_seconds=wait_seconds, memory_limit=memory_limit)
+def reader(path: Path, *, wait_seconds: float = 30.0, memory_limit: str | None = None,
+           allow_files: Sequence[Path] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection that can read nothing but the warehouse (and the folders in allow_files)."""
+    con = open_connection(path, read_only=True, wait_seconds=wait_seconds, memory_limit=memory_limit,
+                          allow_files=allow_files)
     try:
         yield con
     finally:
