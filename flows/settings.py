@@ -44,4 +44,5 @@ class Settings:
 
     @property
     def staging_root(self) -> Path:
-        return Path(os.environ.get("GAZETTE_STAGING_DIR", self.db.parent / "staging"))
+        # absolute: the path is handed to workers, which may run in other folders (a Dask cluster)
+        return Path(os.environ.get("GAZETTE_STAGING_DIR", self.db.parent / "staging")).absolute()
