@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from transforms.extract import SCHEMAS
-from transforms.extract.regions import attach_sentence, literal_spans, regex_spans
+from transforms.extract.regions import attach_sentence, literal_spans, regex_spans, span_text
 from transforms.keys import keys_for
 from transforms.rules import RULES_DIR, RuleError
 
@@ -143,30 +143,41 @@ def extract_officials(
                 pl.DataFrame(schema=SCHEMAS["dim_organization"]), pl.DataFrame(schema=SCHEMAS["fact_mention"]))
     hits = hits.with_columns(title_level(pl.col("title")).alias("level"))
 
+    # Regions are paired with titles by equality and as-of joins, never every title with every region of its
+    # document: that is quadratic in a long document.
+    right = regions.select("document_key", "region_key", name_right="name", level_right="level",
+                           region_start="span_start", region_end="span_end", is_subject="is_subject")
     # 1. a region written right before the title (二七区|区长) or sharing its first char (管城回族区|委).
     adjacent = (
-        hits.join(regions, on="document_key")
-        .filter((pl.col("span_end") == pl.col("title_start"))
-                | ((pl.col("span_end") == pl.col("title_start") + 1)
-                   & (pl.col("name_right").str.ends_with(pl.col("title").str.slice(0, 1)))))
-        .group_by("hit").agg(pl.col("region_key", "name_right", "level_right", "span_start").first())
-        .rename({"name_right": "region_name", "level_right": "region_level", "span_start": "org_start"})
+        pl.concat([
+            hits.join(right, left_on=["document_key", "title_start"], right_on=["document_key", "region_end"]),
+            hits.with_columns((pl.col("title_start") + 1).alias("_shared"))
+            .join(right, left_on=["document_key", "_shared"], right_on=["document_key", "region_end"])
+            .filter(pl.col("name_right").str.ends_with(pl.col("title").str.slice(0, 1))).drop("_shared"),
+        ], how="vertical_relaxed")
+        .sort("hit", "region_start")
+        .group_by("hit").agg(pl.col("region_key", "name_right", "level_right", "region_start").first())
+        .rename({"name_right": "region_name", "level_right": "region_level", "region_start": "org_start"})
     )
-    # 2. otherwise a region of the title's level: same sentence before it, the subject, the document before it.
-    candidates = (
-        hits.join(adjacent.select("hit"), on="hit", how="anti")
-        .join(regions, on="document_key")
-        .filter(pl.col("level") == pl.col("level_right"))
-        .filter(pl.col("is_subject") | (pl.col("span_end") <= pl.col("title_start")))
-        .with_columns(
-            pl.when((pl.col("span_start") >= pl.col("sentence_start")) & ~pl.col("is_subject")).then(0)
-            .when(pl.col("is_subject")).then(1).otherwise(2).alias("_rank"),
-            (pl.col("title_start") - pl.col("span_end")).alias("_dist"),
-        )
-        .sort("hit", "_rank", "_dist")
-        .group_by("hit").agg(pl.col("region_key", "name_right", "level_right").first())
-        .rename({"name_right": "region_name", "level_right": "region_level"})
-    )
+    # 2. otherwise a region of the title's level: in the same sentence before it, else the subject, else the
+    # nearest one before it in the document.
+    rest = hits.join(adjacent.select("hit"), on="hit", how="anti")
+    before = (rest.select("hit", "document_key", "level", "title_start", "sentence_start").sort("title_start")
+              .join_asof(right.filter(~pl.col("is_subject")).rename({"level_right": "level"}).sort("region_end"),
+                         left_on="title_start", right_on="region_end", by=["document_key", "level"],
+                         check_sortedness=False)
+              .filter(pl.col("region_key").is_not_null()))
+    subject = (rest.select("hit", "document_key", "level")
+               .join(right.filter(pl.col("is_subject")).rename({"level_right": "level"})
+                     .unique(["document_key", "level"], keep="first"), on=["document_key", "level"]))
+    in_sentence = before.filter(pl.col("region_start") >= pl.col("sentence_start"))
+    chosen = pl.concat([
+        in_sentence.select("hit", "region_key", "name_right", "level"),
+        subject.join(in_sentence.select("hit"), on="hit", how="anti").select("hit", "region_key", "name_right", "level"),
+        before.join(pl.concat([in_sentence.select("hit"), subject.select("hit")]), on="hit", how="anti")
+        .select("hit", "region_key", "name_right", "level"),
+    ], how="vertical_relaxed")
+    candidates = chosen.rename({"name_right": "region_name", "level": "region_level"})
     located = pl.concat([adjacent.drop("org_start"), candidates], how="vertical_relaxed")
     hits = hits.join(adjacent.select("hit", "org_start"), on="hit", how="left").join(located, on="hit", how="left")
 
@@ -216,15 +227,12 @@ def extract_officials(
         (pl.col("match_start") + pl.col("name").str.len_chars()).cast(pl.Int32).alias("span_end"),
     )
     # organisations written out: region + body (管城回族区委, 三官庙街道党工委)
-    org_mentions = (
-        hits.filter(pl.col("org_start").is_not_null() & pl.col("body").is_not_null())
-        .with_columns((pl.col("title_start") + pl.col("body").str.len_chars()).cast(pl.Int32).alias("span_end"))
-        .join(documents.select("document_key", "body").rename({"body": "_doc"}), on="document_key")
-        .select(
-            "document_key", pl.lit("organization").alias("entity_type"), pl.col("organization_key").alias("entity_key"),
-            pl.col("_doc").str.slice(pl.col("org_start"), pl.col("span_end") - pl.col("org_start")).alias("surface"),
-            pl.col("org_start").cast(pl.Int32).alias("span_start"), "span_end",
-        )
+    organizations = (hits.filter(pl.col("org_start").is_not_null() & pl.col("body").is_not_null())
+                     .with_columns((pl.col("title_start") + pl.col("body").str.len_chars()).cast(pl.Int32)
+                                   .alias("span_end")))
+    org_mentions = span_text(organizations, sentences, start="org_start").select(
+        "document_key", pl.lit("organization").alias("entity_type"), pl.col("organization_key").alias("entity_key"),
+        "surface", pl.col("org_start").cast(pl.Int32).alias("span_start"), "span_end",
     )
     mentions = attach_sentence(pl.concat([person_mentions, org_mentions], how="vertical_relaxed"), sentences)
     mentions = mentions.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_mention"].items()]).unique().sort(

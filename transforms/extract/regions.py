@@ -92,6 +92,18 @@ def attach_sentence(frame: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFram
     )
 
 
+def span_text(frame: pl.DataFrame, sentences: pl.DataFrame, start: str = "span_start",
+              alias: str = "surface") -> pl.DataFrame:
+    """Add the text of each span (start .. span_end), read from the sentence holding its start: slicing the
+    whole body at every span's offset walks the body from its start each time (quadratic in its length)."""
+    s = sentences.select("document_key", pl.col("span_start").cast(pl.Int64).alias("_ss"), pl.col("text").alias("_st"))
+    return (frame.with_row_index("_i").with_columns(pl.col(start).cast(pl.Int64).alias("_k")).sort("_k")
+            .join_asof(s.sort("_ss"), left_on="_k", right_on="_ss", by="document_key", check_sortedness=False)
+            .with_columns(pl.col("_st").str.slice(pl.col("_k") - pl.col("_ss"), pl.col("span_end") - pl.col("_k"))
+                          .alias(alias))
+            .sort("_i").drop("_i", "_k", "_ss", "_st"))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # gazetteer
 
@@ -366,6 +378,41 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
     ).unique(["document_key", "span_start", "span_end"])
 
 
+# Span questions answered with one sorted as-of join instead of a join of every span with every other span of
+# its document (quadratic in a long document): the spans (document_key, s, e) sorted by start, with the
+# furthest end reached so far.
+def _furthest_end(spans: pl.DataFrame) -> pl.DataFrame:
+    return (spans.select("document_key", pl.col("s").cast(pl.Int64), pl.col("e").cast(pl.Int64)).sort("document_key", "s")
+            .with_columns(pl.col("e").cum_max().over("document_key").alias("_reach")).sort("s"))
+
+
+def _within_any(frame: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
+    """Whether each row's (span_start, span_end) lies inside one of spans of its document."""
+    found = (frame.select("document_key", pl.col("span_start").cast(pl.Int64).alias("_k"),
+                          pl.col("span_end").cast(pl.Int64).alias("_e")).with_row_index("_i").sort("_k")
+             .join_asof(_furthest_end(spans), left_on="_k", right_on="s", by="document_key", check_sortedness=False)
+             .sort("_i"))
+    return (found["_reach"] >= found["_e"]).fill_null(False)
+
+
+def _overlaps_any(frame: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
+    """Whether each row's (span_start, span_end) shares a character with one of spans of its document."""
+    found = (frame.select("document_key", (pl.col("span_end").cast(pl.Int64) - 1).alias("_k"),
+                          pl.col("span_start").cast(pl.Int64).alias("_s")).with_row_index("_i").sort("_k")
+             .join_asof(_furthest_end(spans), left_on="_k", right_on="s", by="document_key", check_sortedness=False)
+             .sort("_i"))
+    return (found["_reach"] > found["_s"]).fill_null(False)
+
+
+def _next_char(hits: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """hits with _next: the character after each hit, read from its sentence (empty at a sentence's end)."""
+    spans = sentences.select("document_key", pl.col("span_start").cast(pl.Int64).alias("_ss"), "text").sort("_ss")
+    return (hits.with_row_index("_i").with_columns(pl.col("span_start").cast(pl.Int64).alias("_k")).sort("_k")
+            .join_asof(spans, left_on="_k", right_on="_ss", by="document_key", check_sortedness=False)
+            .with_columns(pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss"), 1).fill_null("").alias("_next"))
+            .sort("_i").drop("_i", "_k", "_ss", "text"))
+
+
 def extract_regions(
     documents: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -376,16 +423,13 @@ def extract_regions(
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     bodies = documents.select("document_key", "body")
     texts = bodies.with_columns(to_simplified(bodies["body"]).alias("match_text"))
-    sentences_s = sentences.join(texts.select("document_key", "match_text"), on="document_key").with_columns(
-        pl.col("match_text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("text"))
+    # each sentence converted on its own: slicing the converted body at every sentence's offset is quadratic
+    sentences_s = sentences.with_columns(to_simplified(sentences["text"]).alias("text"))
 
     hits = _dictionary_hits(texts, gazetteer)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
-    after = texts.select("document_key", "match_text")
     hits = (
-        hits.join(after, on="document_key")
-        .with_columns(pl.col("match_text").str.slice(pl.col("span_end"), 1).alias("_next"))
-        .drop("match_text")
+        _next_char(hits, sentences_s)
         .join(gazetteer.surface_rows(hits["surface"]), on="surface")
         .filter(~(pl.col("is_short") & pl.col("_next").is_in(list("区县市省路街镇乡村"))))
         .drop("_next")
@@ -396,10 +440,7 @@ def extract_regions(
     suffix = _suffix_units(sentences_s)
 
     def outside_projects(frame: pl.DataFrame) -> pl.DataFrame:
-        inside = (frame.with_row_index("_i").join(projects, on="document_key")
-                  .filter((pl.col("span_start") >= pl.col("p_start")) & (pl.col("span_end") <= pl.col("p_end")))
-                  .select("_i"))
-        return frame.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i")
+        return frame.filter(~_within_any(frame, projects.rename({"p_start": "s", "p_end": "e"})))
 
     hits = outside_projects(hits)
     suffix = outside_projects(suffix)
@@ -408,10 +449,7 @@ def extract_regions(
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
     resolved = _supported(resolved, gazetteer)
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
-    taken = (suffix.with_row_index("_i").join(resolved.select("document_key", pl.col("span_start").alias("h_s"),
-                                                          pl.col("span_end").alias("h_e")), on="document_key")
-             .filter((pl.col("span_start") < pl.col("h_e")) & (pl.col("h_s") < pl.col("span_end"))).select("_i"))
-    suffix = suffix.with_row_index("_i").join(taken, on="_i", how="anti").drop("_i")
+    suffix = suffix.filter(~_overlaps_any(suffix, resolved.select("document_key", s="span_start", e="span_end")))
 
 
     # suffix units: parent = nearest subdistrict/town within 3 paragraphs before, else subject, else nearest higher
@@ -424,19 +462,31 @@ def extract_regions(
     subject_g = _subject(resolved.select("document_key", "code", "level", "span_start"))
     known = resolved.select("document_key", pl.col("code").alias("p_code"), pl.col("level").alias("p_level"),
                             pl.col("span_start").alias("p_start"), pl.col("paragraph_no").alias("p_para"))
-    cand = suffix.join(known, on="document_key").filter(pl.col("p_start") < pl.col("span_start"))
-    near = (cand.filter(pl.col("p_level").is_in(["subdistrict", "town"])
-                        & (pl.col("paragraph_no") - pl.col("p_para") <= 3)
-                        & (pl.col("level") != "subdistrict"))
-            .sort("_u", "p_start", "p_code", descending=[False, True, False]).group_by("_u").agg(pl.col("p_code").first()))
+    depth = pl.col("level").replace_strict(DEPTH, default=9)
+
+    def nearest_before(units: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
+        """Each unit with the closest of parents that starts before it in its document (an as-of join: one
+        sorted pass, where pairing every unit with every earlier unit is quadratic in a long document)."""
+        return (units.sort("span_start")
+                .join_asof(parents.sort("p_start"), left_on="span_start", right_on="p_start", by="document_key",
+                           allow_exact_matches=False, check_sortedness=False)
+                .filter(pl.col("p_code").is_not_null()))
+
+    near = (nearest_before(suffix.filter(pl.col("level") != "subdistrict"),
+                           known.filter(pl.col("p_level").is_in(["subdistrict", "town"])))
+            .filter(pl.col("paragraph_no") - pl.col("p_para") <= 3).select("_u", "p_code"))
     subj = (suffix.join(near.select("_u"), on="_u", how="anti")
             .join(subject_g.select("document_key", pl.col("code").alias("p_code"),
                                    pl.col("level").alias("p_level")), on="document_key")
-            .filter(pl.col("p_level").replace_strict(DEPTH, default=9) < pl.col("level").replace_strict(DEPTH, default=9))
+            .filter(pl.col("p_level").replace_strict(DEPTH, default=9) < depth)
             .select("_u", "p_code"))
-    higher = (cand.join(pl.concat([near.select("_u"), subj.select("_u")]), on="_u", how="anti")
-              .filter(pl.col("p_level").replace_strict(DEPTH, default=9) < pl.col("level").replace_strict(DEPTH, default=9))
-              .sort("_u", "p_start", "p_code", descending=[False, True, False]).group_by("_u").agg(pl.col("p_code").first()))
+    rest = suffix.join(pl.concat([near.select("_u"), subj.select("_u")]), on="_u", how="anti").with_columns(
+        depth.alias("_depth"))
+    higher = pl.concat([
+        nearest_before(rest.filter(pl.col("_depth") == d),
+                       known.filter(pl.col("p_level").replace_strict(DEPTH, default=9) < d)).select("_u", "p_code")
+        for d in rest["_depth"].unique().to_list()
+    ], how="vertical_relaxed") if not rest.is_empty() else near.clear()
     parent = pl.concat([near, subj, higher])
     suffix = suffix.join(parent, on="_u", how="left")
     suffix = suffix.join(
@@ -468,17 +518,15 @@ def extract_regions(
                            keys_for(dim["parent_full"]).alias("parent_region_key"))
     dim_region = dim.select([pl.col(c).cast(t) for c, t in SCHEMAS["dim_region"].items()]).sort("full_name")
 
-    body_text = bodies.rename({"body": "_b"})
     suffix_full = suffix.join(gazetteer.rows(suffix["code"]).select("code", pl.col("full_name").alias("_gaz_full")),
                               on="code", how="left")
     mentions = pl.concat([
         resolved.select("document_key", "full_name", "span_start", "span_end"),
         suffix_full.with_columns(pl.coalesce("_gaz_full", "full_name").alias("full_name"))
         .select("document_key", "full_name", "span_start", "span_end"),
-    ], how="vertical_relaxed").join(body_text, on="document_key")
-    mentions = mentions.with_columns(
+    ], how="vertical_relaxed")
+    mentions = span_text(mentions, sentences).with_columns(
         keys_for(mentions["full_name"]).alias("entity_key"),
-        pl.col("_b").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("surface"),
         pl.lit("region").alias("entity_type"),
     )
     mentions = attach_sentence(mentions, sentences)
