@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -48,28 +49,71 @@ def _is_lock_error(err: Exception) -> bool:
     return "lock" in text or "conflicting" in text or "being used" in text
 
 
+# Readers waiting for the write lock say so with a shared flock on this file beside the warehouse; a writer
+# about to take the lock again gives them their turn first (up to READER_TURN_SECONDS), so a reader waits for
+# one hold of the loader, not for the whole run.
+READER_TURN_SECONDS = 5.0
+
+
+def _queue_path(path: Path) -> Path:
+    return path.with_name(path.name + ".readers")
+
+
+def _readers_waiting(path: Path) -> bool:
+    try:
+        fd = os.open(_queue_path(path), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _join_queue(path: Path) -> int | None:
+    try:
+        fd = os.open(_queue_path(path), os.O_CREAT | os.O_RDONLY, 0o666)
+    except OSError:
+        return None  # a folder we cannot write to: wait without a place in the queue
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
 def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float = 0.0,
                     memory_limit: str | None = None, allow_files: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting up to wait_seconds while another process holds the file.
     memory_limit (e.g. "512MB") defaults to $GAZETTE_MEMORY_LIMIT, else DuckDB's own default."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
+    queued: int | None = None
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only, config=_NO_EXTENSIONS)
-            break
-        except duckdb.IOException as err:
-            if not _is_lock_error(err):
-                raise
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(
-                    f"{path} is locked by another process (a run in progress?); waited {wait_seconds:.0f}s. "
-                    "DuckDB allows one writing process at a time; retry when it has finished."
-                ) from err
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+        turn = time.monotonic() + READER_TURN_SECONDS
+        while _readers_waiting(path) and time.monotonic() < turn:
+            time.sleep(0.02)
+    try:
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only, config=_NO_EXTENSIONS)
+                break
+            except duckdb.IOException as err:
+                if not _is_lock_error(err):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"{path} is held by another process (a run loading, or another reader or writer); waited "
+                        f"{wait_seconds:.0f}s. DuckDB lets one process write, or several read; retry when it is done."
+                    ) from err
+                if read_only and queued is None:
+                    queued = _join_queue(path)
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2 if read_only else 1.0)
+    finally:
+        if queued is not None:
+            os.close(queued)
     _configure(con, path, memory_limit, read_only, allow_files)
     return con
 
