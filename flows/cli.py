@@ -124,20 +124,23 @@ def run(
     if missing:  # said before Prefect starts, which takes seconds
         console.print(f"[red]error:[/red] {missing[0]}: no such file, folder or matching pattern", highlight=False)
         raise typer.Exit(2)
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if not verbose:  # a failure is told in one line below; Prefect would log it again with its traceback
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     import logging
 
-    prefect_logger = logging.getLogger("prefect")
-    prefect_level = prefect_logger.level
-    if not verbose:  # a failure is told in one line below; Prefect would log it again with its traceback
-        prefect_logger.setLevel(logging.CRITICAL)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows import cancel
     from flows import progress as progress_hook
     from flows.ingest import ingest
     from flows.runners import RUNNERS, default_workers, shared_api, task_runner
+
+    # after Prefect has set its logging up (on import): also when PREFECT_LOGGING_LEVEL is set, or in a notebook
+    prefect_loggers = [logging.getLogger(name) for name in ("prefect", "prefect.flow_runs", "prefect.task_runs")]
+    prefect_levels = [logger.level for logger in prefect_loggers]
+    if not verbose:
+        for logger in prefect_loggers:
+            logger.setLevel(logging.CRITICAL)
 
     if runner not in RUNNERS:
         console.print(f"[red]error:[/red] --runner must be one of {', '.join(RUNNERS)}")
@@ -176,7 +179,8 @@ def run(
         console.print(f"[red]run failed:[/red] {explain(err, _db(db))}", highlight=False)
         raise typer.Exit(1) from None
     finally:
-        prefect_logger.setLevel(prefect_level)
+        for logger, level in zip(prefect_loggers, prefect_levels):
+            logger.setLevel(level)
         signal.signal(signal.SIGTERM, previous_handler)
         progress_hook.set_listener(None)
     if not quiet:
