@@ -32,9 +32,8 @@ def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory_limit: str | N
     con.execute("set enable_progress_bar = false")  # a long migration or check would draw on our stdout
     if path.name != ":memory:":
         con.execute("set temp_directory = ?", [str(path.parent / ".duckdb_tmp")])
-    limit = memory_limit or os.environ.get("GAZETTE_MEMORY_LIMIT")
-    if limit:
-        con.execute("set memory_limit = ?", [limit])
+    if memory_limit:
+        con.execute("set memory_limit = ?", [memory_limit])
     if read_only:
         # A reader can read the warehouse and nothing else: no file, network or extension access, and no
         # query can turn that back on.
@@ -85,7 +84,7 @@ def _join_queue(path: Path) -> int | None:
 def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float = 0.0,
                     memory_limit: str | None = None, allow_files: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting up to wait_seconds while another process holds the file.
-    memory_limit (e.g. "512MB") defaults to $GAZETTE_MEMORY_LIMIT, else DuckDB's own default."""
+    memory_limit (e.g. "512MB") defaults to DuckDB's own (80 % of RAM)."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     queued: int | None = None
