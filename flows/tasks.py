@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 from pathlib import Path
 
@@ -15,17 +16,23 @@ from flows.settings import Settings
 from flows.staging import remove, staging_folders
 from transforms.rules import CleaningRules
 from warehouse.check import CheckResult, check_warehouse
-from warehouse.connection import reader, writer
+from warehouse.connection import WarehouseBusy, reader, writer
 from warehouse.load import Loader, LoadResult
 from warehouse.migrate import migrate
 
 
+# What a second try can fix: a busy or flaky file system. A missing file, a refused permission, a full disk
+# or a bug fails the same way again, at once.
+_TRANSIENT = {errno.EAGAIN, errno.EINTR, errno.EIO, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE}
+
+
 def _io_error(task, task_run, state) -> bool:
-    """Retry only what a second try can fix: the file system, not our own bugs."""
     try:
         state.result()
-    except OSError:
+    except WarehouseBusy:
         return True
+    except OSError as err:
+        return err.errno in _TRANSIENT
     except Exception:
         return False
     return False
@@ -103,7 +110,7 @@ def load(outcome: batch_steps.BatchOutcome, loader: Loader, batch_no: int, fail_
     return result
 
 
-@task(name="record-run", retries=2, retry_delay_seconds=2, cache_policy=NONE)
+@task(name="record-run", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_error, cache_policy=NONE)
 def record_run(settings: Settings, row: dict) -> None:
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         migrate(con)
@@ -124,7 +131,7 @@ def _record_run(con, row: dict) -> None:
     )
 
 
-@task(name="check-warehouse", retries=2, retry_delay_seconds=2, cache_policy=NONE)
+@task(name="check-warehouse", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_error, cache_policy=NONE)
 def check(settings: Settings, run_id: str) -> list[CheckResult]:
     """Integrity checks over the documents this run loaded, read-only, after its last load
     (`gazette check` covers the whole warehouse)."""
