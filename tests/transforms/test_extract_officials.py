@@ -108,7 +108,9 @@ def test_titles_file_is_extendable(tmp_path):
 # ------------------------------------------------------------------ sample gold
 
 def test_persons_f1_on_sample_gold(sample):
-    from transforms.extract.regions import extract_regions, load_gazetteer, region_context
+    from transforms.extract.gazetteer import load_gazetteer
+    from transforms.extract.regions import extract_regions
+    from transforms.extract.subject import region_context
 
     cleaned, gold = sample
     gazetteer = load_gazetteer()

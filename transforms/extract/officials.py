@@ -24,31 +24,16 @@ from pathlib import Path
 import polars as pl
 
 from transforms.extract import SCHEMAS
-from transforms.extract.regions import attach_sentence, literal_spans, regex_spans
+from transforms.extract.spans import attach_sentence, literal_spans, regex_spans
 from transforms.keys import keys_for
-from transforms.rules import RULES_DIR, RuleError
+from transforms.rules import RULES_DIR, RuleError, word_alternation, word_list
 
-# Surnames are a closed class (the ~300 that cover nearly all officials), not a list of names.
-SINGLE_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向"
-    "汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
-    "单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦"
-    "褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明"
-    "佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅"
-    "屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修"
-    "邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡"
-    "富尧闭由"
-)
-COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "夏侯",
-                     "端木", "司徒", "长孙", "宇文", "独孤", "呼延", "南宫", "万俟", "澹台")
-# What may follow a name: punctuation, whitespace, end of sentence, or a word that starts a predicate.
-AFTER_NAME = (
-    "说|表示|介绍|指出|强调|主持|传达|讲话|做了|作了|出席|参加|提出|要求|通报|围绕|带领|一行|等|和|与|及|同志|"
-    "在|对|到|为|就|向|代表|宣读|部署|总结|调研|认为|告诉|坦言|称|也|还|又|则|率|陪同|分别|听取|宣布|致辞|"
-    "主讲|作|做|汇报|发言|点评|颁发|检查|督导|深入|来到|走访|看望|慰问|会见|签署|批示|"
-    r"[，。、；：！？“”‘’（）《》,.;:!?()\s]|$"
-)
+# Surnames are a closed class (rules/surnames.txt), not a list of names; a name ends at punctuation, the end
+# of the sentence or a word that starts the predicate (rules/after_name.txt).
+SURNAMES = word_list("surnames")
+SINGLE_SURNAMES = "".join(s for s in SURNAMES if len(s) == 1)
+COMPOUND_SURNAMES = tuple(s for s in SURNAMES if len(s) > 1)
+AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》,.;:!?()\s]|$"
 
 PARTY = re.compile(r"^(省委|市委|区委|县委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
