@@ -14,7 +14,7 @@ import polars as pl
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "dim_region": {
         "region_key": pl.Int64, "name": pl.String, "level": pl.String, "parent_region_key": pl.Int64,
-        "full_name": pl.String, "code": pl.String,
+        "full_name": pl.String, "code": pl.String, "kind": pl.String,
     },
     "dim_person": {"person_key": pl.Int64, "name": pl.String},
     "dim_organization": {"organization_key": pl.Int64, "name": pl.String, "kind": pl.String},

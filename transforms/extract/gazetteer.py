@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.rules import RuleError
 from transforms.rules import word_list as load_word_list
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
@@ -28,6 +29,12 @@ LEVEL_ALIASES = {"prefecture": "city", "street": "subdistrict", "township": "tow
                  "镇": "town", "乡": "town", "社区": "community", "村": "village"}
 GAZETTEER_SCHEMA = {"code": pl.String, "name": pl.String, "level": pl.String, "parent_code": pl.String,
                     "full_name": pl.String, "short_name": pl.String, "raw_name": pl.String}
+# what the loader adds: kind (admin, zone, former), aliases (names sure on their own) and context_aliases
+# (names that count only when the document names a relative: 高新区, 经开区), both separated by |
+EXTRA_SCHEMA = {"kind": pl.String, "aliases": pl.String, "context_aliases": pl.String}
+KINDS = ("admin", "zone", "former")
+# county-level functional zones in the gazetteer: their names end so
+ZONE_NAME = r"(?:开发区|新区|实验区|示范区|园区|新城|管理区|合作区|试验区)$"
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class Gazetteer:
     units: pl.DataFrame
     # _surfaces(units) when the caller has it (load_gazetteer's cache); derived on first use otherwise
     known_surfaces: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if "kind" not in self.units.columns:  # a division list as given: kinds and aliases derived here
+            object.__setattr__(self, "units", _normalise(self.units))
 
     def ancestors(self, codes: pl.Series) -> pl.DataFrame:
         """(code, ancestor_code) for every ancestor of each of codes, walked up the parent links.
@@ -62,11 +73,22 @@ class Gazetteer:
 
     @cached_property
     def surface_list(self) -> pl.Series:
-        return self.surfaces["surface"].unique().sort()
+        return self.surfaces.filter(~pl.col("bare_local"))["surface"].unique().sort()
 
     @cached_property
     def automaton(self):
         return _automaton(self.surface_list.to_list())
+
+    @cached_property
+    def local_surface_list(self) -> pl.Series:
+        """Bare short names of districts and counties (荥阳): searched in a second pass, so that they never
+        hide a name that overlaps them (路北 in 丝路北京)."""
+        local = self.surfaces.filter(pl.col("bare_local"))["surface"].unique()
+        return local.filter(~local.is_in(self.surface_list.implode())).sort()
+
+    @cached_property
+    def local_automaton(self):
+        return _automaton(self.local_surface_list.to_list())
 
     @cached_property
     def by_code(self) -> pl.DataFrame:
@@ -107,8 +129,13 @@ def _normalise(units: pl.DataFrame) -> pl.DataFrame:
     for column, dtype in GAZETTEER_SCHEMA.items():
         if column not in units.columns:
             units = units.with_columns(pl.lit(None, dtype).alias(column))
-    units = units.select([pl.col(c).cast(t) for c, t in GAZETTEER_SCHEMA.items()])
+    for column, dtype in EXTRA_SCHEMA.items():
+        if column not in units.columns:
+            units = units.with_columns(pl.lit(None, dtype).alias(column))
+    units = units.select([pl.col(c).cast(t) for c, t in {**GAZETTEER_SCHEMA, **EXTRA_SCHEMA}.items()])
+    zone = pl.col("level").is_in(["district", "county"]) & pl.col("name").str.contains(ZONE_NAME)
     return units.with_columns(
+        pl.col("kind").fill_null(pl.when(zone).then(pl.lit("zone")).otherwise(pl.lit("admin"))),
         pl.col("level").replace(LEVEL_ALIASES),
         pl.col("full_name").fill_null(pl.col("name")),
         pl.col("parent_code").replace("", None),
@@ -122,8 +149,11 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     A missing gazetteer gives an empty one: only suffix-recognised units are then found."""
     directory = Path(directory or GAZETTEER_DIR)
     files = [directory / n for n in ("regions.csv.gz", "villages.csv.gz") if (directory / n).exists()]
+    if files:  # zones and former names only add to a gazetteer
+        files += [directory / n for n in ("zones.csv", "aliases.csv") if (directory / n).exists()]
     stats = [(f.resolve(), f.stat()) for f in files]
-    stamp = "|".join([*(f"{path}:{st.st_size}:{st.st_mtime_ns}" for path, st in stats), _source_digest()])
+    stamp = "|".join([*(f"{path}:{st.st_size}:{st.st_mtime_ns}" for path, st in stats), _source_digest(),
+                      ",".join(COMMON_WORD_NAMES)])
     return _load_cached(stamp, tuple(str(f) for f in files))
 
 
@@ -142,8 +172,12 @@ def _load_cached(stamp: str, files: tuple[str, ...]) -> Gazetteer:
     cached = {part: _cache_dir() / f"gazetteer-{key}-{part}.parquet" for part in ("units", "surfaces")}
     if all(path.exists() for path in cached.values()):
         return Gazetteer(pl.read_parquet(cached["units"]), pl.read_parquet(cached["surfaces"]))
-    frames = [pl.read_csv(f, infer_schema=False) for f in files]
-    units = _normalise(pl.concat(frames, how="diagonal_relaxed")).unique("code", keep="first").sort("code")
+    by_name = {Path(f).name: f for f in files}
+    frames = [pl.read_csv(by_name[n], infer_schema=False) for n in ("regions.csv.gz", "villages.csv.gz") if n in by_name]
+    units = _normalise(pl.concat(frames, how="diagonal_relaxed")).unique("code", keep="first")
+    zones = read_places(by_name["zones.csv"]) if "zones.csv" in by_name else None
+    former = read_places(by_name["aliases.csv"]) if "aliases.csv" in by_name else None
+    units = with_derived_units(units, zones, former).sort("code")
     surfaces = _surfaces(units)
     for part, frame in (("units", units), ("surfaces", surfaces)):
         tmp = cached[part].with_suffix(f".{os.getpid()}.tmp")
@@ -164,15 +198,78 @@ def gazetteer_names(gazetteer: Gazetteer | None = None) -> list[str]:
     return gazetteer.surfaces.join(above_villages, on="code", how="semi")["surface"].unique().sort().to_list()
 
 
+PLACE_COLUMNS = ("name", "level", "parent", "aliases", "context_aliases", "kind", "source")
+
+
+def read_places(path: Path | str) -> pl.DataFrame:
+    """zones.csv / aliases.csv: places the division lists lack or name otherwise, one per row with its source.
+    Columns PLACE_COLUMNS (others, such as `became`, are notes); parent is the full_name of the unit above."""
+    path = Path(path)
+    frame = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    missing = [c for c in PLACE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise RuleError(f"{path}: missing columns {missing}")
+    for no, row in enumerate(frame.iter_rows(named=True), 2):
+        if not row["name"] or not row["parent"] or not (row["source"] or "").strip():
+            raise RuleError(f"{path}: row {no}: needs name, parent and source, got {row}")
+        if row["level"] not in LEVELS or row["kind"] not in KINDS:
+            raise RuleError(f"{path}: row {no}: level {row['level']!r} / kind {row['kind']!r} unknown")
+    return frame.select(PLACE_COLUMNS)
+
+
+def with_derived_units(units: pl.DataFrame, zones: pl.DataFrame | None = None,
+                       former: pl.DataFrame | None = None) -> pl.DataFrame:
+    """units plus the places of zones.csv and aliases.csv (a place the division list has already gets its
+    aliases and kind) and the former towns of subdistricts: a town made a subdistrict (须水镇 -> 须水街道) keeps
+    its old name in older articles, so X镇 is a former-name unit beside X街道, under the same parent."""
+    units = _normalise(units)
+    places = pl.concat([f for f in (zones, former) if f is not None], how="vertical_relaxed") if (
+        zones is not None or former is not None) else pl.DataFrame(schema={c: pl.String for c in PLACE_COLUMNS})
+    parents = units.select(pl.col("full_name").alias("parent"), pl.col("code").alias("parent_code"))
+    places = (places.join(parents, on="parent", how="inner")
+              .with_columns(pl.concat_str("parent", "name").alias("full_name")))
+    known = places.join(units.select("full_name", "code"), on="full_name", how="inner")
+    update = known.select("code", pl.col("aliases").alias("_a"), pl.col("context_aliases").alias("_c"),
+                          pl.col("kind").alias("_k"))
+    units = units.join(update, on="code", how="left").with_columns(
+        pl.coalesce("_a", "aliases").alias("aliases"), pl.coalesce("_c", "context_aliases").alias("context_aliases"),
+        pl.coalesce("_k", "kind").alias("kind")).drop("_a", "_c", "_k")
+    new = places.join(units.select("full_name"), on="full_name", how="anti")
+    new = new.with_columns(pl.concat_str(
+        "parent_code", pl.lit("-"), pl.col("kind").str.slice(0, 1),
+        pl.col("name").map_elements(lambda n: hashlib.sha1(n.encode()).hexdigest()[:6], return_dtype=pl.String),
+    ).alias("code"))
+    towns = (units.filter((pl.col("level") == "subdistrict") & pl.col("name").str.ends_with("街道")
+                          & (pl.col("short_name").str.len_chars() >= 2))
+             .select(pl.concat_str("code", pl.lit("-f")).alias("code"), (pl.col("short_name") + "镇").alias("name"),
+                     pl.lit("town").alias("level"), "parent_code",
+                     (pl.col("full_name").str.strip_suffix(pl.col("name")) + pl.col("short_name") + "镇")
+                     .alias("full_name"), pl.lit("former").alias("kind")))
+    towns = towns.join(units.select("full_name"), on="full_name", how="anti")
+    return pl.concat([units, _normalise(new.drop("parent", "source")), _normalise(towns)], how="vertical_relaxed")
+
+
+# a gazetteer zone's usual short forms: 郑州高新技术产业开发区 -> 郑州高新区 (and 高新区 when the city is named)
+ZONE_SHORT = {r"^(\p{Han}{2,}?)市?(?:高新技术产业开发区|高新技术开发区|高新技术产业园区)$": "高新区",
+              r"^(\p{Han}{2,}?)市?(?:经济技术开发区|经济开发区)$": "经开区"}
+
+
+def _split(column: str) -> pl.Expr:
+    return pl.col(column).str.split("|").list.eval(pl.element().str.strip_chars()).alias("surface")
+
+
 def _surfaces(units: pl.DataFrame) -> pl.DataFrame:
     """surface -> code, with is_short for a bare short name (郑州 for 郑州市)."""
+    units = _normalise(units) if "kind" not in units.columns else units
     level_char = pl.col("name").str.slice(-1)
     forms = [
         units.select(pl.col("name").alias("surface"), "code", pl.lit(False).alias("is_short")),
         units.select(pl.col("raw_name").alias("surface"), "code", pl.lit(False).alias("is_short")),
         units.filter(pl.col("short_name").is_not_null() & pl.col("level").is_in(["district", "county", "city"])
                      & (pl.col("short_name") != pl.col("name")))
-        .select(pl.concat_str(pl.col("short_name"), level_char).alias("surface"), "code",
+        # 管城区 is the short name of 管城回族区 already with its level character
+        .select(pl.when(pl.col("short_name").str.ends_with(level_char)).then(pl.col("short_name"))
+                .otherwise(pl.concat_str(pl.col("short_name"), level_char)).alias("surface"), "code",
                 pl.lit(False).alias("is_short")),
         units.filter(pl.col("level").is_in(["province", "city"]) & (pl.col("short_name").str.len_chars() >= 2))
         .select(pl.col("short_name").alias("surface"), "code", pl.lit(True).alias("is_short")),
@@ -181,12 +278,35 @@ def _surfaces(units: pl.DataFrame) -> pl.DataFrame:
         .select(pl.col("name").str.replace("街道$", "办事处").alias("surface"), "code", pl.lit(False).alias("is_short")),
     ]
     stem = pl.col("surface").str.replace(LEVEL_SUFFIX + "$", "")
-    return (pl.concat(forms)
-            .filter(pl.col("surface").str.len_chars() >= 2, ~pl.col("surface").is_in(COMMON_WORD_NAMES),
-                    pl.col("is_short") | (pl.col("surface").str.contains(LEVEL_SUFFIX + "$")
-                                          & (stem.str.len_chars() >= 2)))
+    checked = pl.concat(forms).filter(pl.col("is_short") | (pl.col("surface").str.contains(LEVEL_SUFFIX + "$")
+                                                            & (stem.str.len_chars() >= 2)))
+    # a district's or county's bare short name (荥阳, 上虞): matched, but it counts only where regions.py
+    # finds it certain (a relative named, and the name not run into a longer one)
+    forms.append(units.filter(pl.col("level").is_in(["district", "county"]) & pl.col("short_name").is_not_null()
+                              & ~pl.col("short_name").str.contains(LEVEL_SUFFIX + "$"))
+                 .select(pl.col("short_name").alias("surface"), "code", pl.lit(True).alias("is_short")))
+    curated = [
+        # names from zones.csv and aliases.csv are names whatever their length (郑县)
+        units.filter(pl.col("kind") != "admin").select(pl.col("name").alias("surface"), "code",
+                                                      pl.lit(False).alias("is_short")),
+        units.filter(pl.col("aliases").is_not_null()).select(_split("aliases"), "code", pl.lit(False).alias("is_short"))
+        .explode("surface"),
+        units.filter(pl.col("context_aliases").is_not_null()).select(_split("context_aliases"), "code",
+                                                                   pl.lit(True).alias("is_short")).explode("surface"),
+    ]
+    zones = units.filter((pl.col("kind") == "zone") & pl.col("level").is_in(["district", "county"]))
+    for pattern, short in ZONE_SHORT.items():
+        prefix = pl.col("name").str.extract(pattern, 1)
+        matched = zones.filter(prefix.is_not_null())
+        curated += [matched.select((prefix + short).alias("surface"), "code", pl.lit(False).alias("is_short")),
+                    matched.select(pl.lit(short).alias("surface"), "code", pl.lit(True).alias("is_short"))]
+    curated = pl.concat(curated)
+    bare = forms[-1].with_columns(pl.lit(True).alias("bare_local"))
+    checked, curated = (f.with_columns(pl.lit(False).alias("bare_local")) for f in (checked, curated))
+    return (pl.concat([checked, bare, curated], how="vertical_relaxed")
+            .filter(pl.col("surface").str.len_chars() >= 2, ~pl.col("surface").is_in(COMMON_WORD_NAMES))
             .unique(["surface", "code"])
-            .group_by("surface", "code").agg(pl.col("is_short").all()))
+            .group_by("surface", "code").agg(pl.col("is_short").all(), pl.col("bare_local").all()))
 
 
 def _automaton(surfaces: list[str]):

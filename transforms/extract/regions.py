@@ -32,16 +32,25 @@ from transforms.extract.script import to_simplified
 from transforms.extract.spans import attach_sentence, literal_spans, regex_spans  # noqa: F401
 from transforms.extract.subject import document_subject, gazetteer_subject, region_context  # noqa: F401
 from transforms.keys import keys_for
-from transforms.rules import word_alternation
+from transforms.rules import word_alternation, word_list
 
 def _dictionary_hits(texts: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """(document_key, surface, span_start) for leftmost-longest non-overlapping dictionary matches."""
     schema = {"document_key": pl.Int64, "surface": pl.String, "span_start": pl.Int32}
     if gazetteer.units.is_empty() or texts.is_empty():
         return pl.DataFrame(schema=schema)
-    hits = per_text_rows(texts, "match_text", gazetteer.automaton.find_matches_as_indexes,
-                         {"pattern": pl.UInt32, "span_start": pl.Int32, "span_end": pl.Int32})
-    return hits.select("document_key", gazetteer.surface_list.gather(hits["pattern"]).alias("surface"), "span_start")
+    found = []
+    for automaton, surfaces in ((gazetteer.automaton, gazetteer.surface_list),
+                                (gazetteer.local_automaton, gazetteer.local_surface_list)):
+        if surfaces.is_empty():
+            continue
+        hits = per_text_rows(texts, "match_text", automaton.find_matches_as_indexes,
+                             {"pattern": pl.UInt32, "span_start": pl.Int32, "span_end": pl.Int32})
+        hits = hits.select("document_key", surfaces.gather(hits["pattern"]).alias("surface"), "span_start", "span_end")
+        found.append(hits if not found else _not_overlapping(hits, found[0]))
+    if not found:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(found).select(list(schema))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -54,6 +63,11 @@ SUFFIX_LEVEL = {"社区": "community", "村": "village", "办事处": "subdistri
 # a suffix-recognised name starts after the last of these; stems that are words, not names (乡村, 农村, 城中村)
 UNIT_LEFT_CUT = "^.*(?:" + word_alternation("unit_left_cut") + ")"
 UNIT_STEM_REJECT = "^(?:" + word_alternation("unit_stem_reject") + ")$"
+BRACKETED = r"(\p{Han}{2,8})[（(]\p{Han}{1,4}[）)](村|社区)"
+ORG_SUFFIX = word_alternation("org_suffixes")
+# what may follow a bare place name that ends there (超越重庆，; 北京5月10日电; 郑州的)
+NAME_END = r"^(?:[\p{P}\s0-9０-９]|[的和与及等是在将已为从到对向同也都还就])"
+ORGANISATION = rf"^\p{{Han}}{{0,8}}?(?:{ORG_SUFFIX})"
 ENUMERATION = (r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})(?:[0-9一二三四五六七八九十两]+个)?(办事处|街道)")
 
 
@@ -81,10 +95,22 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
         pl.col("items").str.replace(UNIT_LEFT_CUT, "").alias("stem"),
         (pl.col("span_start") + pl.col("match_start") + pl.col("_off") + pl.col("items").str.len_chars()).alias("span_end"),
     ).with_columns((pl.col("span_end") - pl.col("stem").str.len_chars()).alias("span_start"))
+    # 柿园(宋庄)村: a village named with its other name in brackets is the first name's
+    aliased = regex_spans(sentences, "text", BRACKETED, ["document_key", "span_start"]).with_columns(
+        pl.col("match").str.extract_groups(BRACKETED).alias("_g")).with_columns(
+        pl.col("_g").struct.field("1").str.replace(UNIT_LEFT_CUT, "").alias("stem"),
+        pl.col("_g").struct.field("2").alias("suffix"),
+        (pl.col("span_start") + pl.col("match_start") + pl.col("match").str.len_chars()).alias("span_end"),
+    ).with_columns((pl.col("span_start") + pl.col("match_start") + pl.col("_g").struct.field("1").str.len_chars()
+                    - pl.col("stem").str.len_chars()).alias("span_start"))
     units = pl.concat([
         single.select("document_key", "stem", "suffix", "span_start", "span_end"),
         listed.select("document_key", "stem", "suffix", "span_start", "span_end"),
+        aliased.select("document_key", "stem", "suffix", "span_start", "span_end"),
     ], how="vertical_relaxed")
+    # 东石羊城中村 is the village 东石羊村 (城中村: a village the city has grown around)
+    units = units.with_columns(pl.when(pl.col("suffix") == "村").then(pl.col("stem").str.replace("城中$", ""))
+                               .otherwise(pl.col("stem")).alias("stem"))
     units = units.filter(pl.col("stem").str.len_chars().is_between(2, 6)
                          & ~pl.col("stem").str.contains(UNIT_STEM_REJECT)
                          & ~pl.col("stem").str.contains(r"[^\p{Han}]"))
@@ -113,29 +139,40 @@ def extract_regions(
     after = texts.select("document_key", "match_text")
     hits = (
         hits.join(after, on="document_key")
-        .with_columns(pl.col("match_text").str.slice(pl.col("span_end"), 1).alias("_next"))
+        .with_columns(pl.col("match_text").str.slice(pl.col("span_end"), 1).alias("_next"),
+                      pl.col("match_text").str.slice(pl.col("span_end"), 12).alias("_after"),
+                      pl.col("match_text").str.slice(pl.col("span_start") - 1, 1).alias("_before"))
         .drop("match_text")
         .join(gazetteer.surface_rows(hits["surface"]), on="surface")
-        .filter(~(pl.col("is_short") & pl.col("_next").is_in(list("区县市省路街镇乡村"))))
-        .drop("_next")
+        # a bare short name before 区/路 is part of another name (河南区域, 郑州路); before an organisation's
+        # ending it names the organisation (郑州某某有限公司, 建材（河南）有限公司)
+        .filter(~(pl.col("is_short") & (pl.col("_next").is_in(list("区市省路街镇乡村道"))
+                                        | pl.col("_after").str.contains(ORGANISATION)
+                                        | (pl.col("_before").is_in(["（", "("])
+                                           & pl.col("_after").str.contains(f"^[）)](?:{ORG_SUFFIX})")))))
+        .drop("_after", "_before")
     )
-    # names inside project names are not mentions
     projects = project_candidates(sentences_s).select("document_key", pl.col("span_start").alias("p_start"),
                                                       pl.col("span_end").alias("p_end"))
     suffix = _suffix_units(sentences_s)
 
     def outside_projects(frame: pl.DataFrame) -> pl.DataFrame:
+        """Names inside project names are not mentions (郑州某某广场项目), except a village's or community's:
+        a project named after one (某某村安置房项目) lies there."""
         inside = (frame.with_row_index("_i").join(projects, on="document_key")
-                  .filter((pl.col("span_start") >= pl.col("p_start")) & (pl.col("span_end") <= pl.col("p_end")))
+                  .filter((pl.col("span_start") >= pl.col("p_start")) & (pl.col("span_end") <= pl.col("p_end"))
+                          & ~pl.col("level").is_in(["village", "community"]))
                   .select("_i"))
         return frame.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i")
 
-    hits = outside_projects(hits)
     suffix = outside_projects(suffix)
     resolved = _disambiguate(hits, gazetteer)
     resolved = resolved.join(gazetteer.rows(resolved["code"])
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
+    resolved = outside_projects(resolved)
     resolved = _supported(resolved, gazetteer)
+    listed = _listed_units(sentences_s, resolved, gazetteer)
+    resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
     taken = (suffix.with_row_index("_i").join(resolved.select("document_key", pl.col("span_start").alias("h_s"),
                                                           pl.col("span_end").alias("h_e")), on="document_key")
@@ -190,8 +227,8 @@ def extract_regions(
     new_units = suffix.filter(pl.col("code").is_null()).select("name", "level", "full_name",
                                                              pl.col("p_full").alias("parent_full")).unique("full_name")
     dim = pl.concat([
-        gaz_rows.select("name", "level", "full_name", "parent_full", "code"),
-        new_units.with_columns(pl.lit(None, pl.String).alias("code")),
+        gaz_rows.select("name", "level", "full_name", "parent_full", "code", "kind"),
+        new_units.with_columns(pl.lit(None, pl.String).alias("code"), pl.lit("admin").alias("kind")),
     ], how="vertical_relaxed").unique("full_name", keep="first")
     dim = dim.with_columns(keys_for(dim["full_name"]).alias("region_key"),
                            keys_for(dim["parent_full"]).alias("parent_region_key"))
@@ -219,8 +256,19 @@ def extract_regions(
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
-    """Keep a bare short name (郑州) or a unit below county level (保城镇 in 确保城镇) only when the document
-    also names, in full, one of its ancestors or descendants (or the unit itself)."""
+    """Keep a bare short name (郑州 in 郑州机场) or a unit below county level (保城镇 in 确保城镇) only when the document
+    also names, in full, one of its ancestors or descendants (or the unit itself). The bare short name of a
+    province or city is certain on its own (超越重庆，; 新疆的) where the name ends there or recurs, unless it
+    is also an everyday word (大同, 安康)."""
+    ends = pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "")
+    everyday = pl.col("surface").is_in(list(word_list("everyday_place_names")))
+    # ... or it recurs (郑州火车站 twice is about 郑州, 某某医药 once may be a company)
+    recurs = pl.col("surface_is_short").sum().over("document_key", "code") >= 2
+    certain = pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]) & ~everyday & (ends | recurs)
+    # a district's bare short name run into a longer name (金水河, 中原网) is not the district
+    resolved = (resolved.filter(~(pl.col("surface_is_short") & pl.col("level").is_in(["district", "county"])
+                                  & (everyday | ~ends)))
+                .with_columns(pl.col("surface_is_short") & ~certain))
     weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
     strong = resolved.filter(~pl.col("surface_is_short")).select("document_key", pl.col("code").alias("ctx")).unique()
     strong_up = strong
@@ -233,7 +281,7 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         "document_key", "code").unique()
     ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
-            .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short"))
+            .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short", "surface", "_next"))
 
 
 def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -246,11 +294,96 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
-        return hits.select("document_key", "code", "span_start", "span_end", "surface_is_short")
+        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next")
     related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
                                       "code", "ctx")
     score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
-    cols = ["document_key", "code", "span_start", "span_end", "surface_is_short"]
+    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
+
+
+# a run of names separated by 、 (丰产路、经八路、文化路); the first may follow its district (金水区丰产路)
+NAME_LIST = r"\p{Han}{2,14}(?:、\p{Han}{2,8})+"
+# district short names sharing the level character of the last (金水、二七、管城区)
+SHARED_LEVEL_LIST = r"(?:\p{Han}{2,3}、)+\p{Han}{2,4}[区县]"
+UNIT_ENDING = r"(?:街道办事处|办事处|街道|镇|乡)$"
+
+
+def _list_items(sentences: pl.DataFrame, pattern: str) -> pl.DataFrame:
+    """Each item of each 、-list matching pattern: document_key, list_no, item_no, item, item_start (body)."""
+    found = regex_spans(sentences, "text", pattern, ["document_key", "span_start"]).with_row_index("list_no")
+    return (
+        found.with_columns(pl.col("match").str.split("、").alias("item"))
+        .with_columns(pl.col("item").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum())
+                      .alias("_cum"))
+        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("item").list.len() - 1))
+                      .alias("_off"), pl.int_ranges(0, pl.col("item").list.len()).alias("item_no"))
+        .explode(["item", "_off", "item_no"])
+        .select("document_key", "list_no", "item_no", "item",
+                (pl.col("span_start") + pl.col("match_start") + pl.col("_off")).cast(pl.Int32).alias("item_start"))
+    )
+
+
+def _listed_units(sentences: pl.DataFrame, resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Units a list names through its context: the subdistricts and towns listed after their district
+    (金水区丰产路、经八路 -> 丰产路街道, 经八路街道 of 金水区), and districts listed by short name before the last
+    one's level character (金水、二七、管城区 -> 金水区, 二七区). Only children of the anchoring unit, or its
+    siblings, count: a list of roads under a district yields nothing the gazetteer does not place there."""
+    cols = ["document_key", "code", "span_start", "span_end"]
+    mentions = resolved.select("document_key", pl.col("code").alias("a_code"), pl.col("level").alias("a_level"),
+                               pl.col("parent_code").alias("a_parent"), pl.col("span_start").alias("a_start"),
+                               pl.col("span_end").alias("a_end"))
+    items = _list_items(sentences, NAME_LIST)
+    first = items.filter(pl.col("item_no") == 0).with_columns(
+        (pl.col("item_start") + pl.col("item").str.len_chars()).alias("_end"))
+    anchors = (first.join(mentions.filter(pl.col("a_level").is_in(["district", "county"])), on="document_key")
+               .filter((pl.col("a_start") >= pl.col("item_start")) & (pl.col("a_end") < pl.col("_end")))
+               .sort("a_start").group_by("list_no").agg(pl.col("a_code", "a_end").last()))
+    children = gazetteer.children(anchors["a_code"]).filter(pl.col("level").is_in(["subdistrict", "town"])).select(
+        "code", pl.col("parent_code").alias("a_code"), pl.col("name").str.replace(UNIT_ENDING, "").alias("stem"))
+    under = (
+        items.join(anchors, on="list_no")
+        .with_columns(pl.when(pl.col("item_no") == 0).then(pl.col("a_end")).otherwise(pl.col("item_start"))
+                      .alias("span_start"),
+                      (pl.col("item_start") + pl.col("item").str.len_chars()).alias("span_end"))
+        .with_columns(pl.col("item").str.slice(pl.col("span_start") - pl.col("item_start")).alias("_text"))
+        .with_columns(pl.col("_text").str.replace(UNIT_ENDING, "").alias("stem"),
+                      (pl.col("span_start") + pl.col("_text").str.len_chars()).alias("span_end"))
+        .join(children, on=["a_code", "stem"])
+        .select(cols)
+    )
+
+    shared = _list_items(sentences, SHARED_LEVEL_LIST)
+    last = (shared.sort("item_no").group_by("list_no").agg(pl.all().last())
+            .with_columns((pl.col("item_start") + pl.col("item").str.len_chars()).alias("_end"))
+            .join(mentions, on="document_key")
+            .filter((pl.col("a_end") == pl.col("_end")) & pl.col("a_level").is_in(["district", "county"]))
+            .select("list_no", "a_parent", pl.col("item").str.slice(-1).alias("level_char")))
+    # an item is the short name, or ends with it (均衡金水 when the match began early): its last 2 or 3 chars
+    n_items = shared.group_by("list_no").agg(pl.col("item_no").max().alias("_last"))
+    tails = pl.concat([shared.with_columns((pl.col("item").str.len_chars() - k).alias("_cut")) for k in (2, 3)])
+    tails = (tails.filter(pl.col("_cut") >= 0).join(n_items, on="list_no").join(last, on="list_no")
+             .filter(pl.col("item_no") < pl.col("_last"))
+             .with_columns((pl.col("item").str.slice(pl.col("_cut")) + pl.col("level_char")).alias("surface")))
+    siblings = tails.join(gazetteer.surface_rows(tails["surface"]).filter(~pl.col("is_short")).select("surface", "code"),
+                          on="surface")
+    siblings = (siblings.join(gazetteer.rows(siblings["code"]).select("code", "parent_code"), on="code")
+                .filter(pl.col("parent_code") == pl.col("a_parent"))
+                .select("document_key", "code", (pl.col("item_start") + pl.col("_cut")).alias("span_start"),
+                        (pl.col("item_start") + pl.col("item").str.len_chars()).alias("span_end"))
+                .unique(["document_key", "span_start"], keep="first"))
+    found = pl.concat([under.select(cols), siblings.select(cols)], how="vertical_relaxed").with_columns(
+        pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32)).unique(["document_key", "span_start"])
+    return found.join(gazetteer.rows(found["code"]).select("code", "name", "level", "full_name", "parent_code"),
+                      on="code").select(resolved.columns)
+
+
+def _not_overlapping(frame: pl.DataFrame, taken: pl.DataFrame) -> pl.DataFrame:
+    """The rows of frame whose span overlaps no span of taken in the same document."""
+    clash = (frame.with_row_index("_i")
+             .join(taken.select("document_key", pl.col("span_start").alias("t_s"), pl.col("span_end").alias("t_e")),
+                   on="document_key")
+             .filter((pl.col("span_start") < pl.col("t_e")) & (pl.col("t_s") < pl.col("span_end"))).select("_i"))
+    return frame.with_row_index("_i").join(clash, on="_i", how="anti").drop("_i")
