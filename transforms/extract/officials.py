@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from transforms.extract import SCHEMAS
+from transforms.extract.script import to_simplified
 from transforms.extract.spans import attach_sentence, literal_spans, regex_spans
 from transforms.keys import keys_for
 from transforms.rules import RULES_DIR, RuleError, word_alternation, word_list
@@ -33,7 +34,11 @@ from transforms.rules import RULES_DIR, RuleError, word_alternation, word_list
 SURNAMES = word_list("surnames")
 SINGLE_SURNAMES = "".join(s for s in SURNAMES if len(s) == 1)
 COMPOUND_SURNAMES = tuple(s for s in SURNAMES if len(s) > 1)
-AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》,.;:!?()\s]|$"
+AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》,.;:!?()\s0-9]|$"
+# an organisation written before the title: 区人大常委会|副主任, 区政协|主席, 市发改委|主任
+ORG_PREFIX = r"[省市区县](?:人大常委会|人大|政协|纪委|监委|\p{Han}{1,4}?[局委办厅])"
+# characters a name does not contain after its surname (委员和与会代表)
+NOT_IN_NAME = r"^.+[与及的等在和了是]"
 
 PARTY = re.compile(r"^(省委|市委|区委|县委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
@@ -52,7 +57,15 @@ class OfficialRules:
         title = "|".join(re.escape(t) for t in sorted(self.titles, key=len, reverse=True))
         chain = f"(?:{title})(?:、(?:{title}))*"
         surname = "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}]"
-        return rf"(?P<title>{chain})[ \u3000]?(?P<name>(?:{surname})\p{{Han}}{{1,2}}?)(?P<after>{AFTER_NAME})"
+        name = rf"(?:{surname})\p{{Han}}{{1,2}}?"
+        # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{chain})[ \u3000]?(?P<name>{name}(?:、{name})*)"
+                rf"(?P<after>{AFTER_NAME})")
+
+    @property
+    def heads(self) -> list[str]:
+        """First two characters of every title: a listed 'name' that starts so is the next title (区长李某)."""
+        return sorted({t[:2] for t in self.titles if len(t) >= 2})
 
 
 def load_official_rules(path: Path | None = None) -> OfficialRules:
@@ -105,22 +118,41 @@ def extract_officials(
     regions = _empty_regions() if regions_frame is None else regions_frame.select(_empty_regions().columns)
     regions = regions.with_columns(pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32))
     pattern = rules.pattern
+    # matched in Simplified script (鄭州市長 -> 郑州市长), one character for one, so spans index the body
+    simplified = documents.select("document_key", to_simplified(documents["body"]).alias("_simple"))
+    sentences = sentences.join(simplified, on="document_key").with_columns(
+        pl.col("_simple").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("text"))
 
     hits = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
     hits = (
         hits.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g"))
         .unnest("g")
+        .with_columns(pl.col("prefix").fill_null(""))
         .with_columns(
             (pl.col("span_start") + pl.col("match_start")).alias("title_start"),
-            pl.col("title").str.len_chars().alias("_tlen"),
+            (pl.col("span_start") + pl.col("match_start") + pl.col("prefix").str.len_chars()
+             + pl.col("title").str.len_chars()).alias("_tend"),
             (pl.col("match").str.len_chars() - pl.col("after").str.len_chars()).alias("_nend"),
+            pl.col("title").alias("core"),
+            (pl.col("prefix") + pl.col("title")).alias("title"),
         )
         .with_columns(
-            (pl.col("span_start") + pl.col("match_start") + pl.col("_nend")).alias("name_end"),
+            (pl.col("span_start") + pl.col("match_start") + pl.col("_nend")).alias("_names_end"),
+            pl.col("name").str.split("、").alias("name"),
         )
-        .with_columns((pl.col("name_end") - pl.col("name").str.len_chars()).alias("name_start"))
-        .select("document_key", "sentence_no", "title", "name", "title_start", "name_start", "name_end",
-                pl.col("span_start").alias("sentence_start"))
+        # the names of a list, each at its own offset; the last ends where the match's names end
+        .with_columns(
+            pl.col("name").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum())
+            .alias("_cum"))
+        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("name").list.len() - 1))
+                      .alias("_off"), pl.int_ranges(0, pl.col("name").list.len()).alias("_k"))
+        .explode(["name", "_off", "_k"])
+        .with_columns((pl.col("_names_end") - pl.col("_cum").list.last() + 1 + pl.col("_off")).alias("name_start"))
+        .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"))
+        .filter(~pl.col("name").str.contains(NOT_IN_NAME)
+                & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads)))
+        .select("document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
+                "name_end", pl.col("span_start").alias("sentence_start"))
         .with_row_index("hit")
     )
     if hits.is_empty():
@@ -156,7 +188,7 @@ def extract_officials(
     hits = hits.join(adjacent.select("hit", "org_start"), on="hit", how="left").join(located, on="hit", how="left")
 
     # organisation: body named in the title (区委, 党工委) or the unit's government for a bare role
-    body = pl.col("title").str.extract(PARTY.pattern, 1)
+    body = pl.col("core").str.extract(PARTY.pattern, 1)
     hits = hits.with_columns(body.alias("body"))
     region_stem = pl.when(pl.col("body").is_not_null()
                           & pl.col("region_name").str.ends_with(pl.col("body").str.slice(0, 1))
@@ -166,14 +198,18 @@ def extract_officials(
     hits = hits.with_columns(
         pl.when(pl.col("region_name").is_null()).then(None)
         .when(pl.col("body").is_not_null()).then(pl.concat_str(region_stem, pl.col("body")))
-        .when(pl.col("title").str.starts_with("人大")).then(pl.concat_str(pl.col("region_name"), pl.lit("人大常委会")))
-        .when(pl.col("title").str.starts_with("政协")).then(pl.concat_str(pl.col("region_name"), pl.lit("政协")))
+        .when(pl.col("prefix").str.contains("人大") | pl.col("core").str.starts_with("人大"))
+        .then(pl.concat_str(pl.col("region_name"), pl.lit("人大常委会")))
+        .when(pl.col("prefix").str.contains("政协") | pl.col("core").str.starts_with("政协"))
+        .then(pl.concat_str(pl.col("region_name"), pl.lit("政协")))
+        .when(pl.col("prefix") != "").then(pl.concat_str(pl.col("region_name"), pl.col("prefix").str.slice(1)))
         .otherwise(pl.concat_str(pl.col("region_name"),
                                  pl.col("region_level").replace_strict(GOVERNMENT_BODY, default="人民政府")))
         .alias("organization"),
         pl.when(pl.col("body").is_not_null()).then(pl.lit("party"))
-        .when(pl.col("title").str.starts_with("人大")).then(pl.lit("people_congress"))
-        .when(pl.col("title").str.starts_with("政协")).then(pl.lit("other"))
+        .when(pl.col("prefix").str.contains("人大") | pl.col("core").str.starts_with("人大"))
+        .then(pl.lit("people_congress"))
+        .when(pl.col("prefix").str.contains("政协") | pl.col("core").str.starts_with("政协")).then(pl.lit("other"))
         .otherwise(pl.lit("government")).alias("kind"),
     )
     hits = hits.with_columns(
@@ -193,11 +229,11 @@ def extract_officials(
     # every occurrence of a titled name in its document (张艳敏 later says ..., 乔旻同志)
     names = hits.select("document_key", "person_key", "name").unique()
     person_mentions = literal_spans(
-        names.join(documents.select("document_key", "body"), on="document_key"),
-        "body", "name", ["document_key", "person_key", "name"],
-    ).select(
+        names.join(simplified, on="document_key"), "_simple", "name", ["document_key", "person_key", "name"],
+    ).join(documents.select("document_key", pl.col("body").alias("_doc")), on="document_key").select(
         "document_key", pl.lit("person").alias("entity_type"), pl.col("person_key").alias("entity_key"),
-        pl.col("name").alias("surface"), pl.col("match_start").alias("span_start"),
+        pl.col("_doc").str.slice(pl.col("match_start"), pl.col("name").str.len_chars()).alias("surface"),
+        pl.col("match_start").alias("span_start"),
         (pl.col("match_start") + pl.col("name").str.len_chars()).cast(pl.Int32).alias("span_end"),
     )
     # organisations written out: region + body (管城回族区委, 三官庙街道党工委)
