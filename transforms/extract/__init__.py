@@ -144,7 +144,7 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
         "dim_organization": organizations,
         "dim_indicator": indicators,
         "dim_project": projects,
-        "fact_metric": metric_regions(metrics, regions, subject),
+        "fact_metric": metric_regions(metrics, regions, subject, sentences),
         "fact_person_title": person_titles,
         "fact_mention": mentions,
         "fact_term": terms,
