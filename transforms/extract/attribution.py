@@ -1,7 +1,7 @@
 """Which region a figure is about, among the regions extract_regions found in its document.
 
-A figure belongs to the unit it modifies (2000平方米的某某社区), else to the first unit its sentence names before
-it in the same clause or as the sentence's topic (某某村安置房项目…，总建筑面积45万平方米; 某某新区东至…，南至某某镇，
+A figure belongs to the unit it modifies (2000平方米的某某社区), else to the nearest unit named before it in
+its clause or in its sentence's first clause (the topic) (某某村安置房项目…，总建筑面积45万平方米; 某某新区东至…，南至某某镇，
 总规划面积33平方公里; not across a semicolon), else to the unit the metric step read for it (全区 -> the
 district), else to the document's subject. A unit above the subject's level is context, not the figure's
 owner (在郑州市15个县（市）区中排名第一 in an article about a district), and so is a unit under a former name
@@ -45,9 +45,10 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
                 .filter(owner))
         modified = (cand.filter(pl.col("_ms") == pl.col("span_end") + 1)
                     .group_by("_m").agg(pl.col("region_key").first().alias("_mod")))
+        first_clause = ~pl.col("_before").str.replace(r"^.*[；;]", "").str.contains("[，,]")
         topic = (cand.filter((pl.col("_ms") < pl.col("span_start")) & ~pl.col("_between").str.contains("[；;]")
-                             & (~pl.col("_between").str.contains("[，,]") | ~pl.col("_before").str.contains("[，,]")))
-                 .sort("_ms").group_by("_m").agg(pl.col("region_key").first().alias("_topic"))
+                             & (~pl.col("_between").str.contains("[，,]") | first_clause))
+                 .sort("_ms").group_by("_m").agg(pl.col("region_key").last().alias("_topic"))
                  .join(modified, on="_m", how="full", coalesce=True)
                  .select("_m", pl.coalesce("_mod", "_topic").alias("_topic")))
     # (2) the metric step's reading, when it names a unit of the document

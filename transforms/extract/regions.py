@@ -83,7 +83,7 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(
         (pl.col("span_end") - pl.col("stem").str.len_chars() - pl.col("suffix").str.len_chars()).alias("span_start"),
     )
-    listed = regex_spans(sentences, "text", ENUMERATION, ["document_key", "span_start"]).with_columns(
+    listed = regex_spans(sentences, "text", ENUMERATION, ["document_key", "span_start"]).with_row_index("_list").with_columns(
         pl.col("match").str.extract_groups(f"^(?:{ENUMERATION})").struct.field("2").alias("suffix"),
         pl.col("match").str.extract_groups(f"^(?:{ENUMERATION})").struct.field("1").str.split("、").alias("items"),
     )
@@ -104,16 +104,19 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
     ).with_columns((pl.col("span_start") + pl.col("match_start") + pl.col("_g").struct.field("1").str.len_chars()
                     - pl.col("stem").str.len_chars()).alias("span_start"))
     units = pl.concat([
-        single.select("document_key", "stem", "suffix", "span_start", "span_end"),
-        listed.select("document_key", "stem", "suffix", "span_start", "span_end"),
-        aliased.select("document_key", "stem", "suffix", "span_start", "span_end"),
+        single.with_row_index("_list").select("_list", "document_key", "stem", "suffix", "span_start", "span_end"),
+        listed.select((pl.col("_list") + 1_000_000_000).alias("_list"), "document_key", "stem", "suffix", "span_start",
+                      "span_end"),
+        aliased.with_row_index("_list").select((pl.col("_list") + 2_000_000_000).alias("_list"), "document_key", "stem",
+                                               "suffix", "span_start", "span_end"),
     ], how="vertical_relaxed")
     # 东石羊城中村 is the village 东石羊村 (城中村: a village the city has grown around)
     units = units.with_columns(pl.when(pl.col("suffix") == "村").then(pl.col("stem").str.replace("城中$", ""))
                                .otherwise(pl.col("stem")).alias("stem"))
-    units = units.filter(pl.col("stem").str.len_chars().is_between(2, 6)
-                         & ~pl.col("stem").str.contains(UNIT_STEM_REJECT)
-                         & ~pl.col("stem").str.contains(r"[^\p{Han}]"))
+    valid = (pl.col("stem").str.len_chars().is_between(2, 6) & ~pl.col("stem").str.contains(UNIT_STEM_REJECT)
+             & ~pl.col("stem").str.contains(r"[^\p{Han}]"))
+    # a list with an item that is no name (为了科学、客观地对各街道…) is prose, not a list of units
+    units = units.filter(valid & valid.all().over("_list"))
     canonical = pl.when(pl.col("suffix") == "办事处").then(pl.lit("街道")).otherwise(pl.col("suffix"))
     return units.select(
         "document_key",
@@ -266,8 +269,7 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     recurs = pl.col("surface_is_short").sum().over("document_key", "code") >= 2
     certain = pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]) & ~everyday & (ends | recurs)
     # a district's bare short name run into a longer name (金水河, 中原网) is not the district
-    resolved = (resolved.filter(~(pl.col("surface_is_short") & pl.col("level").is_in(["district", "county"])
-                                  & (everyday | ~ends)))
+    resolved = (resolved.filter(~(pl.col("bare_local") & (everyday | ~ends)))
                 .with_columns(pl.col("surface_is_short") & ~certain))
     weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
     strong = resolved.filter(~pl.col("surface_is_short")).select("document_key", pl.col("code").alias("ctx")).unique()
@@ -281,7 +283,7 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         "document_key", "code").unique()
     ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
-            .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short", "surface", "_next"))
+            .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short", "surface", "_next", "bare_local"))
 
 
 def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -294,18 +296,18 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
-        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next")
+        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local")
     related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
                                       "code", "ctx")
     score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
-    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next"]
+    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 
-# a run of names separated by 、 (丰产路、经八路、文化路); the first may follow its district (金水区丰产路)
-NAME_LIST = r"\p{Han}{2,14}(?:、\p{Han}{2,8})+"
+# a run of names separated by 、 (丰产路、经八路、文化路), or one name; the first follows its district (金水区丰产路)
+NAME_LIST = r"\p{Han}{2,14}(?:、\p{Han}{2,8})*"
 # district short names sharing the level character of the last (金水、二七、管城区)
 SHARED_LEVEL_LIST = r"(?:\p{Han}{2,3}、)+\p{Han}{2,4}[区县]"
 UNIT_ENDING = r"(?:街道办事处|办事处|街道|镇|乡)$"
@@ -343,15 +345,23 @@ def _listed_units(sentences: pl.DataFrame, resolved: pl.DataFrame, gazetteer: Ga
                .sort("a_start").group_by("list_no").agg(pl.col("a_code", "a_end").last()))
     children = gazetteer.children(anchors["a_code"]).filter(pl.col("level").is_in(["subdistrict", "town"])).select(
         "code", pl.col("parent_code").alias("a_code"), pl.col("name").str.replace(UNIT_ENDING, "").alias("stem"))
+    n_items = items.group_by("list_no").agg(pl.col("item_no").max().alias("_last"))
     under = (
-        items.join(anchors, on="list_no")
+        items.join(anchors, on="list_no").join(n_items, on="list_no")
         .with_columns(pl.when(pl.col("item_no") == 0).then(pl.col("a_end")).otherwise(pl.col("item_start"))
-                      .alias("span_start"),
-                      (pl.col("item_start") + pl.col("item").str.len_chars()).alias("span_end"))
+                      .alias("span_start"))
         .with_columns(pl.col("item").str.slice(pl.col("span_start") - pl.col("item_start")).alias("_text"))
-        .with_columns(pl.col("_text").str.replace(UNIT_ENDING, "").alias("stem"),
-                      (pl.col("span_start") + pl.col("_text").str.len_chars()).alias("span_end"))
-        .join(children, on=["a_code", "stem"])
+        .with_columns(pl.col("_text").str.replace(UNIT_ENDING, "").alias("_item_stem"))
+        .join(children, on="a_code")
+        # each item is a child's name; the last of several may run on into the sentence (…、文化路完成改造)
+        .filter((pl.col("_item_stem") == pl.col("stem"))
+                | ((pl.col("item_no") == pl.col("_last")) & (pl.col("_last") > 0)
+                   & pl.col("_text").str.starts_with(pl.col("stem"))))
+        .sort(pl.col("stem").str.len_chars(), descending=True)
+        .unique(["document_key", "span_start"], keep="first")
+        .with_columns(pl.when(pl.col("_item_stem") == pl.col("stem"))
+                      .then(pl.col("span_start") + pl.col("_text").str.len_chars())
+                      .otherwise(pl.col("span_start") + pl.col("stem").str.len_chars()).alias("span_end"))
         .select(cols)
     )
 
