@@ -161,3 +161,10 @@ def test_a_higher_unit_is_context_and_a_semicolon_ends_the_topic(gaz):
 def test_the_unit_a_figure_modifies(gaz):
     text = "中原区建成3800平方米的花园社区服务中心。"
     assert attribute(gaz, text, ["3800平方米"]) == ["花园社区"]
+
+
+def test_bare_district_name_of_a_document_that_speaks_as_it_and_names_no_other_place(gaz):
+    got = names(gaz, ["一季度，我市经济稳中有进，荥阳的影响力进一步提高。",
+                      "一季度经济稳中有进，荥阳的影响力进一步提高。",  # no voice of a 市
+                      "一季度，我市经济稳中有进，荥阳的影响力超过中原区。"])  # another place named: needs a relative
+    assert got == [{"荥阳市"}, set(), {"中原区"}]

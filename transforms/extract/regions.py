@@ -173,7 +173,7 @@ def extract_regions(
     resolved = resolved.join(gazetteer.rows(resolved["code"])
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
     resolved = outside_projects(resolved)
-    resolved = _supported(resolved, gazetteer)
+    resolved = _supported(resolved, gazetteer, texts)
     listed = _listed_units(sentences_s, resolved, gazetteer)
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
@@ -258,7 +258,7 @@ def extract_regions(
     return dim_region, fact_mention, subject
 
 
-def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:
     """Keep a bare short name (郑州 in 郑州机场) or a unit below county level (保城镇 in 确保城镇) only when the document
     also names, in full, one of its ancestors or descendants (or the unit itself). The bare short name of a
     province or city is certain on its own (超越重庆，; 新疆的) where the name ends there or recurs, unless it
@@ -269,6 +269,19 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     recurs = pl.col("surface_is_short").sum().over("document_key", "code") >= 2
     certain = pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]) & ~everyday & (ends | recurs)
     # a district's bare short name run into a longer name (金水河, 中原网) is not the district
+    # ... and it is certain where it is the only place a document names, one unit of that name in the
+    # country, and the document speaks as that kind of unit (我区, 区委, 全区 for a 区): a district's own news
+    # seldom writes its full name
+    voice = pl.lit(False)
+    if texts is not None:
+        speaks = texts.select("document_key", *[
+            pl.col("match_text").str.contains(f"(?:[我全本]{c}|{c}(?:委|政府|政协|人大))").alias(f"_voice_{c}")
+            for c in "区县市"])
+        alone = resolved.group_by("document_key").agg(pl.col("bare_local").all().alias("_alone"))
+        resolved = resolved.join(speaks, on="document_key", how="left").join(alone, on="document_key", how="left")
+        voice = pl.col("_alone") & pl.coalesce(*[pl.when(pl.col("name").str.ends_with(c)).then(pl.col(f"_voice_{c}"))
+                                                 for c in "区县市"], pl.lit(False))
+    certain = certain | (pl.col("bare_local") & ~everyday & ends & (pl.col("_n") == 1) & voice)
     resolved = (resolved.filter(~(pl.col("bare_local") & (everyday | ~ends)))
                 .with_columns(pl.col("surface_is_short") & ~certain))
     weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
@@ -283,7 +296,9 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         "document_key", "code").unique()
     ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
-            .filter(~weak | pl.col("_ok").fill_null(False)).drop("_ok", "surface_is_short", "surface", "_next", "bare_local"))
+            .filter(~weak | pl.col("_ok").fill_null(False))
+            .drop("_ok", "surface_is_short", "surface", "_next", "bare_local", "_n", *(
+                c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市") if c in resolved.columns)))
 
 
 def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -296,13 +311,13 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
-        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local")
+        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local", "_n")
     related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
                                       "code", "ctx")
     score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
-    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local"]
+    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local", "_n"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 
