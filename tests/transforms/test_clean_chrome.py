@@ -46,7 +46,7 @@ def test_prose_that_mentions_navigation_words_is_kept(rules):
 
 def test_headlines_listed_above_the_navigation_bar_are_page_furniture(rules):
     text = "\n".join(["第一条标题 副题", "另一篇文章的标题", "返回主页 | 某某日报 | 版面导航", "真正的标题", ARTICLE])
-    lines = drop_header_headline_list(drop_page_chrome(split_lines(docs_frame([text])), rules))
+    lines = drop_header_headline_list(drop_page_chrome(split_lines(docs_frame([text])), rules), rules)
     got = reasons(lines)
     assert got["第一条标题 副题"] == "page_headlines"
     assert got["另一篇文章的标题"] == "page_headlines"

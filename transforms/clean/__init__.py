@@ -8,7 +8,7 @@ import polars as pl
 
 from transforms.clean.bylines import extract_byline_text, parse_bylines
 from transforms.clean.chrome import drop_header_headline_list, drop_page_chrome
-from transforms.clean.lines import split_lines
+from transforms.clean.lines import split_lines, with_simplified
 from transforms.clean.metadata import document_metadata, drop_source_lines
 from transforms.clean.sentences import assemble_body
 from transforms.clean.structure import find_headline, join_broken_lines
@@ -29,7 +29,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl
     """Run the line rules in order: chrome, source lines, markup, bylines, punctuation, structure."""
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
-    lines = drop_header_headline_list(lines)
+    lines = drop_header_headline_list(lines, rules)
     lines = drop_source_lines(lines, rules)
     lines = strip_emphasis(lines)
     lines = strip_markup(lines)

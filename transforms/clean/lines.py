@@ -20,7 +20,8 @@ LINE_SCHEMA = {
 
 
 def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
-    """(document_key, text) -> one row per line: raw as decoded, text with spacing normalised and stripped."""
+    """(document_key, text) -> one row per line: raw as decoded, text with spacing normalised and stripped,
+    and simp, its Simplified view."""
     return (
         docs.select("document_key", raw=pl.col("text").str.split("\n"))
         .with_columns(line_no=pl.int_ranges(1, pl.col("raw").list.len() + 1, dtype=pl.Int32))
@@ -35,7 +36,15 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
             rewrites=pl.lit([], pl.List(pl.String)),
         )
         .select(list(LINE_SCHEMA))
+        .pipe(with_simplified)
     )
+
+
+def with_simplified(lines: pl.DataFrame) -> pl.DataFrame:
+    """(Re)compute column simp, the Simplified view of text that rules match on (same length as text)."""
+    from transforms.clean.script import simplified
+
+    return lines.with_columns(simp=simplified(pl.col("text")))
 
 
 def is_kept() -> pl.Expr:
