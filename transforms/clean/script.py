@@ -4,7 +4,7 @@ Cleaning rules are written once, in Simplified, and matched on this view. The vi
 position (only one-character to one-character conversions are used), so a length measured on the view cuts
 the original text at the same place and spans still index the stored body.
 
-A local helper until a shared one lands (the extraction package plans transforms/extract/script.py)."""
+A local helper until the extraction package's shared script module lands."""
 
 from __future__ import annotations
 

@@ -75,7 +75,8 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
         )
     except KeyError as err:
         raise RuleError(f"{path}: missing key {err}") from None
-    for key in ("source", "date", "extra_tokens", "publication", "epaper_path", "edition", "filename_date"):
+    for key in ("source", "date", "extra_tokens", "author", "publication", "epaper_path", "edition", "date_label",
+                "dateline", "filename_date", "running_date"):
         if key not in rules.metadata:
             raise RuleError(f"{path}: [metadata] needs {key}")
     return rules
