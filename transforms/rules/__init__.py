@@ -29,6 +29,7 @@ class CleaningRules:
     metadata: dict[str, str]
     byline_roles: dict[str, str]
     byline_name: str
+    byline_role_prefix: str
     byline_credits: tuple[str, ...]
     kicker: str
     editor_note: str
@@ -67,6 +68,7 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
             metadata={k: check_pattern(path, f"[metadata] {k}", v) for k, v in meta.items()},
             byline_roles=dict(byline["roles"]),
             byline_name=check_pattern(path, "[byline] name", byline["name"]),
+            byline_role_prefix=check_pattern(path, "[byline] role_prefix", byline["role_prefix"]),
             byline_credits=tuple(byline["credits"]),
             kicker=check_pattern(path, "[structure] kicker", structure["kicker"]),
             editor_note=check_pattern(path, "[structure] editor_note", structure["editor_note"]),
