@@ -12,7 +12,13 @@ from transforms.clean.lines import split_lines, with_simplified
 from transforms.clean.metadata import document_metadata, drop_source_lines
 from transforms.clean.sentences import assemble_body
 from transforms.clean.structure import find_headline, join_broken_lines
-from transforms.clean.text import fullwidth_alnum, normalise_punctuation, strip_emphasis, strip_markup
+from transforms.clean.text import (
+    fullwidth_alnum,
+    normalise_punctuation,
+    strip_emphasis,
+    strip_markup,
+    strip_pinyin_glosses,
+)
 from transforms.rules import CleaningRules
 
 
@@ -33,6 +39,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl
     lines = drop_source_lines(lines, rules)
     lines = strip_emphasis(lines)
     lines = strip_markup(lines)
+    lines = strip_pinyin_glosses(lines)
     lines = fullwidth_alnum(lines)
     lines = with_simplified(lines)  # the rewrites above changed text; bylines match the view and cut the text
     lines = extract_byline_text(lines, rules)

@@ -46,6 +46,23 @@ def strip_markup(lines: pl.DataFrame) -> pl.DataFrame:
     return rewrite(lines, new, "markup")
 
 
+# A pinyin gloss a mirror site prints after a character: 項（xiàng）目. A syllable with a tone mark is a gloss;
+# a toneless one (的（de）) only on a line that has toned glosses too.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_GLOSS_TONED = rf"(\p{{Han}})[（(][a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]"
+_GLOSS_PLAIN = r"(\p{Han})[（(](?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv]{1,3}(?:ng|n|r)?[)）]"
+
+
+def strip_pinyin_glosses(lines: pl.DataFrame) -> pl.DataFrame:
+    """Pinyin glosses in brackets after characters are not text: removed, each line that had them logged
+    with reason pinyin_gloss (its raw text keeps what was removed)."""
+    text = pl.col("text")
+    new = pl.when(text.str.contains(_GLOSS_TONED)).then(
+        text.str.replace_all(_GLOSS_TONED, "${1}").str.replace_all(_GLOSS_PLAIN, "${1}")
+    ).otherwise(text)
+    return rewrite(lines, new, "pinyin_gloss")
+
+
 def fullwidth_alnum(lines: pl.DataFrame) -> pl.DataFrame:
     """Full-width digits and Latin letters (２０２０, ＣＣＤ) to ASCII so numbers parse."""
     new = pl.col("text").str.replace_many(_FULLWIDTH_ALNUM)
