@@ -61,3 +61,61 @@ def test_cleaning_log_keeps_what_was_removed_and_why():
         ("copyright", "版权声明 @ 某某网"),
     }
     assert "版权" not in doc["body"] and "返回主页" not in doc["body"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("您好，欢迎来到某某资讯网！ | 广告服务 | 联系我们 | 设为首页 | 加入收藏", "greeting"),
+        ("您好,歡迎來到某某信息網! | 廣告服務 | 設為首頁", "greeting"),
+        ("网站首页 | 新闻中心 | 手机版 | 网站地图", "site_menu"),
+        ("首页 >> 经济动态", "navigation"),
+        ("首頁 > 本地新聞 > 正文", "navigation"),
+        (">通知公告>政策解读", "navigation"),
+        ("第B05版：县域经济", "navigation"),
+        ("索引号 | 00123-2021-0045 | 主题分类: | 综合政务 |", "gov_metadata"),
+        ("发文机关 | 某某县人民政府办公室 | 发文字号: | 某政办〔2021〕3号 |", "gov_metadata"),
+        ("有效性 | 有效 |", "gov_metadata"),
+        ("参与评论", "widget"),
+        ("相关阅读", "widget"),
+        ("【相关新闻】", "widget"),
+        ("[责任编辑:]", "editor"),
+        ("责任编辑：李小红", "editor"),
+        ("字号：大 中 小", "font_controls"),
+        ("【大】【中】【小】【打印】【关闭】", "font_controls"),
+        ("余下全文请登录后查看", "paywall"),
+        ("打开APP阅读全文", "paywall"),
+        ("扫描二维码关注我们", "prompt"),
+        ("您的浏览器不支持视频播放", "prompt"),
+        ("某某云平台让您的生意更轻松！", "advert"),
+        ("摘要:... ...", "abstract"),
+        ("http://www.example.gov.cn/art/2021/4/1/art_123.html", "url"),
+    ],
+)
+def test_chrome_of_the_wider_web_is_dropped_with_its_family(rules, line, reason):
+    lines = drop_page_chrome(split_lines(docs_frame([f"{line}\n{ARTICLE}"])), rules)
+    assert reasons(lines)[" ".join(line.split())] == reason
+    assert reasons(lines)[ARTICLE] is None
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "网友纷纷参与评论，认为这一举措为群众办了实事，相关阅读量在一天内突破十万。",
+        "会议强调，要进一步完善网站地图和信息公开目录，方便群众查询政策文件。",
+        "他说：“欢迎来到郑州投资兴业，我们将提供最优质的服务。”",
+    ],
+)
+def test_prose_with_furniture_words_is_kept(rules, prose):
+    lines = drop_page_chrome(split_lines(docs_frame([prose])), rules)
+    assert lines["drop_reason"].to_list() == [None]
+
+
+def test_a_table_pipe_epaper_page_keeps_its_one_line_article():
+    article = "□晚报记者 韩雪 本报讯 昨日，某某区公布上半年经济数据，全区生产总值增长7.5%。" * 3
+    page = "\n".join(["![]() |", "第A05版:区县新闻 | 上一版3 4下一版 | ![]() |", "|", "||||||", f"{article} |",
+                      "3上一篇 下一篇4 |", "版权声明 @ 某某网 网站版权所有 |"])
+    doc, cleaned = clean_one(page)
+    assert doc["no_body"] is None
+    assert doc["body"].startswith("昨日，某某区公布上半年经济数据") and "|" not in doc["body"]
+    assert set(cleaned.bylines.select("name", "role").iter_rows()) == {("韩雪", "记者")}
