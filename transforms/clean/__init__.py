@@ -42,7 +42,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl
     lines = strip_markup(lines)
     lines = strip_pinyin_glosses(lines)
     lines = fullwidth_alnum(lines)
-    lines = with_simplified(lines)  # the rewrites above changed text; bylines match the view and cut the text
+    lines = with_simplified(lines, changed_only=True)  # bylines match the view and cut the text
     lines = extract_byline_text(lines, rules)
     lines = normalise_punctuation(lines)
     return find_headline(lines, rules, words)

@@ -10,7 +10,7 @@ import re
 
 import polars as pl
 
-from transforms.clean.lines import drop_where, is_kept, rewrite
+from transforms.clean.lines import drop_where, is_kept, on_subset, rewrite
 from transforms.clean.metadata import source_author
 from transforms.rules import CleaningRules
 
@@ -69,7 +69,15 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     """Mark whole byline lines as dropped and cut bylines out of paragraphs.
 
     Adds column byline_text (the byline as written, in Simplified script, with a role word where the form
-    implies one) for parse_bylines."""
+    implies one) for parse_bylines. The patterns run only on lines with a word every form needs."""
+    roles = "|".join(map(re.escape, rules.byline_roles))
+    cue = f"{roles}|讯|电|由|[/／]|[—－―]"
+    return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
+                     lambda part: _extract_byline_text(part, rules)).with_columns(
+        pl.col("byline_text").cast(pl.String))
+
+
+def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     p = _patterns(rules)
     simp = pl.col("simp")
     clauses = simp.str.extract_all(p["credit_clause"])

@@ -40,11 +40,28 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def with_simplified(lines: pl.DataFrame) -> pl.DataFrame:
-    """(Re)compute column simp, the Simplified view of text that rules match on (same length as text)."""
+def with_simplified(lines: pl.DataFrame, *, changed_only: bool = False) -> pl.DataFrame:
+    """(Re)compute column simp, the Simplified view of text that rules match on (same length as text);
+    changed_only: for the lines a rewrite changed since simp was last computed."""
     from transforms.clean.script import simplified
 
-    return lines.with_columns(simp=simplified(pl.col("text")))
+    if not changed_only:
+        return lines.with_columns(simp=simplified(pl.col("text")))
+    return on_subset(lines, pl.col("rewrites").list.len() > 0,
+                     lambda part: part.with_columns(simp=simplified(pl.col("text"))))
+
+
+def on_subset(lines: pl.DataFrame, mask: pl.Expr, step) -> pl.DataFrame:
+    """Run an expensive step only on the rows that can need it (mask), keeping the others and the order.
+    Columns the step adds are null on the other rows."""
+    marked = lines.with_columns(_row=pl.int_range(pl.len(), dtype=pl.UInt32), _in=mask.fill_null(False))
+    done = step(marked.filter("_in"))
+    return (
+        pl.concat([done, marked.filter(~pl.col("_in"))], how="diagonal_relaxed")
+        .sort("_row")
+        .drop("_row", "_in")
+        .select(list(done.drop("_row", "_in").columns))
+    )
 
 
 def is_kept() -> pl.Expr:
