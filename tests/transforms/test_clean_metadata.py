@@ -77,3 +77,19 @@ def test_a_source_line_with_a_newspaper_after_a_portal_name_gives_the_newspaper(
     row = meta(f"标题\n来源：某某网-大河今报\n{PARA}")
     assert row["publication"] == "大河今报"
     assert row["body"] == PARA
+
+
+def test_a_source_that_names_no_publication_is_not_one():
+    row = meta(f"标题\n2019-03-02 08:15 来源：网络 编辑：小王\n{PARA}")
+    assert (row["publication"], row["published_on"]) == (None, dt.date(2019, 3, 2))
+
+
+def test_the_paper_a_navigation_bar_names_first_is_the_pages_own():
+    text = "\n".join(["第B03版:某某周刊 综合 上一版3  4下一版", "返回主页 | 某某晚报 | 标题导航 | 某某日报", "标题", PARA])
+    assert meta(text)["publication"] == "某某晚报"
+
+
+def test_a_portal_tables_title_cell_is_the_headline():
+    table = "文件名称 | 某某县2022年政府工作报告 | ||\n有效性 | 有效 | 公开日期: | 2022-02-10 09:00 |"
+    row = meta(f"{table}\n2022年1月20日在某某县第十届\n人民代表大会第一次会议上\n各位代表：\n{PARA}")
+    assert row["headline"] == "某某县2022年政府工作报告"

@@ -54,7 +54,8 @@ def _ymd(text: pl.Expr, pattern: str, first_group: int = 1) -> pl.Expr:
 
 
 def document_metadata(lines: pl.DataFrame, docs: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
-    """(document_key, source_uri) + marked lines -> publication, edition, published_on, published_on_source
+    """(document_key, source_uri) + marked lines -> publication, edition, table_title (a portal table's title
+    cell), published_on, published_on_source
     (text, filename) and published_on_basis (where in the text: epaper_path, labelled, metadata_line,
     dateline, running_text — the last a weaker basis, used only when the page states nothing else)."""
     meta = rules.metadata
@@ -62,9 +63,16 @@ def document_metadata(lines: pl.DataFrame, docs: pl.DataFrame, rules: CleaningRu
     evidence = lines.filter(pl.col("drop_reason").is_in(_CHROME_FOR_METADATA)).sort("document_key", "line_no")
     labelled = f"(?:{meta['date_label']})[^0-9]{{0,8}}{meta['date']}"
     path_date, label_date, line_date = _ymd(simp, meta["epaper_path"]), _ymd(simp, labelled), _ymd(simp, meta["date"])
+    source_name = simp.str.extract(meta["source"], 1)
+    title_head = simp.str.extract(meta["table_title"], 1).str.len_chars()
     found = evidence.group_by("document_key").agg(
+        # the paper a navigation bar names first (返回主页 | 某某晚报 | 版面导航) is the page's own
+        navbar_paper=_first(pl.when(simp.str.contains("返回主页|返回首页|版面导航|标题导航"))
+                            .then(simp.str.extract(meta["publication"], 1))),
         publication=_first(simp.str.extract(meta["publication"], 1)),
-        source_name=_first(simp.str.extract(meta["source"], 1)),
+        source_name=_first(pl.when(~source_name.str.contains(meta["source_unnamed"])).then(source_name)),
+        table_title=_first(pl.col("text").str.slice(title_head, simp.str.extract(meta["table_title"], 2).str.len_chars())
+                           .filter(pl.col("drop_reason") == "gov_metadata")),
         source_paper=_first(simp.str.extract(meta["source"], 1).str.extract(meta["publication"], 1)),
         edition=_first(
             pl.coalesce(simp.str.extract(meta["edition"], 1), simp.str.extract(meta["epaper_path"], 4))
@@ -110,7 +118,8 @@ def document_metadata(lines: pl.DataFrame, docs: pl.DataFrame, rules: CleaningRu
         .with_columns(file_date=file_date, text_date=pl.coalesce(*bases))
         .select(
             "document_key",
-            publication=pl.coalesce("source_paper", "source_name", "publication"),
+            publication=pl.coalesce("source_paper", "navbar_paper", "source_name", "publication"),
+            table_title="table_title",
             edition="edition",
             published_on=pl.coalesce("text_date", "file_date", "running_date"),
             published_on_source=pl.when(pl.col("text_date").is_not_null())

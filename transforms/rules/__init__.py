@@ -78,7 +78,7 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
     except KeyError as err:
         raise RuleError(f"{path}: missing key {err}") from None
     for key in ("source", "date", "extra_tokens", "author", "publication", "epaper_path", "edition", "date_label",
-                "dateline", "filename_date", "running_date"):
+                "dateline", "filename_date", "running_date", "source_unnamed", "table_title"):
         if key not in rules.metadata:
             raise RuleError(f"{path}: [metadata] needs {key}")
     return rules
