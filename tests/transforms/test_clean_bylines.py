@@ -96,3 +96,23 @@ def test_a_speech_subtitle_gives_its_speaker_as_author():
 def test_a_run_of_characters_that_does_not_split_into_names_is_not_guessed():
     _, cleaned = clean_one(f"标题\n本报讯(记者徐建设发展){PARA}")
     assert "徐建设发展" not in set(cleaned.bylines["name"])
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "记者", "图")}),
+        ("文字：周九州 图片：吴十一", {("周九州", "作者", "文"), ("吴十一", "摄影", "图")}),
+        ("本报记者 孙八一 报道", {("孙八一", "记者", "文")}),
+    ],
+)
+def test_credit_first_and_reporting_credit_lines(line, expected):
+    doc, cleaned = clean_one(f"标题\n{PARA}\n{line}")
+    assert credited(cleaned) == expected
+    assert doc["body"] == PARA
+
+
+def test_a_bracketed_byline_closing_a_paragraph_is_cut_off():
+    doc, cleaned = clean_one(f"标题\n{PARA}（记者 王五一 通讯员 赵六一）")
+    assert names_roles(cleaned) == {("王五一", "记者"), ("赵六一", "通讯员")}
+    assert doc["body"] == PARA

@@ -90,6 +90,15 @@ def test_cleaning_log_keeps_what_was_removed_and_why():
         ("某某云平台让您的生意更轻松！", "advert"),
         ("摘要:... ...", "abstract"),
         ("http://www.example.gov.cn/art/2021/4/1/art_123.html", "url"),
+        ("您现在的位置：首页 > 政务公开", "navigation"),
+        ("网站首页 | 政务公开 | 办事服务 | 互动交流", "site_menu"),
+        ("本文仅代表作者观点，不代表本站立场，如有侵权请联系删除", "copyright"),
+        ("原标题：某某区上半年经济运行稳中向好", "source_note"),
+        ("关键词：项目建设 营商环境", "tags"),
+        ("浏览次数：", "tags"),
+        ("编辑：刘一 审核：陈二 终审：张三", "editor"),
+        ("【我要打印】【关闭窗口】", "font_controls"),
+        ("本版其他文章", "widget"),
     ],
 )
 def test_chrome_of_the_wider_web_is_dropped_with_its_family(rules, line, reason):
@@ -119,3 +128,11 @@ def test_a_table_pipe_epaper_page_keeps_its_one_line_article():
     assert doc["no_body"] is None
     assert doc["body"].startswith("昨日，某某区公布上半年经济数据") and "|" not in doc["body"]
     assert set(cleaned.bylines.select("name", "role").iter_rows()) == {("韩雪", "记者")}
+
+
+def test_the_titles_listed_under_a_related_articles_widget_are_chrome():
+    doc, cleaned = clean_one("\n".join(["标题", ARTICLE, "相关阅读", "· 某某区召开经济运行分析会", "· 某某街道推进老旧小区改造",
+                                         "参与评论"]))
+    assert doc["body"] == ARTICLE
+    dropped = cleaned.cleaning.filter(pl.col("action") == "drop")
+    assert set(dropped["reason"]) == {"widget", "article_list"}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.clean.bylines import extract_byline_text, parse_bylines
-from transforms.clean.chrome import drop_header_headline_list, drop_page_chrome
+from transforms.clean.chrome import drop_article_lists, drop_header_headline_list, drop_page_chrome
 from transforms.clean.lines import split_lines, with_simplified
 from transforms.clean.metadata import document_metadata, drop_source_lines
 from transforms.clean.sentences import assemble_body
@@ -37,6 +37,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
     lines = drop_header_headline_list(lines, rules)
+    lines = drop_article_lists(lines, rules)
     lines = drop_source_lines(lines, rules)
     lines = strip_emphasis(lines)
     lines = strip_markup(lines)

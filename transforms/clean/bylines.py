@@ -30,12 +30,16 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
     group = f"(?:{role})\\s*[:：]?\\s*(?:(?:{credited}|{name})\\s*)+"
     body = f"(?:{group}\\s*)+(?:(?:{credits})\\s*)?"
     names = f"{name}(?:{_NAME_SEP}{name})*"
+    credit_first = f"(文/图|图/文|文字|文|图片|图|摄影|摄)\\s*[/／:：]\\s*({role})?\\s*({name})"
     dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
     verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
     return {
         "line": f"^{_BULLET}\\s*(?:{body}|{credited})$",
-        # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图
-        "trailing": f"^(.*[。！？”])\\s*({body})$",
+        # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图, ...贡献力量。（记者 张改华）
+        "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body})\\s*[)）]?$",
+        # The credit before the name: 文/记者 张三 图/李四, 摄影：王五
+        "credit_first": f"^(?:{credit_first}\\s*)+$",
+        "credit_first_one": credit_first,
         # 本报讯（记者 张改华 通讯员 郭佳星）or 本网讯（杨春恩）, opening a paragraph or inside a line that
         # the page ran together with its subheadline
         "bracket": f"^(.*?){dateline}\\s*[（(]\\s*({body}|{names})\\s*[)）]\\s*(.+)$",
@@ -71,7 +75,7 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     Adds column byline_text (the byline as written, in Simplified script, with a role word where the form
     implies one) for parse_bylines. The patterns run only on lines with a word every form needs."""
     roles = "|".join(map(re.escape, rules.byline_roles))
-    cue = f"{roles}|讯|电|由|[/／]|[—－―]"
+    cue = f"{roles}|讯|电|由|[/／]|[—－―]|(?:文字|图片|文|图|摄影|摄)\\s*[:：]"
     return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
                      lambda part: _extract_byline_text(part, rules)).with_columns(
         pl.col("byline_text").cast(pl.String))
@@ -87,9 +91,14 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     ) & (clauses.list.len() > 0)
     names_only = pl.lit("记者 ")
     bracket_inner = simp.str.extract(p["bracket"], 2)
+    # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
+    credit_first = simp.str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
+        r"/(?:文字)\b|/文字 ", "/文 ").str.replace_all(r"/(?:图片|摄影|摄) ", "/图 ")
     byline_text = (
         pl.when(simp.str.contains(p["line"]))
         .then(simp)
+        .when(simp.str.contains(p["credit_first"]))
+        .then(credit_first)
         .when(simp.str.contains(p["trailing"]))
         .then(simp.str.extract(p["trailing"], 2))
         .when(simp.str.contains(p["bracket"]))
@@ -105,7 +114,8 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .then(clauses.list.eval(pl.element().str.replace_all(p["credit_words"], "")).list.join(" "))
     )
     lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(source_author(rules)))
-    lines = drop_where(lines, simp.str.contains(p["line"]) | credit_only, "byline")
+    lines = drop_where(lines, simp.str.contains(p["line"]) | simp.str.contains(p["credit_first"]) | credit_only,
+                       "byline")
     new_text = (
         pl.when(simp.str.contains(p["trailing"]))
         .then(_cut(simp.str.extract(p["trailing"], 1), pl.lit("")))
@@ -184,7 +194,7 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         )
         .explode("name")
         .drop_nulls("name")
-        .with_columns(credit=pl.coalesce("own_credit", "line_credit").replace({"图/文": "文/图", "摄": "图"}))
+        .with_columns(credit=pl.coalesce("own_credit", "line_credit").replace({"图/文": "文/图", "摄": "图", "报道": "文", "摄影报道": "图"}))
         .with_columns(
             role=pl.coalesce(
                 "role", pl.when(pl.col("credit") == "图").then(pl.lit("摄影")).otherwise(pl.lit("作者"))

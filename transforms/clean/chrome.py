@@ -49,5 +49,21 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
     return marked.drop("_nb", "_header_end", "_prose_before")
 
 
+def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """Title-like lines under a widget that heads a list of other articles (相关阅读, 本版其他文章), up to the
+    first line of prose, are the list's entries."""
+    text = pl.col("text")
+    prose = is_kept() & ((text.str.len_chars() > rules.title_max_chars) | text.str.contains("[。！？!?；;]"))
+    header = (pl.col("drop_reason") == "widget") & pl.col("simp").str.contains(rules.article_list_header)
+    ranked = lines.sort("document_key", "line_no").with_columns(
+        _list=header.cast(pl.Int32).cum_sum().over("document_key"),
+    ).with_columns(
+        # prose seen since the last list header ends that list
+        _prose_since=prose.cast(pl.Int32).cum_sum().over("document_key", "_list"),
+    )
+    marked = drop_where(ranked, (pl.col("_list") > 0) & (pl.col("_prose_since") == 0), "article_list")
+    return marked.drop("_list", "_prose_since")
+
+
 def still_kept(lines: pl.DataFrame) -> pl.DataFrame:
     return lines.filter(is_kept())

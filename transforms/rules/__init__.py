@@ -32,6 +32,7 @@ class CleaningRules:
     byline_role_prefix: str
     byline_credits: tuple[str, ...]
     kicker: str
+    article_list_header: str
     editor_note: str
     title_max_chars: int
     long_line_chars: int
@@ -71,6 +72,8 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
             byline_role_prefix=check_pattern(path, "[byline] role_prefix", byline["role_prefix"]),
             byline_credits=tuple(byline["credits"]),
             kicker=check_pattern(path, "[structure] kicker", structure["kicker"]),
+            article_list_header=check_pattern(path, "[structure] article_list_header",
+                                              structure["article_list_header"]),
             editor_note=check_pattern(path, "[structure] editor_note", structure["editor_note"]),
             title_max_chars=int(structure["title_max_chars"]),
             long_line_chars=int(structure["long_line_chars"]),
