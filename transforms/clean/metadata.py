@@ -33,9 +33,9 @@ def drop_source_lines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame
 def source_author(rules: CleaningRules) -> pl.Expr:
     """A source line's author (来自：某某日报；张三 / 作者：张三) as byline text: role word, space, name."""
     simp, author = pl.col("simp"), rules.metadata["author"]
-    label = simp.str.extract(author, 1)
-    name = simp.str.extract(author, 2)
-    role = pl.when(label == "记者").then(pl.lit("记者")).otherwise(pl.lit("作者"))
+    label = pl.coalesce(simp.str.extract(author, 2), simp.str.extract(author, 1))
+    name = simp.str.extract(author, 3)
+    role = pl.when(label.is_in(["记者", "通讯员", "实习生"])).then(label).otherwise(pl.lit("作者"))
     return pl.when((pl.col("drop_reason") == "source") & name.is_not_null()).then(pl.concat_str(role, pl.lit(" "), name))
 
 
