@@ -136,3 +136,11 @@ def test_the_titles_listed_under_a_related_articles_widget_are_chrome():
     assert doc["body"] == ARTICLE
     dropped = cleaned.cleaning.filter(pl.col("action") == "drop")
     assert set(dropped["reason"]) == {"widget", "article_list"}
+
+
+def test_links_to_the_previous_and_next_article_never_end_a_page_header():
+    items = ["一、道路改造工程", "二、管网更新工程", "三、绿化提升工程"]
+    doc, _ = clean_one("\n".join(["通知标题", "正文说明如下", *items, "上一篇：某区召开安全生产会议",
+                                  "下一篇：某区开展文明城市创建"]))
+    assert all(item in doc["body"] or item in (doc["subheadline"] or "") for item in items[1:])
+    assert "上一篇" not in doc["body"]

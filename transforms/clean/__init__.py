@@ -78,8 +78,10 @@ def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# A dropped line with this many Chinese characters and a sentence mark was prose, whatever rule took it.
+# A dropped line with this many Chinese characters and a sentence mark was prose, if a rule that drops lines by
+# their place on the page (not by their words) took it.
 PROSE_HAN = 40
+POSITIONAL_RULES = ("page_headlines", "article_list", "navigation")
 
 
 def _han(text: pl.Expr) -> pl.Expr:
@@ -94,7 +96,8 @@ def no_body(lines: pl.DataFrame, bodies: pl.DataFrame) -> pl.DataFrame:
     dropped = (
         lines.filter(pl.col("drop_reason").is_not_null() & (pl.col("drop_reason") != "byline"))
         .with_columns(_h=_han(pl.col("text")))
-        .with_columns(_prose=(pl.col("_h") >= PROSE_HAN) & pl.col("text").str.contains("[。！？!?]"))
+        .with_columns(_prose=(pl.col("_h") >= PROSE_HAN) & pl.col("text").str.contains("[。！？!?]")
+                      & pl.col("drop_reason").is_in(POSITIONAL_RULES))
     )
     by_rule = (
         dropped.group_by("document_key", "drop_reason")

@@ -38,6 +38,8 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
     header_end = (
         ranked.filter(
             (pl.col("drop_reason") == "navigation")
+            # 上一篇：<title> links close an article; they never end a page header
+            & ~pl.col("simp").str.contains(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]\s*\S")
             & (pl.col("_nb") <= HEADER_ZONE_LINES)
             & (pl.col("_prose_before") == 0)
         )

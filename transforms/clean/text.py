@@ -20,7 +20,7 @@ _FULLWIDTH_ALNUM = {chr(0xFF10 + i): str(i) for i in range(10)} | {
 _TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>"
 _ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&ldquo;": "“", "&rdquo;": "”",
              "&lsquo;": "‘", "&rsquo;": "’", "&mdash;": "—", "&hellip;": "…", "&middot;": "·", "&#12288;": " "}
-_CMS_FIELD = r"\[!--[A-Za-z0-9_.]+--\]|\{\$[A-Za-z0-9_.]+\}|\$[A-Za-z_]+\$"
+_CMS_FIELD = r"\[!--[A-Za-z0-9_.]+--\]|\{\$[A-Za-z0-9_.]+\}|\$[A-Za-z_]+\$|\{(?:dede|pc|php|eyou|ey):[^{}]{0,120}\}"
 
 
 def strip_emphasis(lines: pl.DataFrame) -> pl.DataFrame:
