@@ -279,6 +279,30 @@ def warm_up() -> None:
         idf_frame()
 
 
+def _quarantine_no_body(cleaned, docs: pl.DataFrame, fresh: pl.DataFrame, staging: Path, run_id: str,
+                        started_at: datetime, outcome: BatchOutcome):
+    """Documents whose cleaning left no body (transforms.clean.no_body) join the batch's quarantine, with
+    the rules that removed their text, instead of being loaded; the rest of the batch goes on."""
+    from dataclasses import replace
+
+    empty = cleaned.documents.filter(pl.col("no_body").is_not_null()).select("document_key", "no_body")
+    if empty.is_empty():
+        return cleaned
+    ids = docs.select("document_key", "document_id").join(empty, on="document_key").select("document_id", "no_body")
+    files = fresh.join(ids, on="document_id").select(
+        "source_uri", content_sha256="document_id", reason=pl.lit("no_body"), detail="no_body",
+        file_mtime="file_mtime", byte_size="byte_size")
+    q = pl.concat([pl.read_parquet(staging / "quarantine.parquet"),
+                   _quarantine_frame(files.to_dicts(), run_id, started_at)], how="vertical_relaxed")
+    q.write_parquet(staging / "quarantine.parquet")
+    outcome.quarantined = dict(q.group_by("reason").len().iter_rows())
+    outcome.new_documents -= empty.height
+    keep = ~pl.col("document_key").is_in(empty["document_key"].implode())
+    return replace(cleaned, documents=cleaned.documents.filter(keep), sentences=cleaned.sentences.filter(keep),
+                   bylines=cleaned.bylines.filter(keep), cleaning=cleaned.cleaning.filter(keep),
+                   lines=cleaned.lines.filter(keep))
+
+
 def process_batch(
     files: pl.DataFrame,
     *,
@@ -350,10 +374,13 @@ def process_batch(
     watch.lap("warm-up")
     cleaned = clean_documents(docs.select("document_key", "source_uri", "text"), rules, join_vocabulary())
     watch.lap("clean")
+    cleaned = _quarantine_no_body(cleaned, docs, fresh, staging, run_id, started_at, outcome)
+    if cleaned.documents.is_empty():
+        return outcome
     documents = docs.select(
         "document_key", "document_id", "source_uri", "encoding",
         byte_size=pl.col("raw").bin.size().cast(pl.Int64),
-    ).join(cleaned.documents, on="document_key").with_columns(
+    ).join(cleaned.documents.drop("no_body"), on="document_key").with_columns(
         loaded_at=pl.lit(started_at, pl.Datetime("us")), run_id=pl.lit(run_id),
         pipeline_version=pl.lit(PIPELINE_VERSION),
     )
