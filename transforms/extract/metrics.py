@@ -16,6 +16,7 @@ import polars as pl
 
 from transforms.extract import SCHEMAS
 from transforms.extract.metric_rules import MetricRules
+from transforms.extract.periods import assign_periods
 from transforms.extract.regions import regex_spans
 from transforms.keys import keys_for
 
@@ -200,50 +201,6 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     )
 
 
-def _periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
-             rules: MetricRules) -> pl.DataFrame:
-    labels = "|".join(f"(?:{p.label})" for p in rules.periods)
-    frame = frame.with_columns(
-        period_label=pl.col("before").str.extract_all(labels).list.last(),
-        text_year=pl.col("before").str.extract_all(rules.year_pattern).list.last()
-        .str.extract(rules.year_pattern, 1).cast(pl.Int32, strict=False),
-    )
-    # No label in the sentence before the figure: the last label of an earlier sentence of the paragraph.
-    per_sentence = (
-        sentences.select("document_key", "paragraph_no", "sentence_no",
-                         pl.col("text").str.extract_all(labels).list.last().alias("prev_label"))
-        .filter(pl.col("prev_label").is_not_null())
-        .sort("sentence_no")
-    )
-    frame = (
-        frame.sort("sentence_no")
-        .join_asof(per_sentence, on="sentence_no", by=["document_key", "paragraph_no"], strategy="backward", check_sortedness=False,
-                   allow_exact_matches=False)
-        .with_columns(period_label=pl.coalesce("period_label", "prev_label"))
-    )
-    pub_year = documents.select("document_key", pl.col("published_on").dt.year().cast(pl.Int32).alias("pub_year"))
-    frame = frame.join(pub_year, on="document_key", how="left")
-    year = pl.coalesce("pub_year", "text_year")
-    start, end = pl.lit(None, dtype=pl.Int32), pl.lit(None, dtype=pl.Int32)
-    label = pl.col("period_label")
-    for p in reversed(rules.periods):
-        hit = label.str.contains(f"^(?:{p.label})$")
-        if p.fixed_start is not None:
-            s = pl.lit(int(p.fixed_start.strftime("%Y%m%d")), dtype=pl.Int32)
-            e = pl.lit(int(p.fixed_end.strftime("%Y%m%d")), dtype=pl.Int32)
-        else:
-            y = year + p.year_offset
-            s = y * 10000 + int(p.start.replace("-", ""))
-            if p.end == "month_end":
-                month = label.str.extract(r"(\d{1,2})月", 1).cast(pl.Int32, strict=False)
-                e = pl.date(y, month, 1).dt.month_end().dt.strftime("%Y%m%d").cast(pl.Int32)
-            else:
-                e = y * 10000 + int(p.end.replace("-", ""))
-        start = pl.when(hit).then(s.cast(pl.Int32)).otherwise(start)
-        end = pl.when(hit).then(e.cast(pl.Int32)).otherwise(end)
-    return frame.with_columns(period_start_key=start, period_end_key=end)
-
-
 def _indicators(frame: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     alias_to_name = {a: ind.name for ind in rules.indicators for a in ind.aliases}
     aliases = _alt(alias_to_name)
@@ -411,7 +368,7 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
-    frame = _periods(frame, sent, documents, rules)
+    frame = assign_periods(frame, sent, documents)
     frame = _indicators(frame, rules)
     frame = _regions(frame, sent, documents, rules).sort("document_key", "span_start")
     natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()

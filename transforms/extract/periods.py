@@ -1,0 +1,263 @@
+"""Reporting periods of figures: the label a figure belongs to (上半年, 2017年全年, 截至7月31日, 去年) and the dates
+it spans, its year taken from the label itself, the sentence, the paragraph, the headline or the document's date.
+
+Pure Polars over the batch's figures; the grammar is data (transforms/rules/periods.toml). A figure whose year
+cannot be determined keeps its label with null dates: a missing year is better than a wrong one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from transforms.rules import RULES_DIR, RuleError, check_pattern
+
+_YEAR_KINDS = {"context", "relative", "fixed"}
+_BOUNDS = {"open", "M1", "M2", "D"}
+# Keys of dim_date (sql/schema/001_initial.sql): a period outside it has no dates.
+_FIRST_YEAR, _LAST_YEAR = 1990, 2040
+
+
+@dataclass(frozen=True)
+class PeriodEntry:
+    pattern: str             # with {Y} {M} {D} placeholders
+    year: str                # context | relative | fixed
+    offset: int = 0          # relative: years from the document's date
+    start: str | None = None  # MM-DD | M1
+    end: str | None = None    # MM-DD | M1 | M2 | D | open
+    fixed_start: int | None = None  # yyyymmdd
+    fixed_end: int | None = None
+    needs_year: bool = False  # only after a year (2018年底): not a label of its own
+
+
+@dataclass(frozen=True)
+class PeriodRules:
+    year: str
+    month: str
+    day: str
+    boundary: str
+    ignore: str
+    entries: tuple[PeriodEntry, ...]
+
+    def expand(self, pattern: str, capture: bool = False) -> str:
+        """Placeholders -> regex; with capture, months become groups m1, m2 and the day group d."""
+        count = iter(("m1", "m2"))
+        out = pattern.replace("{Y}", f"(?:{self.year})")
+        out = out.replace("{D}", f"(?P<d>{self.day})" if capture else f"(?:{self.day})")
+        if capture:
+            out = re.sub(r"\{M\}", lambda _: f"(?P<{next(count)}>{self.month})", out)
+        return out.replace("{M}", f"(?:{self.month})")
+
+    @property
+    def finder(self) -> str:
+        """Every label in a text: a year with a period (2017年全年, anywhere), a year alone at the start of a
+        clause (，2021年，; the character after it is consumed so that 2021年3月 is not one), a period alone."""
+        periods = "|".join(f"(?:{self.expand(e.pattern)})" for e in self.entries if not e.needs_year)
+        lead = f"(?:^|{self.boundary})"
+        y = f"(?:{self.year})年"
+        return (f"(?:{lead})?{y}(?:度(?:{periods})?|{periods})"
+                f"|{lead}{y}(?:底|末|以来)?(?:[^0-9〇零一二三四五六七八九十月]|$)"
+                f"|{periods}")
+
+    def core(self, label: pl.Expr) -> pl.Expr:
+        """A found label without the boundary before it and the character consumed after a lone year."""
+        y = f"(?:{self.year})年"
+        return (label.str.replace(f"^{self.boundary}({self.year})", "${1}")
+                .str.replace(f"^({y}(?:底|末|以来)?)[^0-9〇零一二三四五六七八九十月度]$", "${1}"))
+
+
+def _date_key(text: str, path: Path, where: str) -> int:
+    try:
+        return int(dt.date.fromisoformat(text).strftime("%Y%m%d"))
+    except (TypeError, ValueError):
+        raise RuleError(f"{path}: {where}: bad date {text!r}") from None
+
+
+def _bound(value: object, path: Path, where: str) -> str | None:
+    if value is None or value in _BOUNDS:
+        return value
+    try:
+        dt.date.fromisoformat(f"2000-{value}")
+    except (TypeError, ValueError):
+        raise RuleError(f"{path}: {where}: start/end must be MM-DD or one of {sorted(_BOUNDS)}, "
+                        f"got {value!r}") from None
+    return value
+
+
+def load_period_rules(path: Path | None = None) -> PeriodRules:
+    path = Path(path) if path else RULES_DIR / "periods.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise RuleError(f"{path}: {err}") from None
+    grammar = data.get("grammar")
+    if not isinstance(grammar, dict):
+        raise RuleError(f"{path}: missing table [grammar]")
+    try:
+        parts = {k: check_pattern(path, f"[grammar] {k}", grammar[k])
+                 for k in ("year", "month", "day", "boundary", "ignore")}
+    except KeyError as err:
+        raise RuleError(f"{path}: [grammar] missing key {err}") from None
+    entries = []
+    allowed = {"pattern", "year", "offset", "start", "end", "fixed_start", "fixed_end", "needs_year"}
+    for i, e in enumerate(data.get("period", []), 1):
+        where = f"[[period]] entry {i} ({e.get('pattern', '?')})"
+        if set(e) - allowed:
+            raise RuleError(f"{path}: {where}: unknown keys {sorted(set(e) - allowed)}")
+        if e.get("year") not in _YEAR_KINDS:
+            raise RuleError(f"{path}: {where}: year must be one of {sorted(_YEAR_KINDS)}")
+        if not isinstance(e.get("pattern"), str):
+            raise RuleError(f"{path}: {where}: needs a pattern")
+        if e["year"] == "fixed":
+            entry = PeriodEntry(e["pattern"], "fixed", fixed_start=_date_key(e.get("fixed_start"), path, where),
+                                fixed_end=_date_key(e.get("fixed_end"), path, where))
+        else:
+            if "start" not in e or "end" not in e:
+                raise RuleError(f"{path}: {where}: needs start and end")
+            entry = PeriodEntry(e["pattern"], e["year"], int(e.get("offset", 0)), _bound(e["start"], path, where),
+                                _bound(e["end"], path, where), needs_year=bool(e.get("needs_year", False)))
+        entries.append(entry)
+    if not entries:
+        raise RuleError(f"{path}: needs at least one [[period]]")
+    rules = PeriodRules(**parts, entries=tuple(entries))
+    for i, e in enumerate(rules.entries, 1):
+        check_pattern(path, f"[[period]] entry {i}", rules.expand(e.pattern, capture=True))
+    check_pattern(path, "the label finder", rules.finder)
+    return rules
+
+
+@cache
+def default_period_rules() -> PeriodRules:
+    return load_period_rules()
+
+
+def _numbers(top: int) -> dict[str, int]:
+    """'7', '07', '七', '十二', '二十一', '三十一' -> int, for 1..top."""
+    digits = "一二三四五六七八九"
+    out = {}
+    for n in range(1, top + 1):
+        tens, ones = divmod(n, 10)
+        han = (("" if tens < 2 else digits[tens - 1]) + "十" if tens else "") + (digits[ones - 1] if ones else "")
+        out.update({str(n): n, f"{n:02d}": n, han: n})
+    return out
+
+
+_MONTHS, _DAYS = _numbers(12), _numbers(31)
+
+
+def _labels(text: pl.Expr, rules: PeriodRules) -> tuple[pl.Expr, pl.Expr]:
+    """(last label, last label that states a year) in `text`, comparison bases blanked first."""
+    found = text.str.replace_all(rules.ignore, "＿").str.extract_all(rules.finder)
+    with_year = found.list.eval(pl.element().filter(pl.element().str.contains(f"(?:{rules.year})年")))
+    return found.list.last(), with_year.list.last()
+
+
+def _year_of(label: pl.Expr, rules: PeriodRules) -> pl.Expr:
+    return label.str.extract(f"({rules.year})年", 1).cast(pl.Int32, strict=False)
+
+
+def _month_end(year: pl.Expr, month: pl.Expr) -> pl.Expr:
+    return pl.date(year, month, 1).dt.month_end()
+
+
+def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
+                   rules: PeriodRules | None = None) -> pl.DataFrame:
+    """frame: figures with document_key, sentence_no, paragraph_no, before (their sentence's text before them),
+    is_target; sentences: document_key, sentence_no, paragraph_no, text; documents: document_key, headline,
+    published_on. Adds period_label (as written), period_start_key, period_end_key (yyyymmdd, null when
+    the year cannot be determined)."""
+    rules = rules or default_period_rules()
+    label, label_with_year = _labels(pl.col("before"), rules)
+    frame = frame.with_columns(_label=label, _ylabel=label_with_year)
+    # Labels of earlier sentences of the paragraph, for figures whose own sentence has none before them.
+    s_label, s_ylabel = _labels(pl.col("text"), rules)
+    per_sentence = (
+        sentences.select("document_key", "paragraph_no", "sentence_no", _p_label=s_label, _p_ylabel=s_ylabel)
+        .filter(pl.col("_p_label").is_not_null() | pl.col("_p_ylabel").is_not_null())
+        .with_columns(pl.col("_p_ylabel").forward_fill().over("document_key", "paragraph_no", order_by="sentence_no"),
+                      pl.col("_p_label").forward_fill().over("document_key", "paragraph_no", order_by="sentence_no"))
+        .sort("sentence_no")
+    )
+    _, head_ylabel = _labels(pl.col("headline").fill_null(""), rules)
+    docs = documents.select(
+        "document_key",
+        _h_year=_year_of(head_ylabel, rules),
+        _pub=pl.col("published_on").cast(pl.Date),
+    )
+    frame = (
+        frame.with_row_index("_row").sort("sentence_no")
+        .join_asof(per_sentence, on="sentence_no", by=["document_key", "paragraph_no"], strategy="backward",
+                   allow_exact_matches=False, check_sortedness=False)
+        .join(docs, on="document_key", how="left")
+        .with_columns(_label=rules.core(pl.coalesce("_label", "_p_label")))
+    )
+    core = pl.col("_label")
+    own_year = _year_of(core, rules)
+    rest = core.str.replace(f"^(?:{rules.year})年", "")
+    context_year = pl.coalesce(own_year, _year_of(pl.col("_ylabel"), rules), _year_of(pl.col("_p_ylabel"), rules),
+                               pl.col("_h_year"))
+    pub_year = pl.col("_pub").dt.year().cast(pl.Int32)
+    pub_day = pl.col("_pub").dt.month().cast(pl.Int32) * 31 + pl.col("_pub").dt.day().cast(pl.Int32)
+
+    start, end = pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Date)
+    for entry in reversed(rules.entries):
+        groups = rest.str.extract_groups(f"^(?:{rules.expand(entry.pattern, capture=True)})$")
+        hit = rest.str.contains(f"^(?:{rules.expand(entry.pattern)})$")
+        if entry.needs_year:
+            hit = hit & own_year.is_not_null()
+        if entry.year == "fixed":
+            s = pl.lit(str(entry.fixed_start)).str.to_date("%Y%m%d")
+            e = pl.lit(str(entry.fixed_end)).str.to_date("%Y%m%d")
+            start, end = pl.when(hit).then(s).otherwise(start), pl.when(hit).then(e).otherwise(end)
+            continue
+        has = set(re.findall(r"\(\?P<(\w+)>", rules.expand(entry.pattern, capture=True)))
+        m1 = (groups.struct.field("m1").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
+              if "m1" in has else pl.lit(None, dtype=pl.Int32))
+        m2 = (groups.struct.field("m2").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
+              if "m2" in has else pl.lit(None, dtype=pl.Int32))
+        day = (groups.struct.field("d").replace_strict(_DAYS, default=None, return_dtype=pl.Int32)
+               if "d" in has else pl.lit(None, dtype=pl.Int32))
+
+        def bound(spec: str | None, y: pl.Expr, m1=m1, m2=m2, day=day) -> pl.Expr:
+            if spec is None or spec == "open":
+                return pl.lit(None, dtype=pl.Date)
+            if spec == "M1" or spec == "M2":
+                return _month_end(y, m1 if spec == "M1" else m2)
+            if spec == "D":
+                month_end = _month_end(y, m1)
+                on_day = pl.date(y, m1, 1) + pl.duration(days=day - 1)
+                return pl.when(day.is_null() | (on_day > month_end)).then(month_end).otherwise(on_day)
+            month, d = (int(x) for x in spec.split("-"))
+            return pl.date(y, month, d)
+
+        def first_day(spec: str | None, y: pl.Expr, m1=m1) -> pl.Expr:
+            if spec == "M1":
+                return pl.date(y, m1, 1)
+            month, d = (int(x) for x in spec.split("-"))
+            return pl.date(y, month, d)
+
+        if entry.year == "relative":
+            year = pl.when(own_year.is_not_null()).then(own_year).otherwise(pub_year + entry.offset)
+        else:
+            # From the document's date: a period ending more than a month after it, reported as achieved,
+            # is last year's (全年 in a January report).
+            probe = bound(entry.end, pl.lit(2001, dtype=pl.Int32))
+            ahead = (probe.dt.month().cast(pl.Int32) * 31 + probe.dt.day().cast(pl.Int32)) - pub_day > 31
+            from_pub = pub_year - (ahead.fill_null(False) & ~pl.col("is_target").fill_null(False)).cast(pl.Int32)
+            year = pl.coalesce(context_year, from_pub)
+        year = pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year)
+        start = pl.when(hit).then(first_day(entry.start, year)).otherwise(start)
+        end = pl.when(hit).then(bound(entry.end, year)).otherwise(end)
+
+    key = lambda d: d.dt.strftime("%Y%m%d").cast(pl.Int32)  # noqa: E731
+    out = frame.with_columns(
+        period_label=core,
+        period_start_key=key(start),
+        period_end_key=pl.when(start.is_not_null()).then(key(end)),
+    )
+    return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_pub")
