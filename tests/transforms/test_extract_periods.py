@@ -94,3 +94,13 @@ def test_rules_load_and_fail_with_the_file_named(tmp_path):
     bad.write_text("[grammar]\nyear='('\nmonth='1'\nday='1'\nboundary='，'\nignore='x'\n", encoding="utf-8")
     with pytest.raises(RuleError, match="periods.toml"):
         load_period_rules(bad)
+
+
+def test_a_span_of_years_names_no_year():
+    rows = run("2022年，全区完成地区生产总值300亿元，十年间年均增长9.1%。")
+    assert [period(r) for r in rows] == [("2022年", 20220101, 20221231), ("十年间", None, None)]
+
+
+def test_a_year_compared_with_is_not_the_period():
+    rows = run("前5个月，全区跨境电商交易额是2019年全年的2.5倍。", published=dt.date(2020, 6, 15))
+    assert period(rows[0]) == ("前5个月", 20200101, 20200531)

@@ -18,9 +18,10 @@ from transforms.extract import SCHEMAS
 from transforms.extract.metric_rules import MetricRules
 from transforms.extract.periods import assign_periods
 from transforms.extract.regions import regex_spans
+from transforms.extract.targets import is_target
 from transforms.keys import keys_for
 
-_CLAUSE_END = "[，；。：！？]"
+_CLAUSE_END = "[，；。：！？,;]"
 
 
 def _alt(words) -> str:
@@ -177,17 +178,6 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         pl.col("right").str.extract(f"^({after_q})", 1)
         .replace_strict(rules.qualifiers_after, default=None, return_dtype=pl.String),
     )
-    strong, weak, achieved = rules.target_strong, rules.target_weak, rules.achieved
-    any_cue = f"(?:{strong})|(?:{weak})"
-    # The last cue before the figure in its clause decides between 已完成 (achieved) and 确保…完成 (target).
-    last_cue = pl.col("clause_before").str.extract_all(f"(?:{achieved})|{any_cue}").list.last()
-    is_target = (
-        pl.when(pl.col("clause_after").str.contains(any_cue)).then(True)
-        .when(last_cue.str.contains(f"^(?:{achieved})$")).then(False)
-        .when(pl.col("before").str.contains(any_cue)).then(True)
-        .when(pl.col("after").str.contains(strong)).then(True)
-        .otherwise(False)
-    )
     return frame.with_columns(
         value=pl.col("num_value"),
         unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("unit")),
@@ -197,7 +187,7 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         measure=measure,
         qualifier=qualifier,
         comparison=_first_match(pl.col("clause_before"), list(rules.comparisons)),
-        is_target=is_target,
+        is_target=is_target(rules.target_strong, rules.target_weak, rules.achieved),
     )
 
 

@@ -17,7 +17,7 @@ import polars as pl
 
 from transforms.rules import RULES_DIR, RuleError, check_pattern
 
-_YEAR_KINDS = {"context", "relative", "fixed"}
+_YEAR_KINDS = {"context", "relative", "fixed", "none"}
 _BOUNDS = {"open", "M1", "M2", "D"}
 # Keys of dim_date (sql/schema/001_initial.sql): a period outside it has no dates.
 _FIRST_YEAR, _LAST_YEAR = 1990, 2040
@@ -26,7 +26,7 @@ _FIRST_YEAR, _LAST_YEAR = 1990, 2040
 @dataclass(frozen=True)
 class PeriodEntry:
     pattern: str             # with {Y} {M} {D} placeholders
-    year: str                # context | relative | fixed
+    year: str                # context | relative | fixed | none
     offset: int = 0          # relative: years from the document's date
     start: str | None = None  # MM-DD | M1
     end: str | None = None    # MM-DD | M1 | M2 | D | open
@@ -99,8 +99,8 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
     if not isinstance(grammar, dict):
         raise RuleError(f"{path}: missing table [grammar]")
     try:
-        parts = {k: check_pattern(path, f"[grammar] {k}", grammar[k])
-                 for k in ("year", "month", "day", "boundary", "ignore")}
+        parts = {k: check_pattern(path, f"[grammar] {k}", grammar[k]) for k in ("year", "month", "day", "boundary")}
+        parts["ignore"] = grammar["ignore"]
     except KeyError as err:
         raise RuleError(f"{path}: [grammar] missing key {err}") from None
     entries = []
@@ -113,7 +113,9 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
             raise RuleError(f"{path}: {where}: year must be one of {sorted(_YEAR_KINDS)}")
         if not isinstance(e.get("pattern"), str):
             raise RuleError(f"{path}: {where}: needs a pattern")
-        if e["year"] == "fixed":
+        if e["year"] == "none":
+            entry = PeriodEntry(e["pattern"], "none")
+        elif e["year"] == "fixed":
             entry = PeriodEntry(e["pattern"], "fixed", fixed_start=_date_key(e.get("fixed_start"), path, where),
                                 fixed_end=_date_key(e.get("fixed_end"), path, where))
         else:
@@ -127,6 +129,7 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
     rules = PeriodRules(**parts, entries=tuple(entries))
     for i, e in enumerate(rules.entries, 1):
         check_pattern(path, f"[[period]] entry {i}", rules.expand(e.pattern, capture=True))
+    check_pattern(path, "[grammar] ignore", rules.expand(rules.ignore))
     check_pattern(path, "the label finder", rules.finder)
     return rules
 
@@ -152,7 +155,7 @@ _MONTHS, _DAYS = _numbers(12), _numbers(31)
 
 def _labels(text: pl.Expr, rules: PeriodRules) -> tuple[pl.Expr, pl.Expr]:
     """(last label, last label that states a year) in `text`, comparison bases blanked first."""
-    found = text.str.replace_all(rules.ignore, "＿").str.extract_all(rules.finder)
+    found = text.str.replace_all(rules.expand(rules.ignore), "＿").str.extract_all(rules.finder)
     with_year = found.list.eval(pl.element().filter(pl.element().str.contains(f"(?:{rules.year})年")))
     return found.list.last(), with_year.list.last()
 
@@ -210,6 +213,9 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
         hit = rest.str.contains(f"^(?:{rules.expand(entry.pattern)})$")
         if entry.needs_year:
             hit = hit & own_year.is_not_null()
+        if entry.year == "none":
+            start, end = pl.when(hit).then(None).otherwise(start), pl.when(hit).then(None).otherwise(end)
+            continue
         if entry.year == "fixed":
             s = pl.lit(str(entry.fixed_start)).str.to_date("%Y%m%d")
             e = pl.lit(str(entry.fixed_end)).str.to_date("%Y%m%d")
