@@ -177,7 +177,7 @@ def test_output_schema_and_keys():
     assert dict(f.schema) == {**SCHEMAS["fact_metric"], "region_name": pl.String}
     assert dict(dim.schema) == SCHEMAS["dim_indicator"]
     assert set(f["indicator_key"]) <= set(dim["indicator_key"])
-    assert dim.filter(pl.col("name") == "新增就业")["category"].to_list() == ["employment"]
+    assert dim.filter(pl.col("name") == "城镇新增就业")["category"].to_list() == ["employment"]
 
 
 @pytest.mark.parametrize("text, value", [("一百二十", 120), ("两万", 20000), ("十一", 11), ("三点五", 3.5),

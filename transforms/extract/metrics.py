@@ -15,6 +15,7 @@ import re
 import polars as pl
 
 from transforms.extract import SCHEMAS
+from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
 from transforms.extract.periods import assign_periods
 from transforms.extract.regions import regex_spans
@@ -191,31 +192,6 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     )
 
 
-def _indicators(frame: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
-    alias_to_name = {a: ind.name for ind in rules.indicators for a in ind.aliases}
-    aliases = _alt(alias_to_name)
-    stop = ("(?:的|和|及|与|、|等|为|都|实现|完成|要|将|在|进行|开展|提供|主动|尽快|落地|加快|已|还|均|被|"
-            "作为|参与|同步|分别|全部|其中|成立|以上|左右|以内).*$")
-    verbs = ("(?:完成|达到|达|实现|增长|增加|提高|提升|下降|为|约|近|共|累计|超过|突破|占|同比|环比|比上年|新增了|"
-             "有|是|投资约|整体|总|的)+$")
-    noun_after = pl.col("after").str.extract(r"^(\p{Han}{1,10})", 1).str.replace(stop, "")
-    trimmed = pl.col("clause_before").str.replace(verbs, "")
-    noun_before = pl.coalesce(trimmed.str.extract(f"^.*(?:{rules.indicator_split})(\\p{{Han}}{{2,8}})$", 1),
-                              trimmed.str.extract(r"(\p{Han}{2,8})$", 1))
-    alias_clause = pl.col("clause_before").str.extract_all(aliases).list.last()
-    alias_sentence = pl.col("before").str.extract_all(aliases).list.last()
-    text = (
-        pl.when(pl.col("measure") == "count")
-        .then(pl.coalesce(alias_clause, pl.when(noun_after != "").then(noun_after), noun_before))
-        .otherwise(pl.coalesce(alias_sentence, noun_before, pl.when(noun_after != "").then(noun_after)))
-    )
-    frame = frame.with_columns(indicator_text=text)
-    return frame.with_columns(
-        indicator=pl.col("indicator_text").replace_strict(alias_to_name, default=pl.col("indicator_text"),
-                                                          return_dtype=pl.String)
-    )
-
-
 def _mentions(texts: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     """Named admin units in column `text` (chains like 郑州市中原区 split into 郑州市, 中原区): off, name, level."""
     levels = rules.region_suffix_levels
@@ -359,7 +335,7 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
     frame = assign_periods(frame, sent, documents)
-    frame = _indicators(frame, rules)
+    frame = assign_indicators(frame, rules.indicators)
     frame = _regions(frame, sent, documents, rules).sort("document_key", "span_start")
     natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()
     frame = frame.with_columns(
