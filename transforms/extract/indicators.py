@@ -27,6 +27,7 @@ class IndicatorWords:
     max_skip: int
     skip_after: frozenset[str]
     max_chars: int
+    any_unit: tuple[str, ...]
 
 
 def load_indicator_words(path: Path | None = None) -> IndicatorWords:
@@ -44,7 +45,10 @@ def load_indicator_words(path: Path | None = None) -> IndicatorWords:
     for key in ("max_skip", "max_chars"):
         if not isinstance(data.get(key), int) or data[key] < 0:
             raise RuleError(f"{path}: {key} must be a non-negative integer")
-    return IndicatorWords(**lists, max_skip=data["max_skip"], max_chars=data["max_chars"])
+    any_unit = data.get("any_unit")
+    if not isinstance(any_unit, list) or not all(isinstance(u, str) for u in any_unit):
+        raise RuleError(f"{path}: any_unit must be a list of base units")
+    return IndicatorWords(**lists, max_skip=data["max_skip"], max_chars=data["max_chars"], any_unit=tuple(any_unit))
 
 
 @cache
@@ -126,9 +130,18 @@ def assign_indicators(frame: pl.DataFrame, indicators, words: IndicatorWords | N
     Indicator entries. Adds indicator_text (as read) and indicator (canonical name, or the phrase itself)."""
     words = words or default_indicator_words()
     alias_to_name = {a: ind.name for ind in indicators for a in ind.aliases}
+    unit_of = {a: ind.base_unit for ind in indicators for a in ind.aliases}
     aliases = _alt(alias_to_name)
-    alias_clause = pl.col("clause_before").str.extract_all(aliases).list.last()
-    alias_sentence = pl.col("before").str.extract_all(aliases).list.last()
+
+    def fits(alias: pl.Expr) -> pl.Expr:
+        # An amount names an indicator of its unit (建成区面积5平方公里 after 固定资产投资 is not an investment);
+        # growth, shares, changes and ranks go with any indicator.
+        unit = alias.replace_strict(unit_of, default=None, return_dtype=pl.String)
+        ok = (unit == pl.col("base_unit")) | pl.col("base_unit").is_in(words.any_unit) | unit.is_null()
+        return pl.when(ok).then(alias)
+
+    alias_clause = fits(pl.col("clause_before").str.extract_all(aliases).list.last())
+    alias_sentence = fits(pl.col("before").str.extract_all(aliases).list.last())
     # The text next to the figure: its clause before it, the Han run after its unit.
     frame = frame.with_columns(_before=pl.col("clause_before").str.extract(r"(\p{Han}[\p{Han}\w]*)$", 1),
                                _after=pl.col("after").str.extract(r"^(\p{Han}{1,16})", 1))

@@ -19,6 +19,7 @@ from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
 from transforms.extract.periods import assign_periods
 from transforms.extract.regions import regex_spans
+from transforms.extract.restated import merge_restated
 from transforms.extract.targets import is_target
 from transforms.keys import keys_for
 
@@ -336,7 +337,7 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
     frame = assign_periods(frame, sent, documents)
     frame = assign_indicators(frame, rules.indicators)
-    frame = _regions(frame, sent, documents, rules).sort("document_key", "span_start")
+    frame = merge_restated(_regions(frame, sent, documents, rules)).sort("document_key", "span_start")
     natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()
     frame = frame.with_columns(
         metric_key=keys_for(natural),
