@@ -112,3 +112,9 @@ def test_word_lists_load_and_fail_with_the_file_named(tmp_path):
     bad.write_text('noun_pos = "n"\n', encoding="utf-8")
     with pytest.raises(RuleError, match="indicator_words.toml"):
         load_indicator_words(bad)
+
+
+def test_traditional_script_names_the_canonical_indicator():
+    rows = run("一季度，全縣規模以上工業增加值增長8.1%，地方財政一般預算收入增長5.6%。")
+    assert [r["indicator_text"] for r in rows] == ["规模以上工业增加值", "地方财政一般预算收入"]
+    assert run("一季度，全縣規模以上工業增加值增長8.1%。")[0]["text"] == "8.1%"

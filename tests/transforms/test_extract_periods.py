@@ -104,3 +104,9 @@ def test_a_span_of_years_names_no_year():
 def test_a_year_compared_with_is_not_the_period():
     rows = run("前5个月，全区跨境电商交易额是2019年全年的2.5倍。", published=dt.date(2020, 6, 15))
     assert period(rows[0]) == ("前5个月", 20200101, 20200531)
+
+
+def test_traditional_script_labels():
+    assert period(one("2019年前7個月，全區新增就業3200人。")) == ("2019年前7個月", 20190101, 20190731)
+    assert period(one("今年以來，全區新增就業3200人。", published=dt.date(2019, 8, 1)))[1] == 20190101
+    assert period(one("2019年上半年，稅收收入增長7%，較去年同期提高2個百分點。"))[1] == 20190101

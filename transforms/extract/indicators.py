@@ -28,6 +28,7 @@ class IndicatorWords:
     skip_after: frozenset[str]
     max_chars: int
     any_unit: tuple[str, ...]
+    traditional_marks: str
 
 
 def load_indicator_words(path: Path | None = None) -> IndicatorWords:
@@ -48,7 +49,11 @@ def load_indicator_words(path: Path | None = None) -> IndicatorWords:
     any_unit = data.get("any_unit")
     if not isinstance(any_unit, list) or not all(isinstance(u, str) for u in any_unit):
         raise RuleError(f"{path}: any_unit must be a list of base units")
-    return IndicatorWords(**lists, max_skip=data["max_skip"], max_chars=data["max_chars"], any_unit=tuple(any_unit))
+    marks = data.get("traditional_marks")
+    if not isinstance(marks, str) or not marks:
+        raise RuleError(f"{path}: traditional_marks must be a non-empty string")
+    return IndicatorWords(**lists, max_skip=data["max_skip"], max_chars=data["max_chars"], any_unit=tuple(any_unit),
+                          traditional_marks=marks)
 
 
 @cache
@@ -125,10 +130,28 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _simplified_context(frame: pl.DataFrame, words: IndicatorWords) -> pl.DataFrame:
+    """before/after/clause_before in Simplified script where they are Traditional (the originals kept as
+    _orig_*). Only those rows are converted: OpenCC over every figure's context would cost the batch."""
+    from transforms.extract.regions import to_simplified
+
+    frame = frame.with_columns(_orig_before=pl.col("before"), _orig_after=pl.col("after"),
+                               _orig_clause=pl.col("clause_before")).with_row_index("_ix")
+    marks = f"[{re.escape(words.traditional_marks)}]"
+    traditional = frame.filter(pl.col("before").str.contains(marks) | pl.col("after").str.contains(marks))
+    if traditional.is_empty():
+        return frame.drop("_ix")
+    converted = traditional.select("_ix", before=to_simplified(traditional["before"]),
+                                   after=to_simplified(traditional["after"]),
+                                   clause_before=to_simplified(traditional["clause_before"]))
+    return frame.update(converted, on="_ix").drop("_ix")
+
+
 def assign_indicators(frame: pl.DataFrame, indicators, words: IndicatorWords | None = None) -> pl.DataFrame:
     """frame: figures with measure, before, after, clause_before. indicators: transforms.extract.metric_rules
     Indicator entries. Adds indicator_text (as read) and indicator (canonical name, or the phrase itself)."""
     words = words or default_indicator_words()
+    frame = _simplified_context(frame, words)
     alias_to_name = {a: ind.name for ind in indicators for a in ind.aliases}
     unit_of = {a: ind.base_unit for ind in indicators for a in ind.aliases}
     aliases = _alt(alias_to_name)
@@ -156,4 +179,7 @@ def assign_indicators(frame: pl.DataFrame, indicators, words: IndicatorWords | N
     return frame.with_columns(indicator_text=text).with_columns(
         indicator=pl.col("indicator_text").replace_strict(alias_to_name, default=pl.col("indicator_text"),
                                                           return_dtype=pl.String)
-    ).drop("_before", "_after", "_np_before", "_np_after")
+    ).drop("_before", "_after", "_np_before", "_np_after").with_columns(
+        pl.col("_orig_before").alias("before"), pl.col("_orig_after").alias("after"),
+        pl.col("_orig_clause").alias("clause_before"),
+    ).drop("_orig_before", "_orig_after", "_orig_clause")

@@ -61,14 +61,14 @@ class PeriodRules:
         lead = f"(?:^|{self.boundary})"
         y = f"(?:{self.year})年"
         return (f"(?:{lead})?{y}(?:度(?:{periods})?|{periods})"
-                f"|{lead}{y}(?:底|末|以来)?(?:[^0-9〇零一二三四五六七八九十月]|$)"
+                f"|{lead}{y}(?:底|末|以[来來])?(?:[^0-9〇零一二三四五六七八九十月]|$)"
                 f"|{periods}")
 
     def core(self, label: pl.Expr) -> pl.Expr:
         """A found label without the boundary before it and the character consumed after a lone year."""
         y = f"(?:{self.year})年"
         return (label.str.replace(f"^{self.boundary}({self.year})", "${1}")
-                .str.replace(f"^({y}(?:底|末|以来)?)[^0-9〇零一二三四五六七八九十月度]$", "${1}"))
+                .str.replace(f"^({y}(?:底|末|以[来來])?)[^0-9〇零一二三四五六七八九十月度]$", "${1}"))
 
 
 def _date_key(text: str, path: Path, where: str) -> int:
