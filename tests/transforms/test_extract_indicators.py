@@ -118,3 +118,11 @@ def test_traditional_script_names_the_canonical_indicator():
     rows = run("一季度，全縣規模以上工業增加值增長8.1%，地方財政一般預算收入增長5.6%。")
     assert [r["indicator_text"] for r in rows] == ["规模以上工业增加值", "地方财政一般预算收入"]
     assert run("一季度，全縣規模以上工業增加值增長8.1%。")[0]["text"] == "8.1%"
+
+
+def test_traditional_marks_are_traditional_only():
+    from transforms.extract.regions import to_simplified
+    import polars as pl
+
+    marks = list(default_indicator_words().traditional_marks)
+    assert [m for m, s in zip(marks, to_simplified(pl.Series(marks)).to_list()) if m == s] == []

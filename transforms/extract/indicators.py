@@ -163,23 +163,28 @@ def assign_indicators(frame: pl.DataFrame, indicators, words: IndicatorWords | N
         ok = (unit == pl.col("base_unit")) | pl.col("base_unit").is_in(words.any_unit) | unit.is_null()
         return pl.when(ok).then(alias)
 
-    alias_clause = fits(pl.col("clause_before").str.extract_all(aliases).list.last())
-    alias_sentence = fits(pl.col("before").str.extract_all(aliases).list.last())
-    # The text next to the figure: its clause before it, the Han run after its unit.
-    frame = frame.with_columns(_before=pl.col("clause_before").str.extract(r"(\p{Han}[\p{Han}\w]*)$", 1),
-                               _after=pl.col("after").str.extract(r"^(\p{Han}{1,16})", 1))
-    before = _phrases(frame["_before"], words, backward=True).rename({"_cand": "_before", "_phrase": "_np_before"})
-    after = _phrases(frame["_after"], words, backward=False).rename({"_cand": "_after", "_phrase": "_np_after"})
+    frame = frame.with_columns(
+        _alias=pl.when(pl.col("measure") == "count")
+        .then(fits(pl.col("clause_before").str.extract_all(aliases).list.last()))
+        .otherwise(fits(pl.col("before").str.extract_all(aliases).list.last())),
+        # The text next to the figure: its clause before it, the Han run after its unit.
+        _before=pl.col("clause_before").str.extract(r"(\p{Han}[\p{Han}\w]*)$", 1),
+        _after=pl.col("after").str.extract(r"^(\p{Han}{1,16})", 1),
+    )
+    # Phrases are read (segmentation) only for figures no alias names.
+    unnamed = frame.filter(pl.col("_alias").is_null())
+    before = _phrases(unnamed["_before"], words, backward=True).rename({"_cand": "_before", "_phrase": "_np_before"})
+    after = _phrases(unnamed["_after"], words, backward=False).rename({"_cand": "_after", "_phrase": "_np_after"})
     frame = frame.join(before, on="_before", how="left").join(after, on="_after", how="left")
-    text = (
-        pl.when(pl.col("measure") == "count")
-        .then(pl.coalesce(alias_clause, "_np_after", "_np_before"))
-        .otherwise(pl.coalesce(alias_sentence, "_np_before", "_np_after"))
+    text = pl.coalesce(
+        "_alias",
+        pl.when(pl.col("measure") == "count").then(pl.coalesce("_np_after", "_np_before"))
+        .otherwise(pl.coalesce("_np_before", "_np_after")),
     )
     return frame.with_columns(indicator_text=text).with_columns(
         indicator=pl.col("indicator_text").replace_strict(alias_to_name, default=pl.col("indicator_text"),
                                                           return_dtype=pl.String)
-    ).drop("_before", "_after", "_np_before", "_np_after").with_columns(
+    ).drop("_alias", "_before", "_after", "_np_before", "_np_after").with_columns(
         pl.col("_orig_before").alias("before"), pl.col("_orig_after").alias("after"),
         pl.col("_orig_clause").alias("clause_before"),
     ).drop("_orig_before", "_orig_after", "_orig_clause")

@@ -164,8 +164,50 @@ def _year_of(label: pl.Expr, rules: PeriodRules) -> pl.Expr:
     return label.str.extract(f"({rules.year})年", 1).cast(pl.Int32, strict=False)
 
 
-def _month_end(year: pl.Expr, month: pl.Expr) -> pl.Expr:
-    return pl.date(year, month, 1).dt.month_end()
+def _label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
+    """Per distinct label: its own year, the entry it matches (kind, offset) and its bounds as months and days
+    (_e_d null: the end of the month; _open: no end). The year is applied per figure."""
+    table = pl.DataFrame({"_label": labels.drop_nulls().unique()}, schema={"_label": pl.String})
+    own_year = _year_of(pl.col("_label"), rules)
+    rest = pl.col("_label").str.replace(f"^(?:{rules.year})年", "")
+    null_int = pl.lit(None, dtype=pl.Int32)
+    cols = {"_kind": pl.lit(None, dtype=pl.String), "_offset": null_int, "_s_m": null_int, "_s_d": null_int,
+            "_e_m": null_int, "_e_d": null_int, "_open": pl.lit(False), "_fs": pl.lit(None, dtype=pl.Date),
+            "_fe": pl.lit(None, dtype=pl.Date)}
+    for entry in reversed(rules.entries):
+        hit = rest.str.contains(f"^(?:{rules.expand(entry.pattern)})$")
+        if entry.needs_year:
+            hit = hit & own_year.is_not_null()
+        captured = rules.expand(entry.pattern, capture=True)
+        groups = rest.str.extract_groups(f"^(?:{captured})$") if "(?P<" in captured else None
+        has = set(re.findall(r"\(\?P<(\w+)>", captured))
+
+        def group(name: str, numbers: dict[str, int], groups=groups, has=has) -> pl.Expr:
+            if name not in has:
+                return null_int
+            return groups.struct.field(name).replace_strict(numbers, default=None, return_dtype=pl.Int32)
+
+        m1, m2, day = group("m1", _MONTHS), group("m2", _MONTHS), group("d", _DAYS)
+
+        def month_day(spec: str | None, m1=m1, m2=m2, day=day) -> tuple[pl.Expr, pl.Expr]:
+            if spec in (None, "open"):
+                return null_int, null_int
+            if spec in ("M1", "M2", "D"):
+                return (m2 if spec == "M2" else m1), (day if spec == "D" else null_int)
+            month, d = (int(x) for x in spec.split("-"))
+            return pl.lit(month, dtype=pl.Int32), pl.lit(d, dtype=pl.Int32)
+
+        s_m, s_d = month_day(entry.start)
+        if entry.start == "M1":
+            s_d = pl.lit(1, dtype=pl.Int32)
+        e_m, e_d = month_day(entry.end)
+        fixed = (lambda k: pl.lit(str(k)).str.to_date("%Y%m%d")) if entry.year == "fixed" else None
+        new = {"_kind": pl.lit(entry.year), "_offset": pl.lit(entry.offset, dtype=pl.Int32), "_s_m": s_m,
+               "_s_d": s_d, "_e_m": e_m, "_e_d": e_d, "_open": pl.lit(entry.end == "open"),
+               "_fs": fixed(entry.fixed_start) if fixed else pl.lit(None, dtype=pl.Date),
+               "_fe": fixed(entry.fixed_end) if fixed else pl.lit(None, dtype=pl.Date)}
+        cols = {k: pl.when(hit).then(new[k]).otherwise(v) for k, v in cols.items()}
+    return table.with_columns(_own_year=own_year, **{k: v.alias(k) for k, v in cols.items()})
 
 
 def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
@@ -175,13 +217,18 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
     published_on. Adds period_label (as written), period_start_key, period_end_key (yyyymmdd, null when
     the year cannot be determined)."""
     rules = rules or default_period_rules()
-    label, label_with_year = _labels(pl.col("before"), rules)
-    frame = frame.with_columns(_label=label, _ylabel=label_with_year)
-    # Labels of earlier sentences of the paragraph, for figures whose own sentence has none before them.
     s_label, s_ylabel = _labels(pl.col("text"), rules)
+    labelled = (sentences.select("document_key", "paragraph_no", "sentence_no", _p_label=s_label, _p_ylabel=s_ylabel)
+                .filter(pl.col("_p_label").is_not_null() | pl.col("_p_ylabel").is_not_null()))
+    # A figure's own sentence, read up to the figure, only where the sentence has a label at all.
+    frame = frame.with_row_index("_row")
+    own = frame.join(labelled.select("document_key", "sentence_no"), on=["document_key", "sentence_no"], how="semi")
+    label, label_with_year = _labels(pl.col("before"), rules)
+    own = own.select("_row", _label=label, _ylabel=label_with_year)
+    frame = frame.join(own, on="_row", how="left")
+    # Labels of earlier sentences of the paragraph, for figures whose own sentence has none before them.
     per_sentence = (
-        sentences.select("document_key", "paragraph_no", "sentence_no", _p_label=s_label, _p_ylabel=s_ylabel)
-        .filter(pl.col("_p_label").is_not_null() | pl.col("_p_ylabel").is_not_null())
+        labelled
         .with_columns(pl.col("_p_ylabel").forward_fill().over("document_key", "paragraph_no", order_by="sentence_no"),
                       pl.col("_p_label").forward_fill().over("document_key", "paragraph_no", order_by="sentence_no"))
         .sort("sentence_no")
@@ -193,77 +240,37 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
         _pub=pl.col("published_on").cast(pl.Date),
     )
     frame = (
-        frame.with_row_index("_row").sort("sentence_no")
+        frame.sort("sentence_no")
         .join_asof(per_sentence, on="sentence_no", by=["document_key", "paragraph_no"], strategy="backward",
                    allow_exact_matches=False, check_sortedness=False)
         .join(docs, on="document_key", how="left")
         .with_columns(_label=rules.core(pl.coalesce("_label", "_p_label")))
     )
-    core = pl.col("_label")
-    own_year = _year_of(core, rules)
-    rest = core.str.replace(f"^(?:{rules.year})年", "")
-    context_year = pl.coalesce(own_year, _year_of(pl.col("_ylabel"), rules), _year_of(pl.col("_p_ylabel"), rules),
-                               pl.col("_h_year"))
+    table = _label_table(frame["_label"], rules)
+    frame = frame.join(table, on="_label", how="left", nulls_equal=False)
+    context_year = pl.coalesce("_own_year", _year_of(pl.col("_ylabel"), rules), _year_of(pl.col("_p_ylabel"), rules),
+                               "_h_year")
     pub_year = pl.col("_pub").dt.year().cast(pl.Int32)
     pub_day = pl.col("_pub").dt.month().cast(pl.Int32) * 31 + pl.col("_pub").dt.day().cast(pl.Int32)
-
-    start, end = pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Date)
-    for entry in reversed(rules.entries):
-        groups = rest.str.extract_groups(f"^(?:{rules.expand(entry.pattern, capture=True)})$")
-        hit = rest.str.contains(f"^(?:{rules.expand(entry.pattern)})$")
-        if entry.needs_year:
-            hit = hit & own_year.is_not_null()
-        if entry.year == "none":
-            start, end = pl.when(hit).then(None).otherwise(start), pl.when(hit).then(None).otherwise(end)
-            continue
-        if entry.year == "fixed":
-            s = pl.lit(str(entry.fixed_start)).str.to_date("%Y%m%d")
-            e = pl.lit(str(entry.fixed_end)).str.to_date("%Y%m%d")
-            start, end = pl.when(hit).then(s).otherwise(start), pl.when(hit).then(e).otherwise(end)
-            continue
-        has = set(re.findall(r"\(\?P<(\w+)>", rules.expand(entry.pattern, capture=True)))
-        m1 = (groups.struct.field("m1").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
-              if "m1" in has else pl.lit(None, dtype=pl.Int32))
-        m2 = (groups.struct.field("m2").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
-              if "m2" in has else pl.lit(None, dtype=pl.Int32))
-        day = (groups.struct.field("d").replace_strict(_DAYS, default=None, return_dtype=pl.Int32)
-               if "d" in has else pl.lit(None, dtype=pl.Int32))
-
-        def bound(spec: str | None, y: pl.Expr, m1=m1, m2=m2, day=day) -> pl.Expr:
-            if spec is None or spec == "open":
-                return pl.lit(None, dtype=pl.Date)
-            if spec == "M1" or spec == "M2":
-                return _month_end(y, m1 if spec == "M1" else m2)
-            if spec == "D":
-                month_end = _month_end(y, m1)
-                on_day = pl.date(y, m1, 1) + pl.duration(days=day - 1)
-                return pl.when(day.is_null() | (on_day > month_end)).then(month_end).otherwise(on_day)
-            month, d = (int(x) for x in spec.split("-"))
-            return pl.date(y, month, d)
-
-        def first_day(spec: str | None, y: pl.Expr, m1=m1) -> pl.Expr:
-            if spec == "M1":
-                return pl.date(y, m1, 1)
-            month, d = (int(x) for x in spec.split("-"))
-            return pl.date(y, month, d)
-
-        if entry.year == "relative":
-            year = pl.when(own_year.is_not_null()).then(own_year).otherwise(pub_year + entry.offset)
-        else:
-            # From the document's date: a period ending more than a month after it, reported as achieved,
-            # is last year's (全年 in a January report).
-            probe = bound(entry.end, pl.lit(2001, dtype=pl.Int32))
-            ahead = (probe.dt.month().cast(pl.Int32) * 31 + probe.dt.day().cast(pl.Int32)) - pub_day > 31
-            from_pub = pub_year - (ahead.fill_null(False) & ~pl.col("is_target").fill_null(False)).cast(pl.Int32)
-            year = pl.coalesce(context_year, from_pub)
-        year = pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year)
-        start = pl.when(hit).then(first_day(entry.start, year)).otherwise(start)
-        end = pl.when(hit).then(bound(entry.end, year)).otherwise(end)
-
+    # From the document's date: a period ending more than a month after it, reported as achieved, is last
+    # year's (全年 in a January report).
+    ahead = (pl.col("_e_m") * 31 + pl.col("_e_d").fill_null(31) - pub_day > 31).fill_null(False)
+    from_pub = pub_year - (ahead & ~pl.col("is_target").fill_null(False)).cast(pl.Int32)
+    year = (pl.when(pl.col("_kind") == "relative").then(pl.coalesce("_own_year", pub_year + pl.col("_offset")))
+            .when(pl.col("_kind") == "context").then(pl.coalesce(context_year, from_pub)))
+    year = pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year)
+    month_end = pl.date(year, pl.col("_e_m"), 1).dt.month_end()
+    on_day = pl.date(year, pl.col("_e_m"), 1) + pl.duration(days=pl.col("_e_d") - 1)
+    start = pl.when(pl.col("_kind") == "fixed").then(pl.col("_fs")).otherwise(pl.date(year, pl.col("_s_m"),
+                                                                                      pl.col("_s_d")))
+    end = (pl.when(pl.col("_kind") == "fixed").then(pl.col("_fe"))
+           .when(pl.col("_open")).then(None)
+           .when(pl.col("_e_d").is_null() | (on_day > month_end)).then(month_end)
+           .otherwise(on_day))
     key = lambda d: d.dt.strftime("%Y%m%d").cast(pl.Int32)  # noqa: E731
     out = frame.with_columns(
-        period_label=core,
+        period_label=pl.col("_label"),
         period_start_key=key(start),
         period_end_key=pl.when(start.is_not_null()).then(key(end)),
-    )
+    ).drop(*[c for c in table.columns if c != "_label"])
     return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_pub")
