@@ -110,3 +110,15 @@ def test_traditional_script_labels():
     assert period(one("2019年前7個月，全區新增就業3200人。")) == ("2019年前7個月", 20190101, 20190731)
     assert period(one("今年以來，全區新增就業3200人。", published=dt.date(2019, 8, 1)))[1] == 20190101
     assert period(one("2019年上半年，稅收收入增長7%，較去年同期提高2個百分點。"))[1] == 20190101
+
+
+def test_a_year_qualifying_a_noun_lends_no_year_to_a_later_label():
+    rows = run("2020年尚未完工的40个小区，要确保上半年全部完成。")  # a cohort, not a period
+    assert [period(r) for r in rows] == [(None, None, None)]
+    rows = run("对2020年尚未完工的小区，要确保上半年完成改造12个。")
+    assert [period(r) for r in rows] == [("上半年", None, None)]
+
+
+def test_a_year_of_a_cohort_is_not_the_period():
+    assert period(one("其中，2019年尚未完成的21个小区要加快改造。")) == (None, None, None)
+    assert period(one("2021年新签约项目34个。")) == ("2021年", 20210101, 20211231)

@@ -156,7 +156,11 @@ _MONTHS, _DAYS = _numbers(12), _numbers(31)
 def _labels(text: pl.Expr, rules: PeriodRules) -> tuple[pl.Expr, pl.Expr]:
     """(last label, last label that states a year) in `text`, comparison bases blanked first."""
     found = text.str.replace_all(rules.expand(rules.ignore), "＿").str.extract_all(rules.finder)
-    with_year = found.list.eval(pl.element().filter(pl.element().str.contains(f"(?:{rules.year})年")))
+    # A lone year lends itself to later labels only as the topic of its clause (2021年，…上半年…), not as a
+    # qualifier (2020年尚未完工的78个小区，…确保上半年完成: the 上半年 of the plan, not of 2020).
+    qualifier = f"^{rules.boundary}?(?:{rules.year})年(?:底|末|以[来來])?[^，,：:是]$"
+    with_year = found.list.eval(pl.element().filter(pl.element().str.contains(f"(?:{rules.year})年")
+                                                    & ~pl.element().str.contains(qualifier)))
     return found.list.last(), with_year.list.last()
 
 
@@ -224,7 +228,10 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
     frame = frame.with_row_index("_row")
     own = frame.join(labelled.select("document_key", "sentence_no"), on=["document_key", "sentence_no"], how="semi")
     label, label_with_year = _labels(pl.col("before"), rules)
-    own = own.select("_row", _label=label, _ylabel=label_with_year)
+    # A lone year that qualifies the counted noun (2019年尚未完成的21个小区) is a cohort, not the period.
+    cohort = (label.str.contains(f"^{rules.boundary}?(?:{rules.year})年[^，,：:是]$")
+              & pl.col("before").str.contains(f"(?:{rules.year})年[^，,：:是][^，,。；;：]*的[^，,。；;：]*$"))
+    own = own.select("_row", _label=pl.when(~cohort).then(label), _ylabel=label_with_year)
     frame = frame.join(own, on="_row", how="left")
     # Labels of earlier sentences of the paragraph, for figures whose own sentence has none before them.
     per_sentence = (
