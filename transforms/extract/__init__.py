@@ -26,6 +26,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "unit": pl.String, "base_value": pl.Float64, "base_unit": pl.String, "measure": pl.String,
         "comparison": pl.String, "is_target": pl.Boolean, "qualifier": pl.String, "period_label": pl.String,
         "period_start_key": pl.Int32, "period_end_key": pl.Int32, "indicator_text": pl.String,
+        # later statements of the same fact in the document (transforms/extract/restated.py)
+        "restated": pl.List(pl.Struct({"sentence_no": pl.Int32, "span_start": pl.Int32, "span_end": pl.Int32})),
     },
     "fact_person_title": {
         "document_key": pl.Int64, "person_key": pl.Int64, "title": pl.String, "organization_key": pl.Int64,
