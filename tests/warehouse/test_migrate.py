@@ -82,7 +82,7 @@ def test_dim_date_covers_the_periods_of_these_texts(con):
 
 def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, staged_sample):
     from tests.flows.helpers import snapshot
-    from tests.warehouse.conftest import schema_v1
+    from tests.warehouse.conftest import schema_v1, views_v1
     from warehouse.connection import writer
     from warehouse.load import load_batch
 
@@ -95,9 +95,11 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
     shutil.copytree(staged_sample, old_staging)
     q = pl.read_parquet(old_staging / "quarantine.parquet")
     q.drop("file_mtime", "byte_size").write_parquet(old_staging / "quarantine.parquet")
+    m = pl.read_parquet(old_staging / "fact_metric.parquet")  # and fact_metric without its range bounds (v5)
+    m.drop("value_high", "base_value_high").write_parquet(old_staging / "fact_metric.parquet")
     db = tmp_path / "old.duckdb"
     with writer(db) as con:
-        assert migrate(con, schema_dir=schema_v1(tmp_path)) == [1]
+        assert migrate(con, schema_dir=schema_v1(tmp_path), views_dir=views_v1(tmp_path)) == [1]
         load_batch(con, old_staging)
         con.execute("insert into etl_run (run_id, started_at, status, pipeline_version) "
                     "values ('old-run', now(), 'completed', '0.0.1')")
@@ -108,8 +110,10 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
         assert migrate(con) == list(range(2, latest_version() + 1))
         assert current_version(con) == latest_version()
     after = snapshot(db, exclude=("meta_schema_version",))
-    assert {t: rows for t, rows in after.items() if t not in ("etl_run", "quarantine")} == {
-        t: rows for t, rows in before.items() if t not in ("etl_run", "quarantine")}
+    grown = ("etl_run", "quarantine", "fact_metric")
+    assert {t: rows for t, rows in after.items() if t not in grown} == {
+        t: rows for t, rows in before.items() if t not in grown}
+    assert after["fact_metric"] == [row + (None, None) for row in before["fact_metric"]], "v5: range bounds"
     assert after["quarantine"] == [row + (None, None) for row in before["quarantine"]]
     assert [row[:-1] for row in after["etl_run"]] == before["etl_run"], "etl_run gains a column, loses nothing"
     assert after["etl_run"][0][-1] is None

@@ -157,6 +157,8 @@ def _integer(text: str) -> Decimal | None:
         return None
     if len(text) >= 3 and all(c in DIGITS for c in text) and any(c in ZERO for c in text):
         return Decimal("".join(str(DIGITS[c]) for c in text))       # digit by digit: 二〇二一
+    if len(text) == 1 and text in ZERO:
+        return Decimal(0)
     if text in ("万亿", "萬億"):
         return Decimal(10) ** 12
     cut = max(text.rfind("亿"), text.rfind("億"))
