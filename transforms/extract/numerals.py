@@ -117,65 +117,53 @@ def _section(text: str) -> tuple[Decimal, int] | None:
     return sum((c * p for c, p in terms), Decimal(0)), terms[0][1]
 
 
+# A magnitude word alone is a number (突破万亿元, 千万人口); 千 or 百 alone is not (千亿台阶 is checked by units).
+_BARE = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "千万": Decimal(10) ** 7,
+         "百万": Decimal(10) ** 6}
+_TRILLION = "\x00"   # 万亿 while parsing: one unit of 10^12
+_LEVELS = ((10**12, _TRILLION, 10_000), (10**8, "亿", 10**8), (10**4, "万", 10**4))   # unit, mark, head below
+
+
 def _below(text: str, large: int) -> tuple[Decimal, int] | None:
-    """A number below `large` (10 000 or 10^8): sections joined by 万 when large is 10^8."""
-    if large == 10_000:
-        return _section(text)
-    cut = max(text.rfind("万"), text.rfind("萬"))
-    if cut < 0:
-        return _section(text)
-    head = _section(text[:cut])
-    if head is None:
-        return None
-    rest = _rest(text[cut + 1:], 10_000)
-    if rest is None:
-        return None
-    return head[0] * 10_000 + rest, head[1] * 10_000
+    """A number below `large` -> (value, place of its leading term): sections joined by 万, 亿, 万亿."""
+    for size, mark, head_below in _LEVELS:
+        if size < large and mark in text:
+            cut = text.rfind(mark)
+            head = _below(text[:cut], head_below)
+            rest = _rest(text[cut + 1:], size)
+            if head is None or rest is None:
+                return None
+            return head[0] * size + rest, head[1] * size
+    return _section(text)
 
 
 def _rest(text: str, large: int) -> Decimal | None:
-    """What follows 万 or 亿: nothing, 零 + any smaller number, one elided digit (三万五), or a number that
-    starts at the place right below (三万五千, 一亿五千万)."""
+    """What follows 万, 亿 or 万亿: nothing, 零 + a smaller number, one elided digit (三万五), or a number
+    that starts at the place right below (三万五千, 一亿五千万)."""
     if not text:
         return Decimal(0)
     if text[0] in ZERO:
-        found = _below(text[1:], large // 10) if large > 10_000 else _section(text[1:])
-        if found is None or found[1] * 10 >= large:
-            return None
-        return found[0]
+        found = _below(text[1:], large)
+        return None if found is None or found[1] * 10 > large else found[0]
     if len(text) == 1 and text in DIGITS:
         return Decimal(DIGITS[text]) * large / 10
     found = _below(text, large)
-    if found is None or found[1] * 10 != large:
-        return None
-    return found[0]
+    return None if found is None or found[1] * 10 != large else found[0]
 
 
 def _integer(text: str) -> Decimal | None:
     """A whole Chinese or mixed number without 点: 十二亿三千万, 3.5万, 一万亿, 二〇二一."""
     if not text:
         return None
-    if len(text) >= 3 and all(c in DIGITS for c in text) and any(c in ZERO for c in text):
-        return Decimal("".join(str(DIGITS[c]) for c in text))       # digit by digit: 二〇二一
     if len(text) == 1 and text in ZERO:
         return Decimal(0)
-    if text in ("万亿", "萬億"):
-        return Decimal(10) ** 12
-    cut = max(text.rfind("亿"), text.rfind("億"))
-    if cut >= 0:
-        head_text = text[:cut]
-        if head_text.endswith(("万", "萬")) and not any(c in head_text[:-1] for c in "万萬"):
-            head = _below(head_text[:-1], 10_000)        # 一万亿, 3.5万亿
-            scale = Decimal(10) ** 12
-        else:
-            head = _below(head_text, 100_000_000)
-            scale = Decimal(100_000_000)
-        if head is None:
-            return None
-        rest = _rest(text[cut + 1:], 100_000_000) if scale == 100_000_000 else (
-            Decimal(0) if cut + 1 == len(text) else None)
-        return None if rest is None else head[0] * scale + rest
-    found = _below(text, 100_000_000)
+    if len(text) >= 3 and all(c in DIGITS for c in text) and any(c in ZERO for c in text) \
+            and text[0] not in ZERO:
+        return Decimal("".join(str(DIGITS[c]) for c in text))       # digit by digit: 二〇二一
+    text = text.replace("萬", "万").replace("億", "亿")
+    if text in _BARE:
+        return _BARE[text]
+    found = _below(text.replace("万亿", _TRILLION), 10**16)
     return None if found is None else found[0]
 
 
@@ -222,12 +210,14 @@ def read_number(text: str) -> float | None:
 
 def _magnitudes(text: str) -> list[Decimal]:
     """The magnitudes a range's high end ends on, largest first: 三千万 -> [10^7, 10^4], 一百五十万 ->
-    [10^5, 10^4], 三十 -> [10], 3 -> []."""
+    [10^4], 三十 -> [], 3 -> []."""
     run = re.search("[十拾百佰千仟万萬亿億]+$", text)
     if not run:
         return []
     out = []
     for i in range(len(run.group())):
+        if run.group()[i] in "十拾":
+            continue   # 两到三十 is 2-30 as often as 20-30 (which is written 二十到三十): not shared
         scale = Decimal(1)
         for c in run.group()[i:]:
             scale *= SMALL.get(c) or LARGE[c]

@@ -1,0 +1,128 @@
+"""Every form of issue 15's numbers table through the metric extractor, each with its Traditional-script twin.
+
+Sentences are invented. Each case: sentence, the span's text, (base_value, base_value_high), base_unit, measure."""
+
+from __future__ import annotations
+
+import opencc
+import pytest
+
+from tests.transforms.test_extract_metrics import one, run
+
+_S2T = opencc.OpenCC("s2t")
+
+CASES = [
+    # decimals with 点
+    ("该项目总投资三点五亿元。", "三点五亿元", (350_000_000, None), "CNY", "level"),
+    ("企业获得一点五万美元订单。", "一点五万美元", (15_000, None), "USD", "level"),
+    ("每户补贴三十四点五二一元。", "三十四点五二一元", (34.521, None), "CNY", "level"),
+    ("全市粮食产量达到六点八万吨。", "六点八万吨", (68_000, None), "t", "level"),
+    # 零 inside a numeral
+    ("全县共有党员一千零十名。", "一千零十名", (1010, None), "person", "count"),
+    ("景区接待游客十万零十人次。", "十万零十人次", (100_010, None), "person", "count"),
+    ("街道新栽树木一百零二棵。", "一百零二棵", (102, None), "item", "count"),
+    # colloquial elision
+    ("该村集体收入三万五元。", "三万五元", (35_000, None), "CNY", "level"),
+    ("社区服务老人一百二人。", "一百二人", (120, None), "person", "count"),
+    ("园区吸纳就业两千六人。", "两千六人", (2600, None), "person", "count"),
+    ("合作社年产蔬菜四万八吨。", "四万八吨", (48_000, None), "t", "level"),
+    # ranges
+    ("每个项目奖励一百二十到一百五十万元。", "一百二十到一百五十万元", (1_200_000, 1_500_000), "CNY", "level"),
+    ("对新建企业补贴两到三万元。", "两到三万元", (20_000, 30_000), "CNY", "level"),
+    ("奖励标准为1万-5万元。", "1万-5万元", (10_000, 50_000), "CNY", "level"),
+    ("每人资助8500到3万元。", "8500到3万元", (8500, 30_000), "CNY", "level"),
+    ("每年培训200至300人。", "200至300人", (200, 300), "person", "count"),
+    # adjacent approximations
+    ("每年处理垃圾三四万吨。", "三四万吨", (30_000, 40_000), "t", "level"),
+    ("设备进口价八九千美元。", "八九千美元", (8000, 9000), "USD", "level"),
+    ("每场活动吸引五六百人。", "五六百人", (500, 600), "person", "count"),
+    # thousands separators
+    ("本月收到捐款82,225.00元。", "82,225.00元", (82_225, None), "CNY", "level"),
+    ("专项资金余额601,293.11元。", "601,293.11元", (601_293.11, None), "CNY", "level"),
+    # 元角分
+    ("人均缴费123元1角1分。", "123元1角1分", (123.11, None), "CNY", "level"),
+    ("每份午餐补贴十二元五角。", "十二元五角", (12.5, None), "CNY", "level"),
+    # sign
+    ("全区工业用电量同比下降0.2%。", "0.2%", (-0.2, None), "pct", "growth_pct"),
+    ("进出口总额下降-3.8%。", "-3.8%", (-3.8, None), "pct", "growth_pct"),
+    ("货运量增速回落1.5个百分点。", "1.5个百分点", (-1.5, None), "pct_point", "change"),
+    ("该指标比全省低0.6个百分点。", "0.6个百分点", (-0.6, None), "pct_point", "change"),
+    ("利润增速为负百分之十三。", "负百分之十三", (-13, None), "pct", "growth_pct"),
+    ("亏损面为-2.5%。", "-2.5%", (-2.5, None), "pct", "share_pct"),
+    # Chinese percentages
+    ("社区卫生服务覆盖率提高百分之二点五。", "百分之二点五", (2.5, None), "pct", "growth_pct"),
+    ("百分之百的行政村通了客车。", "百分之百", (100, None), "pct", "share_pct"),
+    # other currencies
+    ("游客人均消费港币两千九百六十元。", "两千九百六十元", (2960, None), "HKD", "level"),
+    ("引进外资三万欧元。", "三万欧元", (30_000, None), "EUR", "level"),
+    ("采购设备花费9000元日币。", "9000元", (9000, None), "JPY", "level"),
+    ("对外投资5.6亿美元。", "5.6亿美元", (560_000_000, None), "USD", "level"),
+    ("签约金额2.3亿港元。", "2.3亿港元", (230_000_000, None), "HKD", "level"),
+    # colloquial money
+    ("老人每月领到九千块钱。", "九千块钱", (9000, None), "CNY", "level"),
+    # precision of the source
+    ("全区地区生产总值162.3亿元。", "162.3亿元", (16_230_000_000, None), "CNY", "level"),
+    # tenths
+    ("受访群众中六成以上表示满意度提高。", "六成", (60, None), "pct", "share_pct"),
+]
+
+
+def _check(row: dict, text: str, values: tuple, base_unit: str, measure: str) -> None:
+    assert (row["text"], row["base_unit"], row["measure"]) == (text, base_unit, measure)
+    low, high = values
+    assert row["base_value"] == pytest.approx(low, rel=1e-12, abs=1e-9)
+    assert row["base_value_high"] == (None if high is None else pytest.approx(high, rel=1e-12))
+
+
+@pytest.mark.parametrize("body, text, values, base_unit, measure", CASES, ids=[c[1] for c in CASES])
+def test_issue_table_forms(body, text, values, base_unit, measure):
+    _check(one(body), text, values, base_unit, measure)
+
+
+@pytest.mark.parametrize("body, text, values, base_unit, measure", CASES, ids=[c[1] for c in CASES])
+def test_issue_table_forms_in_traditional_script(body, text, values, base_unit, measure):
+    body_t, text_t = _S2T.convert(body), _S2T.convert(text)
+    assert len(body_t) == len(body)
+    _check(one(body_t), text_t, values, base_unit, measure)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("全區新簽約項目89億元，其中15個已開工，年產10萬噸，佔地139畝。",
+     [("89億元", 8_900_000_000, "CNY"), ("15個", 15, "item"), ("10萬噸", 100_000, "t"),
+      ("139畝", 92_666.6667, "m2")]),
+    ("預計全年接待遊客兩百萬人次。", [("兩百萬人次", 2_000_000, "person")]),
+])
+def test_traditional_pages(body, expected):
+    rows = run(body)
+    assert [(r["text"], r["base_unit"]) for r in rows] == [(t, u) for t, _, u in expected]
+    assert [r["base_value"] for r in rows] == [pytest.approx(v) for _, v, _ in expected]
+
+
+def test_traditional_targets_are_read_with_simplified_cues():
+    assert one("預計全年完成投資12億元。")["is_target"] is True
+
+
+def test_value_and_value_high_are_in_the_units_terms():
+    row = one("每个项目奖励两到三万元。")
+    assert (row["value"], row["value_high"], row["unit"]) == (20_000, 30_000, "元")
+    row = one("奖励标准为1万-5万元。")
+    assert (row["value"], row["value_high"], row["unit"]) == (1, 5, "万元")
+    row = one("全区新增就业5000人。")
+    assert row["value_high"] is None and row["base_value_high"] is None
+
+
+@pytest.mark.parametrize("body", [
+    "每个项目奖励一千十元。",          # 1010 or 1100: not read
+    "补贴标准为8000到1亿元。",          # 8000 or 8000万
+    "辖区共有三五家企业。",             # not a number
+    "经济总量连续迈上四个千亿台阶。",   # 台阶 is not machines
+    "全市投资一万五百元。",
+])
+def test_uncertain_forms_are_left_out(body):
+    assert [r["text"] for r in run(body) if "千亿" in r["text"] or r["base_unit"] == "CNY"
+            or r["text"].startswith("三五")] == []
+
+
+def test_bare_magnitudes():
+    assert one("全市地区生产总值突破万亿元。")["base_value"] == 1e12
+    assert one("常住人口突破千万人。")["base_value"] == 1e7
