@@ -54,6 +54,10 @@ class MetricRules:
     arabic: str
     chinese: str
     sign: str
+    list_separator: str
+    magnitude: str
+    bare_magnitude: str
+    implied_units: tuple[tuple[str, str], ...]   # (cue regex, unit surface)
     range_magnitude: str
     range_joiners: tuple[str, ...]
     min_chinese_value: float
@@ -158,6 +162,16 @@ def _units(path: Path, data: dict) -> tuple[Unit, ...]:
     return tuple(units.values())
 
 
+def _implied(path: Path, data: dict) -> tuple[tuple[str, str], ...]:
+    out = []
+    for i, entry in enumerate(data.get("implied_unit", []), 1):
+        where = f"[[implied_unit]] entry {i}"
+        if not isinstance(entry.get("unit"), str) or not entry["unit"]:
+            raise RuleError(f"{path}: {where}: needs cue and unit")
+        out.append((_regex(path, where, entry.get("cue")), entry["unit"]))
+    return tuple(out)
+
+
 def _periods(path: Path, data: dict) -> tuple[Period, ...]:
     out = []
     for i, entry in enumerate(data.get("period", []), 1):
@@ -229,6 +243,10 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
             arabic=_regex(path, "[number] arabic", number["arabic"]),
             chinese=_regex(path, "[number] chinese", number["chinese"]),
             sign=_regex(path, "[number] sign", number.get("sign", "(?!)")),
+            magnitude=_regex(path, "[number] magnitude", number.get("magnitude", "(?!)")),
+            list_separator=str(number.get("list_separator", "")),
+            bare_magnitude=_regex(path, "[number] bare_magnitude", number.get("bare_magnitude", "(?!)")),
+            implied_units=_implied(path, data),
             range_magnitude=_regex(path, "[number] range_magnitude", number.get("range_magnitude", "(?!)")),
             range_joiners=tuple(number.get("range_joiners", [])),
             min_chinese_value=float(number.get("min_chinese_value", 0)),
@@ -275,7 +293,8 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
     if any(not isinstance(q, str) or len(q) != 2 for q in rules.quote_pairs):
         raise RuleError(f"{path}: [exclude] quote_pairs: each entry is an opening and a closing mark, got "
                         f"{rules.quote_pairs!r}")
-    if re.search(r"\(\?P?<", rules.rank_surface + rules.arabic + rules.chinese + rules.sign + rules.jiao_fen):
+    if re.search(r"\(\?P?<", rules.rank_surface + rules.arabic + rules.chinese + rules.sign + rules.jiao_fen
+                 + rules.magnitude + rules.bare_magnitude):
         raise RuleError(f"{path}: [number]/[rank] patterns must not use named groups")
     return rules
 

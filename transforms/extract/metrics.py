@@ -45,17 +45,52 @@ def _candidates(sentences: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     jf = rules.jiao_fen or "(?!)"
     # 元角分 first: at one position the first alternative that matches wins
     money = f"{num}(?:{inner})?元(?:{jf})" if rules.jiao_fen else "(?!)"
-    pattern = f"{rules.rank_surface}|{pcn}|{money}|{num}(?:{inner})?(?:{units})"
+    mags, bare = f"(?:{rules.magnitude})", f"(?:{rules.bare_magnitude})"
+    pattern = f"{rules.rank_surface}|{pcn}|{money}|{num}{mags}?(?:{inner})?(?:{units})|{ara}{bare}"
     found = _spans(sentences, "text", pattern, ["document_key", "sentence_no", "paragraph_no", "s_start", "text"])
     parts = (
         f"^(?:(?P<rank>{rules.rank_surface})|(?P<pcn>{pcn})"
-        f"|(?P<numtext>{num})(?P<inner>{inner})?(?P<unit>{units})(?P<jf>{jf})?)$"
+        f"|(?P<numtext>{num})(?P<mag>{mags})?(?P<inner>{inner})?(?P<unit>{units})(?P<jf>{jf})?"
+        f"|(?P<barenum>{ara})(?P<bare>{bare}))$"
     )
-    return found.with_columns(pl.col("match").str.extract_groups(parts).alias("g")).unnest("g").with_columns(
-        num=pl.coalesce(pl.col("numtext"), pl.col("rank").str.replace_all("^[第前]|[名位]$", ""), pl.col("pcn")),
-        unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%")).otherwise(pl.col("unit")),
+    found = found.with_columns(pl.col("match").str.extract_groups(parts).alias("g")).unnest("g")
+    found = pl.concat([found, _list_items(sentences, rules, ara, mags, inner, units)], how="diagonal_relaxed")
+    return found.with_columns(
+        num=pl.coalesce(pl.col("numtext"), pl.col("barenum"),
+                        pl.col("rank").str.replace("^首位$", "一").str.replace_all("^[第前]|[名位]$", ""),
+                        pl.col("pcn")),
+        unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%"))
+        .otherwise(pl.concat_str(pl.col("mag").fill_null(""), pl.col("unit"))),
         is_chinese=pl.coalesce(pl.col("numtext"), pl.col("rank"), pl.col("pcn"))
         .str.contains(f"^[第前]?(?:{rules.sign})?{chi}").fill_null(False),
+    )
+
+
+def _list_items(sentences: pl.DataFrame, rules: MetricRules, ara: str, mags: str, inner: str,
+                units: str) -> pl.DataFrame:
+    """Numbers listed before a shared unit (高4.0、5.8、7.4个百分点): each but the last (which the main pattern
+    finds) becomes a candidate with the last one's unit; its span is the number alone."""
+    sep = rules.list_separator
+    if not sep:
+        return pl.DataFrame()
+    lists = _spans(sentences, "text", f"(?:{ara}{sep})+{ara}{mags}?(?:{inner})?(?:{units})",
+                   ["document_key", "sentence_no", "paragraph_no", "s_start", "text"])
+    if lists.height == 0:
+        return pl.DataFrame()
+    items = pl.col("match").str.split(sep)
+    tail = f"^{ara}(?P<mag>{mags})?(?:{inner})?(?P<unit>{units})$"
+    lists = lists.with_columns(
+        pl.col("match").str.extract_all(f"^(?:{ara}{sep})+").list.first().str.strip_suffix(sep)
+        .str.split(sep).alias("item"),
+        items.list.last().str.extract_groups(tail).alias("g"),
+    ).unnest("g").with_columns(
+        start=pl.col("item").list.eval((pl.element().str.len_chars() + len(sep)).cum_sum()
+                                       - pl.element().str.len_chars() - len(sep)),
+    ).explode("item", "start")
+    return lists.select(
+        "document_key", "sentence_no", "paragraph_no", "s_start", "text",
+        pl.col("item").alias("match"), (pl.col("off") + pl.col("start")).alias("off"),
+        pl.col("item").alias("numtext"), "mag", "unit",
     )
 
 
@@ -93,6 +128,12 @@ def _first_match(col: pl.Expr, table: list[tuple[str, str]]) -> pl.Expr:
 def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     """Values, units, exclusions, measure, qualifier, comparison, is_target."""
     frame = cands.join(figure_table(cands["num"]), on="num", how="left")
+    before_q = _alt(rules.qualifiers_before)
+    left_bare = pl.col("clause_before").str.replace(f"(?:{before_q})$", "")
+    # 人口近10万: the unit the words before a bare 万/亿 imply, or none (then the figure is left out)
+    implied = _first_match(left_bare, list(rules.implied_units))
+    frame = frame.with_columns(unit=pl.when(pl.col("bare").is_not_null()).then(pl.col("bare") + implied)
+                               .otherwise(pl.col("unit")))
     frame = frame.join(rules.unit_table(), on="unit", how="left")
     low, low_decimals = range_low({c: pl.col(c) for c in FIGURE_SCHEMA}, pl.col("scale").fill_null(1.0))
     is_range = pl.col("high") != pl.col("low_scaled")
@@ -111,6 +152,7 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     is_rank = pl.col("rank").is_not_null()
     keep = (
         pl.col("num_value").is_not_null()
+        & (is_rank | pl.col("factor").is_not_null())
         & ok_left & ok_right
         & ~pl.col("left").str.contains(rules.exclude_left)
         & ~(~is_rank & pl.col("right").str.contains(rules.exclude_right))
@@ -123,9 +165,7 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         keep = keep & ~(pl.col("quote_len").fill_null(10**6) <= rules.max_quote_chars)
     frame = frame.filter(keep.fill_null(False))
 
-    before_q = _alt(rules.qualifiers_before)
     after_q = _alt(rules.qualifiers_after)
-    left_bare = pl.col("clause_before").str.replace(f"(?:{before_q})$", "")
     measure = (
         pl.when(is_rank).then(pl.lit("rank"))
         .when((pl.col("base_unit") == "pct") & left_bare.str.contains(rules.growth_cue)).then(pl.lit("growth_pct"))
@@ -163,7 +203,7 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     return frame.with_columns(
         value=value,
         value_high=value_high,
-        unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("unit")),
+        unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.coalesce("bare", "unit")),
         base_unit=pl.when(is_rank).then(pl.lit("rank")).otherwise(_currency(pl.col("base_unit"), left_bare, rules)),
         base_value=base_value(value, value_dec, factor),
         base_value_high=base_value(value_high, high_dec, factor),
