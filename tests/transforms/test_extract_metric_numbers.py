@@ -172,3 +172,18 @@ def test_first_place_is_a_rank():
 
 def test_session_ordinals_before_all_sessions_are_not_counts():
     assert run("学习贯彻党的二十届历次全会精神。") == []
+
+
+@pytest.mark.parametrize("body, text, low, high, base_unit", [
+    ("增速保持在6%-8%之间。", "6%-8%", 6, 8, "pct"),
+    ("增速目标为5%至7%。", "5%至7%", 5, 7, "pct"),
+    ("每户补贴3—5万元。", "3—5万元", 30_000, 50_000, "CNY"),
+    ("项目为期10~12个月。", "10~12个月", 10, 12, "month"),
+])
+def test_more_range_forms(body, text, low, high, base_unit):
+    row = one(body)
+    assert (row["text"], row["base_value"], row["base_value_high"], row["base_unit"]) == (text, low, high, base_unit)
+
+
+def test_a_minus_after_a_unit_is_not_a_sign():
+    assert [r["base_value"] for r in run("门票价格为30元-50元。")] == [30]

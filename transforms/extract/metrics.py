@@ -22,6 +22,7 @@ from transforms.extract.regions import regex_spans
 from transforms.keys import keys_for
 
 _CLAUSE_END = "[，；。：！？]"
+_CUE_CHARS = 24   # cues that end where a figure starts (growth, fall, currency, implied unit) are shorter
 
 
 def _alt(words) -> str:
@@ -39,7 +40,7 @@ def _candidates(sentences: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     joiners = _alt(rules.range_joiners) or "(?!)"
     ara, chi, mag = f"(?:{rules.arabic})", f"(?:{rules.chinese})", f"(?:{rules.range_magnitude})"
     # a range (Arabic, its low end may carry 万: 1万-5万元) or one number; a sign written on it
-    num = (f"(?:{rules.sign})?(?:{ara}{mag}?(?:{joiners}){ara}|{ara}|{chi}(?:(?:{joiners}){chi})?)")
+    num = (f"(?:{rules.sign})?(?:{ara}(?:{mag}|%)?(?:{joiners}){ara}|{ara}|{chi}(?:(?:{joiners}){chi})?)")
     pcn = f"(?:{rules.sign})?{rules.percent_chinese}"
     inner = _alt(rules.qualifiers_inner) or "(?!)"
     jf = rules.jiao_fen or "(?!)"
@@ -56,7 +57,7 @@ def _candidates(sentences: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     found = found.with_columns(pl.col("match").str.extract_groups(parts).alias("g")).unnest("g")
     found = pl.concat([found, _list_items(sentences, rules, ara, mags, inner, units)], how="diagonal_relaxed")
     return found.with_columns(
-        num=pl.coalesce(pl.col("numtext"), pl.col("barenum"),
+        num=pl.coalesce(pl.col("numtext").str.replace("%", "", literal=True), pl.col("barenum"),
                         pl.col("rank").str.replace("^首位$", "一").str.replace_all("^[第前]|[名位]$", ""),
                         pl.col("pcn")),
         unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%"))
@@ -73,6 +74,7 @@ def _list_items(sentences: pl.DataFrame, rules: MetricRules, ara: str, mags: str
     sep = rules.list_separator
     if not sep:
         return pl.DataFrame()
+    sentences = sentences.filter(pl.col("text").str.contains(f"\\d{re.escape(sep)}\\d"))
     lists = _spans(sentences, "text", f"(?:{ara}{sep})+{ara}{mags}?(?:{inner})?(?:{units})",
                    ["document_key", "sentence_no", "paragraph_no", "s_start", "text"])
     if lists.height == 0:
@@ -129,7 +131,10 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     """Values, units, exclusions, measure, qualifier, comparison, is_target."""
     frame = cands.join(figure_table(cands["num"]), on="num", how="left")
     before_q = _alt(rules.qualifiers_before)
-    left_bare = pl.col("clause_before").str.replace(f"(?:{before_q})$", "")
+    # the end of the clause before the figure, qualifiers (约, 近) removed: cues are read here, once per row
+    frame = frame.with_columns(left_bare=pl.col("clause_before").str.slice(-_CUE_CHARS)
+                               .str.replace(f"(?:{before_q})$", ""))
+    left_bare = pl.col("left_bare")
     # 人口近10万: the unit the words before a bare 万/亿 imply, or none (then the figure is left out)
     implied = _first_match(left_bare, list(rules.implied_units))
     frame = frame.with_columns(unit=pl.when(pl.col("bare").is_not_null()).then(pl.col("bare") + implied)
@@ -140,7 +145,9 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     frame = frame.with_columns(
         num_value=low, num_decimals=low_decimals,
         num_high=pl.when(is_range).then(pl.col("high")), high_decimals=pl.when(is_range).then(pl.col("high_decimals")),
-    ).with_columns(_jiao_fen(pl.col("jf"), pl.col("unit")))
+    )
+    if frame["jf"].drop_nulls().str.len_chars().sum() > 0:
+        frame = frame.with_columns(_jiao_fen(pl.col("jf"), pl.col("unit")))
     # Per-unit context requirements: one vectorised pass per distinct rule pattern (a handful), not per row.
     ok_left, ok_right = pl.lit(True), pl.lit(True)
     for pattern in {u.needs_left for u in rules.units if u.needs_left}:
@@ -150,10 +157,13 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         ok_right = ok_right & ~((pl.col("needs_right").fill_null("") == pattern)
                                 & ~pl.col("right").str.contains(pattern))
     is_rank = pl.col("rank").is_not_null()
+    unit_ends = "[" + "".join(sorted({re.escape(u.surface[-1]) for u in rules.units})) + "]"
     keep = (
         pl.col("num_value").is_not_null()
         & (is_rank | pl.col("factor").is_not_null())
         & ok_left & ok_right
+        # 10元-20元, 5%-8: a minus right after a number or a unit joins a range this pattern did not read
+        & ~(pl.col("match").str.contains("^[-−－]") & pl.col("left").str.contains(f"(?:[\\d%.]|{unit_ends})$"))
         & ~pl.col("left").str.contains(rules.exclude_left)
         & ~(~is_rank & pl.col("right").str.contains(rules.exclude_right))
         & ~(pl.col("unit").fill_null("").str.contains(rules.session_units)
