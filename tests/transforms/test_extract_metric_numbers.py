@@ -187,3 +187,9 @@ def test_more_range_forms(body, text, low, high, base_unit):
 
 def test_a_minus_after_a_unit_is_not_a_sign():
     assert [r["base_value"] for r in run("门票价格为30元-50元。")] == [30]
+
+
+@pytest.mark.parametrize("body", ["志愿者来自五湖四海。", "消息传遍四面八方。", "为实现两个一百年目标奋斗。",
+                                  "学习贯彻二十届四中全会精神。"])
+def test_numerals_followed_by_numerals_are_idioms_or_ordinals(body):
+    assert run(body) == []

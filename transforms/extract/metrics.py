@@ -166,6 +166,7 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         & ~(pl.col("match").str.contains("^[-−－]") & pl.col("left").str.contains(f"(?:[\\d%.]|{unit_ends})$"))
         & ~pl.col("left").str.contains(rules.exclude_left)
         & ~(~is_rank & pl.col("right").str.contains(rules.exclude_right))
+        & ~(pl.col("is_chinese") & ~is_rank & pl.col("right").str.contains(rules.exclude_chinese_right))
         & ~(pl.col("unit").fill_null("").str.contains(rules.session_units)
             & pl.col("right").str.contains(rules.session_right))
         & ~(pl.col("is_chinese") & (pl.col("num_value").abs() < rules.min_chinese_value) & ~is_rank)
