@@ -193,3 +193,15 @@ def test_a_minus_after_a_unit_is_not_a_sign():
                                   "学习贯彻二十届四中全会精神。"])
 def test_numerals_followed_by_numerals_are_idioms_or_ordinals(body):
     assert run(body) == []
+
+
+@pytest.mark.parametrize("body, text, base_value", [
+    ("人口出生率为千分之五点二。", "千分之五点二", 0.52),
+    ("自然增长率为3.5‰。", "3.5‰", 0.35),
+    ("绿化覆盖率达到百分之45。", "百分之45", 45),
+    ("失业率仅占百分之一。", "百分之一", 1),
+])
+def test_per_mille_and_mixed_percentages(body, text, base_value):
+    row = one(body)
+    assert (row["text"], row["base_unit"]) == (text, "pct")
+    assert row["base_value"] == pytest.approx(base_value)

@@ -169,7 +169,8 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         & ~(pl.col("is_chinese") & ~is_rank & pl.col("right").str.contains(rules.exclude_chinese_right))
         & ~(pl.col("unit").fill_null("").str.contains(rules.session_units)
             & pl.col("right").str.contains(rules.session_right))
-        & ~(pl.col("is_chinese") & (pl.col("num_value").abs() < rules.min_chinese_value) & ~is_rank)
+        & ~(pl.col("is_chinese") & (pl.col("num_value").abs() < rules.min_chinese_value) & ~is_rank
+            & pl.col("pcn").is_null())
         & (~is_rank | pl.col("clause_before").str.contains(rules.rank_cue))
     )
     if rules.exclude_in_quotes:

@@ -35,7 +35,7 @@ LARGE = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 ZERO = "零〇○"
 SIGNS = "-−－负負"
 JOINERS = ("到", "至", "-", "~", "～", "—", "–", "－")
-PERCENT = ("百分之",)
+PERCENT = {"百分之": Decimal(1), "千分之": Decimal("0.1")}   # -> percent
 
 _ARABIC = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 # A Chinese number with 点: whole part, fraction digits, then the magnitude the decimal scales (三点五亿).
@@ -174,11 +174,13 @@ def _number(text: str) -> Decimal | None:
     sign = 1
     if text[0] in SIGNS:
         sign, text = -1, text[1:]
-    for prefix in PERCENT:
+    for prefix, scale in PERCENT.items():
         if text.startswith(prefix):
-            text = text[len(prefix):]
-            if text in ("百", "佰"):
+            rest = text[len(prefix):]
+            if rest in ("百", "佰") and scale == 1:
                 return Decimal(100) * sign
+            found = _number(rest) if rest and rest[0] not in SIGNS else None
+            return None if found is None else found * scale * sign
     if not text or text[0] in SIGNS:
         return None
     if _ARABIC.fullmatch(text):
