@@ -157,8 +157,7 @@ def _integer(text: str) -> Decimal | None:
         return None
     if len(text) == 1 and text in ZERO:
         return Decimal(0)
-    if len(text) >= 3 and all(c in DIGITS for c in text) and any(c in ZERO for c in text) \
-            and text[0] not in ZERO:
+    if len(text) >= 3 and all(c in DIGITS for c in text) and text[0] not in ZERO:
         return Decimal("".join(str(DIGITS[c]) for c in text))       # digit by digit: 二〇二一
     text = text.replace("萬", "万").replace("億", "亿")
     if text in _BARE:
