@@ -205,3 +205,8 @@ def test_per_mille_and_mixed_percentages(body, text, base_value):
     row = one(body)
     assert (row["text"], row["base_unit"]) == (text, "pct")
     assert row["base_value"] == pytest.approx(base_value)
+
+
+def test_the_tail_of_a_number_split_by_a_full_width_comma_is_left_out():
+    assert run("本月收到捐款82，225.00元。") == []
+    assert [r["base_value"] for r in run("两项补贴分别为12，34元。")] == [34]

@@ -165,6 +165,8 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         # 10元-20元, 5%-8: a minus right after a number or a unit joins a range this pattern did not read
         & ~(pl.col("match").str.contains("^[-−－]") & pl.col("left").str.contains(f"(?:[\\d%.]|{unit_ends})$"))
         & ~pl.col("left").str.contains(rules.exclude_left)
+        # 82，225元: the tail of a number whose thousands separator was written as a comma is not 225
+        & ~(pl.col("left").str.contains(r"\d[,，]$") & pl.col("match").str.contains(r"^\d{3}(?:\D|$)"))
         & ~(~is_rank & pl.col("right").str.contains(rules.exclude_right))
         & ~(pl.col("is_chinese") & ~is_rank & pl.col("right").str.contains(rules.exclude_chinese_right))
         & ~(pl.col("unit").fill_null("").str.contains(rules.session_units)
