@@ -210,3 +210,19 @@ def test_per_mille_and_mixed_percentages(body, text, base_value):
 def test_the_tail_of_a_number_split_by_a_full_width_comma_is_left_out():
     assert run("本月收到捐款82，225.00元。") == []
     assert [r["base_value"] for r in run("补贴分别为12，34元。")] == [34]
+
+
+@pytest.mark.parametrize("body, values", [
+    ("城乡居民人均可支配收入分别增长5.1%、6.3%。", [5.1, 6.3]),
+    ("两项收入分别增长11.2%和9.8%。", [11.2, 9.8]),
+    ("出口和进口分别下降2.4%、1.7%。", [-2.4, -1.7]),
+    ("五年来年均增长率达到8%。", [8]),
+])
+def test_listed_growth_figures_share_their_cue(body, values):
+    rows = [r for r in run(body) if r["base_unit"] == "pct"]
+    assert [(r["measure"], r["base_value"]) for r in rows] == [("growth_pct", v) for v in values]
+
+
+def test_listed_changes_share_a_fall():
+    rows = run("增速分别比全省低0.4、1.2个百分点。")
+    assert [r["base_value"] for r in rows] == [-0.4, -1.2]

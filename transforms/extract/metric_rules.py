@@ -72,6 +72,7 @@ class MetricRules:
     rank_cue: str
     growth_cue: str
     decrease_cue: str
+    listed_before: str
     percent_chinese: str
     comparisons: tuple[tuple[str, str], ...]
     target_strong: str
@@ -262,6 +263,7 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
             rank_cue=_regex(path, "[rank] cue", rank["cue"]),
             growth_cue=_regex(path, "[percent] growth_cue", pct["growth_cue"]),
             decrease_cue=_regex(path, "[percent] decrease_cue", pct.get("decrease_cue", "(?!)")),
+            listed_before=_regex(path, "[percent] listed_before", pct.get("listed_before", "(?!)")),
             percent_chinese=_regex(path, "[percent] chinese", pct["chinese"]),
             comparisons=tuple(comparisons),
             target_strong=_regex(path, "[target] strong", target["strong"]),

@@ -133,7 +133,7 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     before_q = _alt(rules.qualifiers_before)
     # the end of the clause before the figure, qualifiers (约, 近) removed: cues are read here, once per row
     frame = frame.with_columns(left_bare=pl.col("clause_before").str.slice(-_CUE_CHARS)
-                               .str.replace(f"(?:{before_q})$", ""))
+                               .str.replace(rules.listed_before, "").str.replace(f"(?:{before_q})$", ""))
     left_bare = pl.col("left_bare")
     # 人口近10万: the unit the words before a bare 万/亿 imply, or none (then the figure is left out)
     implied = _first_match(left_bare, list(rules.implied_units))
