@@ -226,3 +226,9 @@ def test_listed_growth_figures_share_their_cue(body, values):
 def test_listed_changes_share_a_fall():
     rows = run("增速分别比全省低0.4、1.2个百分点。")
     assert [r["base_value"] for r in rows] == [-0.4, -1.2]
+
+
+@pytest.mark.parametrize("body", ["街道组织了数十场宣讲。", "几十名志愿者参加了活动。", "景区接待了数万游客。",
+                                  "上百家企业参展。"])
+def test_vague_quantities_are_not_numbers(body):
+    assert run(body) == []

@@ -84,6 +84,7 @@ class MetricRules:
     exclude_left: str
     exclude_right: str
     exclude_chinese_right: str
+    exclude_chinese_left: str
     session_units: str
     session_right: str
     periods: tuple[Period, ...]
@@ -275,6 +276,7 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
             exclude_left=_regex(path, "[exclude] left", exclude["left"]),
             exclude_right=_regex(path, "[exclude] right", exclude["right"]),
             exclude_chinese_right=_regex(path, "[exclude] chinese_right", exclude.get("chinese_right", "(?!)")),
+            exclude_chinese_left=_regex(path, "[exclude] chinese_left", exclude.get("chinese_left", "(?!)")),
             session_units=_regex(path, "[exclude] session_units", exclude["session_units"]),
             session_right=_regex(path, "[exclude] session_right", exclude["session_right"]),
             periods=_periods(path, data),

@@ -168,7 +168,8 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         # 82，225元: the tail of a number whose thousands separator was written as a comma is not 225
         & ~(pl.col("left").str.contains(r"\d[,，]$") & pl.col("match").str.contains(r"^\d{3}(?:\D|$)"))
         & ~(~is_rank & pl.col("right").str.contains(rules.exclude_right))
-        & ~(pl.col("is_chinese") & ~is_rank & pl.col("right").str.contains(rules.exclude_chinese_right))
+        & ~(pl.col("is_chinese") & ~is_rank & (pl.col("right").str.contains(rules.exclude_chinese_right)
+                                               | pl.col("left").str.contains(rules.exclude_chinese_left)))
         & ~(pl.col("unit").fill_null("").str.contains(rules.session_units)
             & pl.col("right").str.contains(rules.session_right))
         & ~(pl.col("is_chinese") & (pl.col("num_value").abs() < rules.min_chinese_value) & ~is_rank
