@@ -232,3 +232,13 @@ def test_listed_changes_share_a_fall():
                                   "上百家企业参展。"])
 def test_vague_quantities_are_not_numbers(body):
     assert run(body) == []
+
+
+@pytest.mark.parametrize("body, base_value", [
+    ("全区地区生产总值162.3亿元。", 16_230_000_000.0),   # 162.3 * 1e8 is 16230000000.000002 in floats
+    ("新增贷款0.07亿元。", 7_000_000.0),
+    ("实际利用外资1.13亿美元。", 113_000_000.0),
+    ("社会消费品零售总额增长到2.51万亿元。", 2_510_000_000_000.0),
+])
+def test_base_values_carry_no_float_noise(body, base_value):
+    assert one(body)["base_value"] == base_value   # exact
