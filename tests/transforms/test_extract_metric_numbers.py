@@ -242,3 +242,19 @@ def test_vague_quantities_are_not_numbers(body):
 ])
 def test_base_values_carry_no_float_noise(body, base_value):
     assert one(body)["base_value"] == base_value   # exact
+
+
+@pytest.mark.parametrize("body, text, base_value", [
+    ("沿街植樹1.2萬顆。", "1.2萬顆", 12_000),
+    ("新装路灯300盏。", "300盏", 300),
+    ("养殖场存栏肉牛2000头。", "2000头", 2000),
+    ("港区新增货运航线执飞飞机5架。", "5架", 5),
+    ("开行中欧班列120趟。", "120趟", 120),
+])
+def test_measure_words_for_counted_things(body, text, base_value):
+    row = one(body)
+    assert (row["text"], row["base_unit"], row["base_value"]) == (text, "item", base_value)
+
+
+def test_a_count_of_animals_keeps_its_noun():
+    assert one("全村共养殖2000头牛。")["base_value"] == 2000
