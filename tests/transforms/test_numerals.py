@@ -222,3 +222,19 @@ def test_arabic_with_separators_reads_back(n, cents):
 def test_figure_fields():
     assert read_figure("三万五") == Figure(35_000.0, 0, 35_000.0, 0, 35_000.0, 0, False)
     assert read_figure("一千十") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(
+    st.integers(min_value=0, max_value=10**9).map(str),
+    st.integers(min_value=0, max_value=10**9).map(lambda n: f"{n:,}"),
+    st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False).map(str),
+    st.integers(min_value=0, max_value=99_999_999).map(render_chinese),
+), min_size=1, max_size=20))
+def test_figure_table_agrees_with_read_figure(strings):
+    # plain Arabic numbers take the expression path, the rest the grammar; both must give the same row
+    table = figure_table(pl.Series(strings, dtype=pl.String))
+    for row in table.iter_rows(named=True):
+        fig = read_figure(row["num"])
+        expected = (None,) * 7 if fig is None else tuple(fig)
+        assert tuple(row[c] for c in list(FIGURE_SCHEMA)[1:]) == expected, row
