@@ -18,7 +18,7 @@ import polars as pl
 from transforms.extract import SCHEMAS
 from transforms.extract.metric_rules import MetricRules
 from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low, simplified_chars
-from transforms.extract.regions import regex_spans
+from transforms.extract.spans import regex_spans
 from transforms.keys import keys_for
 
 _CLAUSE_END = "[，；。：！？]"
