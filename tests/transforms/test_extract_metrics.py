@@ -14,7 +14,8 @@ from transforms.decode import detect_and_decode, normalise_text
 from transforms.evaluate import load_gold, score_metrics
 from transforms.extract import SCHEMAS
 from transforms.extract.metric_rules import default_metric_rules, load_metric_rules
-from transforms.extract.metrics import chinese_number, extract_metrics
+from transforms.extract.metrics import extract_metrics
+from transforms.extract.numerals import read_number
 from transforms.rules import RULES_DIR, RuleError
 
 EXTRA_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "extra"
@@ -61,7 +62,7 @@ def one(body: str, **kw) -> dict:
     ("新建口袋公园6处。", "6处", 6, "item", "count"),
     ("其中高新技术企业占比35%。", "35%", 35, "pct", "share_pct"),
     ("百分之八十的社区建成了日间照料中心。", "百分之八十", 80, "pct", "share_pct"),
-    ("出口额下降2.1%。", "2.1%", 2.1, "pct", "growth_pct"),
+    ("出口额下降2.1%。", "2.1%", -2.1, "pct", "growth_pct"),  # a fall carries its sign
     ("辖区面积4.2平方公里。", "4.2平方公里", 4_200_000, "m2", "level"),
 ])
 def test_amounts_counts_and_percentages(body, text, base_value, base_unit, measure):
@@ -183,7 +184,7 @@ def test_output_schema_and_keys():
 @pytest.mark.parametrize("text, value", [("一百二十", 120), ("两万", 20000), ("十一", 11), ("三点五", 3.5),
                                          ("一亿二千万", 120_000_000), ("五十万", 500_000), ("零", 0)])
 def test_chinese_numbers(text, value):
-    assert chinese_number(text) == value
+    assert read_number(text) == value
 
 
 def test_rule_errors_name_the_file_and_entry(tmp_path):

@@ -107,9 +107,9 @@ def test_a_year_compared_with_is_not_the_period():
 
 
 def test_traditional_script_labels():
-    assert period(one("2019年前7個月，全區新增就業3200人。")) == ("2019年前7個月", 20190101, 20190731)
+    assert period(one("2019年前7個月，全區新增就業3200人。")) == ("2019年前7个月", 20190101, 20190731)  # labels are kept in Simplified script
     assert period(one("今年以來，全區新增就業3200人。", published=dt.date(2019, 8, 1)))[1] == 20190101
-    assert period(one("2019年上半年，稅收收入增長7%，較去年同期提高2個百分點。"))[1] == 20190101
+    assert [period(r)[1] for r in run("2019年上半年，稅收收入增長7%，較去年同期提高2個百分點。")] == [20190101] * 2
 
 
 def test_a_year_qualifying_a_noun_lends_no_year_to_a_later_label():

@@ -46,3 +46,15 @@ def schema_v1(tmp_path: Path) -> Path:
     old.mkdir()
     shutil.copy(SQL_DIR / "schema" / "001_initial.sql", old)
     return old
+
+
+def views_v1(tmp_path: Path) -> Path:
+    """sql/views as they were at version 1: today's views without the columns later versions added."""
+    old = tmp_path / "views_v1"
+    old.mkdir()
+    for path in (SQL_DIR / "views").glob("*.sql"):
+        text = path.read_text(encoding="utf-8")
+        for added in ("    m.value_high,\n", "    m.base_value_high,\n"):  # schema v5
+            text = text.replace(added, "")
+        (old / path.name).write_text(text, encoding="utf-8")
+    return old

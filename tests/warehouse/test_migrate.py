@@ -83,7 +83,7 @@ def test_dim_date_covers_the_periods_of_these_texts(con):
 
 def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, staged_sample):
     from tests.flows.helpers import snapshot
-    from tests.warehouse.conftest import schema_v1
+    from tests.warehouse.conftest import schema_v1, views_v1
     from warehouse.connection import writer
     from warehouse.load import load_batch
 
@@ -97,16 +97,16 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
     q = pl.read_parquet(old_staging / "quarantine.parquet")
     q.drop("file_mtime", "byte_size").write_parquet(old_staging / "quarantine.parquet")
     # ... regions without the kind of version 6, documents without the date's basis of version 8, fact_metric
-    # without version 9's restated
+    # without its range bounds (version 5) and restated (version 9)
     r = pl.read_parquet(old_staging / "dim_region.parquet")
     r.drop("kind").write_parquet(old_staging / "dim_region.parquet")
     d = pl.read_parquet(old_staging / "dim_document.parquet")
     d.drop("published_on_basis").write_parquet(old_staging / "dim_document.parquet")
     m = pl.read_parquet(old_staging / "fact_metric.parquet")
-    m.drop("restated").write_parquet(old_staging / "fact_metric.parquet")
+    m.drop("value_high", "base_value_high", "restated").write_parquet(old_staging / "fact_metric.parquet")
     db = tmp_path / "old.duckdb"
     with writer(db) as con:
-        assert migrate(con, schema_dir=schema_v1(tmp_path)) == [1]
+        assert migrate(con, schema_dir=schema_v1(tmp_path), views_dir=views_v1(tmp_path)) == [1]
         load_batch(con, old_staging)
         con.execute("insert into etl_run (run_id, started_at, status, pipeline_version) "
                     "values ('old-run', now(), 'completed', '0.0.1')")
@@ -117,9 +117,9 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
         assert migrate(con) == [version for version, _, _ in migrations() if version > 1]
         assert current_version(con) == latest_version()
     after = snapshot(db, exclude=("meta_schema_version",))
-    # version 9 appends fact_metric.restated, null for the rows loaded before it
-    assert all(row[-1] is None for row in after["fact_metric"])
-    after["fact_metric"] = [row[:-1] for row in after["fact_metric"]]
+    # versions 5 and 9 append fact_metric's range bounds and restated, null for the rows loaded before them
+    assert all(row[-3:] == (None, None, None) for row in after["fact_metric"])
+    after["fact_metric"] = [row[:-3] for row in after["fact_metric"]]
     added = ("etl_run", "quarantine", "dim_document", "dim_region")  # tables that gained columns
     assert {t: rows for t, rows in after.items() if t not in added} == {
         t: rows for t, rows in before.items() if t not in added}

@@ -26,6 +26,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "unit": pl.String, "base_value": pl.Float64, "base_unit": pl.String, "measure": pl.String,
         "comparison": pl.String, "is_target": pl.Boolean, "qualifier": pl.String, "period_label": pl.String,
         "period_start_key": pl.Int32, "period_end_key": pl.Int32, "indicator_text": pl.String,
+        "value_high": pl.Float64, "base_value_high": pl.Float64,
         # later statements of the same fact in the document (transforms/extract/restated.py)
         "restated": pl.List(pl.Struct({"sentence_no": pl.Int32, "span_start": pl.Int32, "span_end": pl.Int32})),
     },

@@ -28,6 +28,7 @@ class Unit:
     measure: str          # default measure (percentages are refined by context)
     needs_left: str | None = None    # regex on the text before the number (durations)
     needs_right: str | None = None   # regex on the text after the unit
+    scale: float = 1.0    # the multiplier written in the unit (万元 -> 10 000), for ranges (两到三万元)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,17 @@ class Indicator:
 class MetricRules:
     arabic: str
     chinese: str
+    sign: str
+    list_separator: str
+    magnitude: str
+    bare_magnitude: str
+    implied_units: tuple[tuple[str, str], ...]   # (cue regex, unit surface)
+    range_magnitude: str
     range_joiners: tuple[str, ...]
     min_chinese_value: float
+    jiao_fen: str
+    currency_before: dict[str, str]
+    currency_after: dict[str, str]
     qualifiers_inner: dict[str, str]
     qualifiers_before: dict[str, str]
     qualifiers_after: dict[str, str]
@@ -61,6 +71,8 @@ class MetricRules:
     rank_surface: str
     rank_cue: str
     growth_cue: str
+    decrease_cue: str
+    listed_before: str
     percent_chinese: str
     comparisons: tuple[tuple[str, str], ...]
     target_strong: str
@@ -71,6 +83,8 @@ class MetricRules:
     quote_pairs: tuple[str, ...]
     exclude_left: str
     exclude_right: str
+    exclude_chinese_right: str
+    exclude_chinese_left: str
     session_units: str
     session_right: str
     periods: tuple[Period, ...]
@@ -90,9 +104,10 @@ class MetricRules:
 
     def unit_table(self) -> pl.DataFrame:
         return pl.DataFrame(
-            [(u.surface, u.base_unit, u.factor, u.measure, u.needs_left, u.needs_right) for u in self.units],
+            [(u.surface, u.base_unit, u.factor, u.measure, u.needs_left, u.needs_right, u.scale)
+             for u in self.units],
             schema={"unit": pl.String, "base_unit": pl.String, "factor": pl.Float64, "unit_measure": pl.String,
-                    "needs_left": pl.String, "needs_right": pl.String},
+                    "needs_left": pl.String, "needs_right": pl.String, "scale": pl.Float64},
             orient="row",
         )
 
@@ -146,8 +161,18 @@ def _units(path: Path, data: dict) -> tuple[Unit, ...]:
                 if mult == 1.0:
                     raise RuleError(f"{path}: {where}: duplicate unit {text!r}")
                 continue  # an explicit unit wins over a generated variant
-            units[text] = Unit(text, base, float(factor) * mult, measure, left, right)
+            units[text] = Unit(text, base, float(factor) * mult, measure, left, right, mult)
     return tuple(units.values())
+
+
+def _implied(path: Path, data: dict) -> tuple[tuple[str, str], ...]:
+    out = []
+    for i, entry in enumerate(data.get("implied_unit", []), 1):
+        where = f"[[implied_unit]] entry {i}"
+        if not isinstance(entry.get("unit"), str) or not entry["unit"]:
+            raise RuleError(f"{path}: {where}: needs cue and unit")
+        out.append((_regex(path, where, entry.get("cue")), entry["unit"]))
+    return tuple(out)
 
 
 def _periods(path: Path, data: dict) -> tuple[Period, ...]:
@@ -220,8 +245,17 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
         rules = MetricRules(
             arabic=_regex(path, "[number] arabic", number["arabic"]),
             chinese=_regex(path, "[number] chinese", number["chinese"]),
+            sign=_regex(path, "[number] sign", number.get("sign", "(?!)")),
+            magnitude=_regex(path, "[number] magnitude", number.get("magnitude", "(?!)")),
+            list_separator=str(number.get("list_separator", "")),
+            bare_magnitude=_regex(path, "[number] bare_magnitude", number.get("bare_magnitude", "(?!)")),
+            implied_units=_implied(path, data),
+            range_magnitude=_regex(path, "[number] range_magnitude", number.get("range_magnitude", "(?!)")),
             range_joiners=tuple(number.get("range_joiners", [])),
             min_chinese_value=float(number.get("min_chinese_value", 0)),
+            jiao_fen=_regex(path, "[number] jiao_fen", number.get("jiao_fen", "")),
+            currency_before=_str_map(path, "[currency.before]", data.get("currency", {}).get("before", {})),
+            currency_after=_str_map(path, "[currency.after]", data.get("currency", {}).get("after", {})),
             qualifiers_inner=_str_map(path, "[qualifiers.inner]", quals.get("inner", {})),
             qualifiers_before=_str_map(path, "[qualifiers.before]", quals.get("before", {})),
             qualifiers_after=_str_map(path, "[qualifiers.after]", quals.get("after", {})),
@@ -229,6 +263,8 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
             rank_surface=_regex(path, "[rank] surface", rank["surface"]),
             rank_cue=_regex(path, "[rank] cue", rank["cue"]),
             growth_cue=_regex(path, "[percent] growth_cue", pct["growth_cue"]),
+            decrease_cue=_regex(path, "[percent] decrease_cue", pct.get("decrease_cue", "(?!)")),
+            listed_before=_regex(path, "[percent] listed_before", pct.get("listed_before", "(?!)")),
             percent_chinese=_regex(path, "[percent] chinese", pct["chinese"]),
             comparisons=tuple(comparisons),
             target_strong=_regex(path, "[target] strong", target["strong"]),
@@ -239,6 +275,8 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
             quote_pairs=tuple(exclude.get("quote_pairs", ["“”"])),
             exclude_left=_regex(path, "[exclude] left", exclude["left"]),
             exclude_right=_regex(path, "[exclude] right", exclude["right"]),
+            exclude_chinese_right=_regex(path, "[exclude] chinese_right", exclude.get("chinese_right", "(?!)")),
+            exclude_chinese_left=_regex(path, "[exclude] chinese_left", exclude.get("chinese_left", "(?!)")),
             session_units=_regex(path, "[exclude] session_units", exclude["session_units"]),
             session_right=_regex(path, "[exclude] session_right", exclude["session_right"]),
             periods=_periods(path, data),
@@ -261,7 +299,8 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
     if any(not isinstance(q, str) or len(q) != 2 for q in rules.quote_pairs):
         raise RuleError(f"{path}: [exclude] quote_pairs: each entry is an opening and a closing mark, got "
                         f"{rules.quote_pairs!r}")
-    if re.search(r"\(\?P?<", rules.rank_surface + rules.arabic + rules.chinese):
+    if re.search(r"\(\?P?<", rules.rank_surface + rules.arabic + rules.chinese + rules.sign + rules.jiao_fen
+                 + rules.magnitude + rules.bare_magnitude):
         raise RuleError(f"{path}: [number]/[rank] patterns must not use named groups")
     return rules
 

@@ -3,7 +3,8 @@
 Everything runs over the whole batch of sentences as Polars expressions: one regex pass finds the candidate
 figures with their offsets, context windows are string slices, rules (transforms/rules/metrics.toml,
 indicators.csv) are regexes and joins. Python runs per *distinct* string only in two places:
-  * Chinese numerals -> numbers (chinese_number) over the distinct numeral strings, joined back (`_numeral_values`);
+  * numerals -> values (transforms/extract/numerals.py, one grammar) over the distinct numeral strings, joined
+    back; ranges, signs, rounding and currencies are expressions again;
   * stable_key over distinct natural keys (transforms.keys.keys_for).
 Region names are not resolved to dim_region here: the `region_name` column carries the admin-unit name the
 figure is about, for the region step to resolve (region_key stays null)."""
@@ -17,6 +18,7 @@ import polars as pl
 from transforms.extract import SCHEMAS
 from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
+from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low, simplified_chars
 from transforms.extract.periods import assign_periods
 from transforms.extract.restated import merge_restated
 from transforms.extract.spans import regex_spans
@@ -24,6 +26,7 @@ from transforms.extract.targets import is_target
 from transforms.keys import keys_for
 
 _CLAUSE_END = "[，；。：！？,;]"
+_CUE_CHARS = 24   # cues that end where a figure starts (growth, fall, currency, implied unit) are shorter
 
 
 def _alt(words) -> str:
@@ -36,74 +39,64 @@ def _spans(frame: pl.DataFrame, text: str, pattern: str, keep: list[str]) -> pl.
     return regex_spans(frame, text, pattern, keep).rename({"match_start": "off"})
 
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_LARGE = {"万": 10_000, "亿": 100_000_000}
-
-
-def chinese_number(text: str) -> float | None:
-    """一百二十 -> 120, 两万 -> 20000, 十一 -> 11, 三点五 -> 3.5, 二〇二一 -> 2021; None if not a numeral."""
-    if not text:
-        return None
-    if "点" in text:
-        whole, _, frac = text.partition("点")
-        head = chinese_number(whole) if whole else 0.0
-        if head is None or not frac or any(c not in _DIGITS for c in frac):
-            return None
-        return head + float("0." + "".join(str(_DIGITS[c]) for c in frac))
-    if all(c in _DIGITS for c in text) and len(text) > 1:  # digit by digit: 二〇二一
-        return float("".join(str(_DIGITS[c]) for c in text))
-    total, section, digit = 0, 0, None
-    for c in text:
-        if c in _DIGITS:
-            digit = _DIGITS[c]
-        elif c in _SMALL:
-            section += (1 if digit is None else digit) * _SMALL[c]
-            digit = None
-        elif c in _LARGE:
-            section += digit or 0
-            total = (total + section) * _LARGE[c] if _LARGE[c] > 10_000 else total + section * _LARGE[c]
-            section, digit = 0, None
-        else:
-            return None
-    return float(total + section + (digit or 0))
-
-
-def _numeral_values(strings: pl.Series) -> pl.DataFrame:
-    """Number for each distinct numeral string (Arabic or Chinese). Python UDF, unavoidable: Chinese numeral
-    grammar (一百二十, 两万, 十一) is not a regex job. Runs once per distinct string, joined back by value."""
-    distinct = strings.drop_nulls().unique().to_list()
-    values = []
-    for s in distinct:
-        try:
-            values.append(float(s))
-        except ValueError:
-            values.append(chinese_number(s))
-    return pl.DataFrame({"num": distinct, "num_value": values}, schema={"num": pl.String, "num_value": pl.Float64})
-
-
 def _candidates(sentences: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     units = _alt(u.surface for u in rules.units)
     joiners = _alt(rules.range_joiners) or "(?!)"
-    ara, chi = rules.arabic, rules.chinese
-    num = f"(?:{ara}(?:(?:{joiners}){ara})?|{chi}(?:(?:{joiners}){chi})?)"
+    ara, chi, mag = f"(?:{rules.arabic})", f"(?:{rules.chinese})", f"(?:{rules.range_magnitude})"
+    # a range (Arabic, its low end may carry 万: 1万-5万元) or one number; a sign written on it
+    num = (f"(?:{rules.sign})?(?:{ara}(?:{mag}|%)?(?:{joiners}){ara}|{ara}|{chi}(?:(?:{joiners}){chi})?)")
+    pcn = f"(?:{rules.sign})?{rules.percent_chinese}"
     inner = _alt(rules.qualifiers_inner) or "(?!)"
-    pattern = f"{rules.rank_surface}|{rules.percent_chinese}|{num}(?:{inner})?(?:{units})"
+    jf = rules.jiao_fen or "(?!)"
+    # 元角分 first: at one position the first alternative that matches wins
+    money = f"{num}(?:{inner})?元(?:{jf})" if rules.jiao_fen else "(?!)"
+    mags, bare = f"(?:{rules.magnitude})", f"(?:{rules.bare_magnitude})"
+    pattern = f"{rules.rank_surface}|{pcn}|{money}|{num}{mags}?(?:{inner})?(?:{units})|{ara}{bare}"
     found = _spans(sentences, "text", pattern, ["document_key", "sentence_no", "paragraph_no", "s_start", "text"])
     parts = (
-        f"^(?:(?P<rank>{rules.rank_surface})|(?P<pcn>{rules.percent_chinese})"
-        f"|(?P<numtext>{num})(?P<inner>{inner})?(?P<unit>{units}))$"
+        f"^(?:(?P<rank>{rules.rank_surface})|(?P<pcn>{pcn})"
+        f"|(?P<numtext>{num})(?P<mag>{mags})?(?P<inner>{inner})?(?P<unit>{units})(?P<jf>{jf})?"
+        f"|(?P<barenum>{ara})(?P<bare>{bare}))$"
     )
-    first = f"^({ara}|{chi})"
-    return found.with_columns(pl.col("match").str.extract_groups(parts).alias("g")).unnest("g").with_columns(
-        num=pl.coalesce(
-            pl.col("numtext").str.extract(first, 1),
-            pl.col("rank").str.replace_all("^[第前]|[名位]$", "").str.extract(first, 1),
-            pl.col("pcn").str.replace("^百分之", "").str.replace("点", "."),
-        ),
-        unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%")).otherwise(pl.col("unit")),
-        is_chinese=pl.coalesce(pl.col("numtext"), pl.col("rank"), pl.col("pcn")).str.contains(f"^[第前]?{chi}")
-        .fill_null(False),
+    found = found.with_columns(pl.col("match").str.extract_groups(parts).alias("g")).unnest("g")
+    found = pl.concat([found, _list_items(sentences, rules, ara, mags, inner, units)], how="diagonal_relaxed")
+    return found.with_columns(
+        num=pl.coalesce(pl.col("numtext").str.replace("%", "", literal=True), pl.col("barenum"),
+                        pl.col("rank").str.replace("^首位$", "一").str.replace_all("^[第前]|[名位]$", ""),
+                        pl.col("pcn")),
+        unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%"))
+        .otherwise(pl.concat_str(pl.col("mag").fill_null(""), pl.col("unit"))),
+        is_chinese=pl.coalesce(pl.col("numtext"), pl.col("rank"), pl.col("pcn"))
+        .str.contains(f"^[第前]?(?:{rules.sign})?{chi}").fill_null(False),
+    )
+
+
+def _list_items(sentences: pl.DataFrame, rules: MetricRules, ara: str, mags: str, inner: str,
+                units: str) -> pl.DataFrame:
+    """Numbers listed before a shared unit (高4.0、5.8、7.4个百分点): each but the last (which the main pattern
+    finds) becomes a candidate with the last one's unit; its span is the number alone."""
+    sep = rules.list_separator
+    if not sep:
+        return pl.DataFrame()
+    sentences = sentences.filter(pl.col("text").str.contains(f"\\d{re.escape(sep)}\\d"))
+    lists = _spans(sentences, "text", f"(?:{ara}{sep})+{ara}{mags}?(?:{inner})?(?:{units})",
+                   ["document_key", "sentence_no", "paragraph_no", "s_start", "text"])
+    if lists.height == 0:
+        return pl.DataFrame()
+    items = pl.col("match").str.split(sep)
+    tail = f"^{ara}(?P<mag>{mags})?(?:{inner})?(?P<unit>{units})$"
+    lists = lists.with_columns(
+        pl.col("match").str.extract_all(f"^(?:{ara}{sep})+").list.first().str.strip_suffix(sep)
+        .str.split(sep).alias("item"),
+        items.list.last().str.extract_groups(tail).alias("g"),
+    ).unnest("g").with_columns(
+        start=pl.col("item").list.eval((pl.element().str.len_chars() + len(sep)).cum_sum()
+                                       - pl.element().str.len_chars() - len(sep)),
+    ).explode("item", "start")
+    return lists.select(
+        "document_key", "sentence_no", "paragraph_no", "s_start", "text",
+        pl.col("item").alias("match"), (pl.col("off") + pl.col("start")).alias("off"),
+        pl.col("item").alias("numtext"), "mag", "unit",
     )
 
 
@@ -140,8 +133,25 @@ def _first_match(col: pl.Expr, table: list[tuple[str, str]]) -> pl.Expr:
 
 def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     """Values, units, exclusions, measure, qualifier, comparison, is_target."""
-    frame = cands.join(_numeral_values(cands["num"]), on="num", how="left")
+    frame = cands.join(figure_table(cands["num"]), on="num", how="left")
+    before_q = _alt(rules.qualifiers_before)
+    # the end of the clause before the figure, qualifiers (约, 近) removed: cues are read here, once per row
+    frame = frame.with_columns(left_bare=pl.col("clause_before").str.slice(-_CUE_CHARS)
+                               .str.replace(rules.listed_before, "").str.replace(f"(?:{before_q})$", ""))
+    left_bare = pl.col("left_bare")
+    # 人口近10万: the unit the words before a bare 万/亿 imply, or none (then the figure is left out)
+    implied = _first_match(left_bare, list(rules.implied_units))
+    frame = frame.with_columns(unit=pl.when(pl.col("bare").is_not_null()).then(pl.col("bare") + implied)
+                               .otherwise(pl.col("unit")))
     frame = frame.join(rules.unit_table(), on="unit", how="left")
+    low, low_decimals = range_low({c: pl.col(c) for c in FIGURE_SCHEMA}, pl.col("scale").fill_null(1.0))
+    is_range = pl.col("high") != pl.col("low_scaled")
+    frame = frame.with_columns(
+        num_value=low, num_decimals=low_decimals,
+        num_high=pl.when(is_range).then(pl.col("high")), high_decimals=pl.when(is_range).then(pl.col("high_decimals")),
+    )
+    if frame["jf"].drop_nulls().str.len_chars().sum() > 0:
+        frame = frame.with_columns(_jiao_fen(pl.col("jf"), pl.col("unit")))
     # Per-unit context requirements: one vectorised pass per distinct rule pattern (a handful), not per row.
     ok_left, ok_right = pl.lit(True), pl.lit(True)
     for pattern in {u.needs_left for u in rules.units if u.needs_left}:
@@ -151,23 +161,30 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         ok_right = ok_right & ~((pl.col("needs_right").fill_null("") == pattern)
                                 & ~pl.col("right").str.contains(pattern))
     is_rank = pl.col("rank").is_not_null()
+    unit_ends = "[" + "".join(sorted({re.escape(u.surface[-1]) for u in rules.units})) + "]"
     keep = (
         pl.col("num_value").is_not_null()
+        & (is_rank | pl.col("factor").is_not_null())
         & ok_left & ok_right
+        # 10元-20元, 5%-8: a minus right after a number or a unit joins a range this pattern did not read
+        & ~(pl.col("match").str.contains("^[-−－]") & pl.col("left").str.contains(f"(?:[\\d%.]|{unit_ends})$"))
         & ~pl.col("left").str.contains(rules.exclude_left)
+        # 82，225元: the tail of a number whose thousands separator was written as a comma is not 225
+        & ~(pl.col("left").str.contains(r"\d[,，]$") & pl.col("match").str.contains(r"^\d{3}(?:\D|$)"))
         & ~(~is_rank & pl.col("right").str.contains(rules.exclude_right))
+        & ~(pl.col("is_chinese") & ~is_rank & (pl.col("right").str.contains(rules.exclude_chinese_right)
+                                               | pl.col("left").str.contains(rules.exclude_chinese_left)))
         & ~(pl.col("unit").fill_null("").str.contains(rules.session_units)
             & pl.col("right").str.contains(rules.session_right))
-        & ~(pl.col("is_chinese") & (pl.col("num_value") < rules.min_chinese_value) & ~is_rank)
+        & ~(pl.col("is_chinese") & (pl.col("num_value").abs() < rules.min_chinese_value) & ~is_rank
+            & pl.col("pcn").is_null())
         & (~is_rank | pl.col("clause_before").str.contains(rules.rank_cue))
     )
     if rules.exclude_in_quotes:
         keep = keep & ~(pl.col("quote_len").fill_null(10**6) <= rules.max_quote_chars)
     frame = frame.filter(keep.fill_null(False))
 
-    before_q = _alt(rules.qualifiers_before)
     after_q = _alt(rules.qualifiers_after)
-    left_bare = pl.col("clause_before").str.replace(f"(?:{before_q})$", "")
     measure = (
         pl.when(is_rank).then(pl.lit("rank"))
         .when((pl.col("base_unit") == "pct") & left_bare.str.contains(rules.growth_cue)).then(pl.lit("growth_pct"))
@@ -180,12 +197,24 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         pl.col("right").str.extract(f"^({after_q})", 1)
         .replace_strict(rules.qualifiers_after, default=None, return_dtype=pl.String),
     )
+    # A fall (同比下降0.2%, 回落1.5个百分点) is negative, unless the number carries its own sign (下降-3.8%).
+    falls = (measure.is_in(["growth_pct", "change"]) & left_bare.str.contains(rules.decrease_cue)
+             & (pl.col("num_value") > 0))
+    sign = pl.when(falls).then(-1.0).otherwise(1.0)
+    low_v, high_v = pl.col("num_value") * sign, pl.col("num_high") * sign
+    value = pl.when(falls & pl.col("num_high").is_not_null()).then(high_v).otherwise(low_v)
+    value_high = pl.when(pl.col("num_high").is_null()).then(None).when(falls).then(low_v).otherwise(high_v)
+    value_dec = pl.when(falls & pl.col("num_high").is_not_null()).then(pl.col("high_decimals")) \
+        .otherwise(pl.col("num_decimals"))
+    high_dec = pl.when(falls).then(pl.col("num_decimals")).otherwise(pl.col("high_decimals"))
+    factor = pl.when(is_rank).then(1.0).otherwise(pl.col("factor"))
     return frame.with_columns(
-        value=pl.col("num_value"),
-        unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("unit")),
-        base_unit=pl.when(is_rank).then(pl.lit("rank")).otherwise(pl.col("base_unit")),
-        base_value=pl.when(is_rank).then(pl.col("num_value"))
-        .otherwise(pl.col("num_value") * pl.col("factor")),
+        value=value,
+        value_high=value_high,
+        unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.coalesce("bare", "unit")),
+        base_unit=pl.when(is_rank).then(pl.lit("rank")).otherwise(_currency(pl.col("base_unit"), left_bare, rules)),
+        base_value=base_value(value, value_dec, factor),
+        base_value_high=base_value(value_high, high_dec, factor),
         measure=measure,
         qualifier=qualifier,
         comparison=_first_match(pl.col("clause_before"), list(rules.comparisons)),
@@ -328,8 +357,11 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
     rows (document_key, sentence_no, paragraph_no, span_start, span_end, text). Spans index the body."""
     schema = SCHEMAS["fact_metric"]
     out_cols = list(schema) + ["region_name"]
+    # Traditional pages are read in Simplified script, one character for one, so offsets stay the body's.
     sent = sentences.select("document_key", "sentence_no", "paragraph_no", pl.col("span_start").alias("s_start"),
-                            "text")
+                            simplified_chars(pl.col("text")).alias("text"))
+    documents = documents.with_columns(simplified_chars(pl.col(c)).alias(c) for c in
+                                       ("headline", "subheadline", "kicker") if c in documents.columns)
     cands = _candidates(sent, rules)
     if cands.height == 0:
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
@@ -359,3 +391,37 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
         .sort("name")
     )
     return fact.select(out_cols), dim
+
+
+def _currency(base_unit: pl.Expr, left_bare: pl.Expr, rules: MetricRules) -> pl.Expr:
+    """元 written with another currency's name before the number or after 元 (港币两千元, 9000元日币)."""
+    out = base_unit
+    if rules.currency_after:
+        word = pl.col("right").str.extract(f"^({_alt(rules.currency_after)})", 1)
+        out = pl.when((base_unit == "CNY") & word.is_not_null()).then(
+            word.replace_strict(rules.currency_after, default=None, return_dtype=pl.String)).otherwise(out)
+    if rules.currency_before:
+        word = left_bare.str.extract(f"({_alt(rules.currency_before)})$", 1)
+        out = pl.when((base_unit == "CNY") & word.is_not_null()).then(
+            word.replace_strict(rules.currency_before, default=None, return_dtype=pl.String)).otherwise(out)
+    return out
+
+
+def _jiao_fen(jf: pl.Expr, unit: pl.Expr) -> list[pl.Expr]:
+    """123元1角1分 -> 123.11: the 角 and 分 digits added to a whole 元 figure (values in 元 only)."""
+    digit = "([0-9零一二两三四五六七八九])"
+    zh = {"零": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+          "八": "8", "九": "9"}
+
+    def part(mark: str) -> pl.Expr:
+        d = jf.str.extract(digit + mark, 1)
+        return d.replace(zh).cast(pl.Float64, strict=False).fill_null(0.0)
+
+    present = jf.fill_null("") != ""
+    cents = part("角") * 10 + part("分")
+    whole = pl.col("num_value") == pl.col("num_value").floor()
+    return [
+        pl.when(present & (unit == "元") & whole & pl.col("num_high").is_null())
+        .then((pl.col("num_value") * 100 + cents) / 100).otherwise(pl.col("num_value")).alias("num_value"),
+        pl.when(present).then(2).otherwise(pl.col("num_decimals")).alias("num_decimals"),
+    ]
