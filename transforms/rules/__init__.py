@@ -90,3 +90,31 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
 @cache
 def default_cleaning_rules() -> CleaningRules:
     return load_cleaning_rules()
+
+
+def load_word_list(name: str, directory: Path | None = None) -> tuple[str, ...]:
+    """transforms/rules/<name>.txt: one entry per line, `#` starts a comment line, blank lines skipped.
+    What an entry is (a word, a regex alternative) is said in the file's header."""
+    path = (directory or RULES_DIR) / f"{name}.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise RuleError(f"{path}: word list missing") from None
+    words = tuple(dict.fromkeys(w for w in (line.strip() for line in lines) if w and not w.startswith("#")))
+    if not words:
+        raise RuleError(f"{path}: no entries")
+    return words
+
+
+@cache
+def word_list(name: str) -> tuple[str, ...]:
+    """The bundled word list `name`, read once per process."""
+    return load_word_list(name)
+
+
+def word_alternation(name: str, escape: bool = False) -> str:
+    """The entries of word list `name` as one regex alternation (longest first, so that 党工委 wins over 党)."""
+    import re
+
+    words = sorted(word_list(name), key=len, reverse=True)
+    return "|".join(re.escape(w) if escape else w for w in words)
