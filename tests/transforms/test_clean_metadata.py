@@ -54,6 +54,7 @@ def test_a_full_date_in_the_first_sentence_is_a_last_resort_on_a_weaker_basis():
         ("2017-02-03 南阳日报 |", dt.date(2017, 2, 3), "metadata_line"),
         ("http://epaper.example.cn/html/2013-09/16/content_12345.htm", dt.date(2013, 9, 16), "epaper_path"),
         ("——2023年1月9日在某某县第五届人民代表大会第二次会议上", dt.date(2023, 1, 9), "dateline"),
+        ("（2022年12月28日在某某区第三届人民代表大会第四次会议上）", dt.date(2022, 12, 28), "dateline"),
     ],
 )
 def test_the_page_states_its_date(line, day, basis):

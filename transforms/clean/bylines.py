@@ -93,7 +93,7 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     bracket_inner = simp.str.extract(p["bracket"], 2)
     # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
     credit_first = simp.str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
-        r"/(?:文字)\b|/文字 ", "/文 ").str.replace_all(r"/(?:图片|摄影|摄) ", "/图 ")
+        "/文字 ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
     byline_text = (
         pl.when(simp.str.contains(p["line"]))
         .then(simp)
@@ -133,23 +133,24 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     return lines
 
 
-def _surname_pattern() -> str:
+def _surnames() -> tuple[str, str]:
+    """(any surname, a compound surname) as patterns, from the officials' closed class of surnames."""
     from transforms.extract.officials import COMPOUND_SURNAMES, SINGLE_SURNAMES
 
-    return "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}])"
+    compound = "|".join(COMPOUND_SURNAMES)
+    return f"(?:{compound}|[{SINGLE_SURNAMES}])", f"(?:{compound})"
 
 
 def split_names(name: pl.Expr) -> pl.Expr:
     """A run of names printed without spaces (徐建勋何可) -> its names, each a surname and one or two more
     characters; a run of four that does not split in two stays one name (欧阳明华), a longer run that
     does not split is dropped rather than guessed."""
-    s = _surname_pattern()
+    s, compound = _surnames()
     n = name.str.len_chars()
     two = [f"^({s}\\p{{Han}}{{2}})({s}\\p{{Han}}{{2}})$", f"^({s}\\p{{Han}}{{2}})({s}\\p{{Han}})$",
            f"^({s}\\p{{Han}})({s}\\p{{Han}}{{2}})$", f"^({s}\\p{{Han}})({s}\\p{{Han}})$"]
     three = f"^({s}\\p{{Han}})({s}\\p{{Han}})({s}\\p{{Han}})$"
-    compound = "^(?:" + "|".join(_compound()) + ")"
-    out = pl.when(name.str.contains("·") | (n <= 3) | ((n == 4) & name.str.contains(compound))).then(
+    out = pl.when(name.str.contains("·") | (n <= 3) | ((n == 4) & name.str.contains(f"^{compound}"))).then(
         pl.concat_list(name))
     for pattern in two:
         out = out.when(name.str.contains(pattern)).then(
@@ -157,12 +158,6 @@ def split_names(name: pl.Expr) -> pl.Expr:
     out = out.when(name.str.contains(three)).then(
         pl.concat_list(name.str.extract(three, 1), name.str.extract(three, 2), name.str.extract(three, 3)))
     return out.when(n == 4).then(pl.concat_list(name)).otherwise(pl.lit([], pl.List(pl.String)))
-
-
-def _compound() -> tuple[str, ...]:
-    from transforms.extract.officials import COMPOUND_SURNAMES
-
-    return COMPOUND_SURNAMES
 
 
 def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
