@@ -78,6 +78,11 @@ def per_text_rows(texts: pl.DataFrame, column: str, call: Callable[[str], list[t
     return pl.concat(frames)
 
 
+def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """frame as its warehouse table's staged shape: that table's columns, in order, cast to their types."""
+    return frame.select([pl.col(c).cast(t) for c, t in SCHEMAS[table].items()])
+
+
 @dataclass(frozen=True)
 class Extracted:
     """Frames keyed by warehouse table name; missing tables are empty."""
@@ -88,7 +93,7 @@ class Extracted:
         frame = self.tables.get(name)
         if frame is None:
             return empty(name)
-        return frame.select([pl.col(c).cast(t) for c, t in SCHEMAS[name].items()])
+        return conform(frame, name)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.extract import SCHEMAS
+from transforms.extract import SCHEMAS, conform
 from transforms.extract.script import to_simplified
 from transforms.extract.spans import attach_sentence, literal_spans, regex_spans, span_text
 from transforms.keys import keys_for
@@ -256,8 +256,8 @@ def extract_officials(
         "surface", pl.col("org_start").cast(pl.Int32).alias("span_start"), "span_end",
     )
     mentions = attach_sentence(pl.concat([person_mentions, org_mentions], how="vertical_relaxed"), sentences)
-    mentions = mentions.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_mention"].items()]).unique().sort(
+    mentions = conform(mentions, "fact_mention").unique().sort(
         "document_key", "span_start", "entity_type")
-    fact_person_title = fact_person_title.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_person_title"].items()])
-    return (fact_person_title.sort("document_key", "span_start"), dim_person.cast(SCHEMAS["dim_person"]),
-            dim_organization.cast(SCHEMAS["dim_organization"]), mentions)
+    fact_person_title = conform(fact_person_title, "fact_person_title")
+    return (fact_person_title.sort("document_key", "span_start"), conform(dim_person, "dim_person"),
+            conform(dim_organization, "dim_organization"), mentions)

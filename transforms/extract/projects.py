@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.extract import SCHEMAS
+from transforms.extract import SCHEMAS, conform
 from transforms.extract.spans import regex_spans
 from transforms.keys import keys_for
 from transforms.rules import word_alternation
@@ -97,8 +97,8 @@ def extract_projects(
         slogans.select("document_key", pl.lit("slogan").alias("entity_type"), "entity_key",
                        pl.col("text").alias("surface"), "sentence_no", "span_start", "span_end"),
     ], how="vertical_relaxed")
-    mentions = mentions.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_mention"].items()]).sort(
+    mentions = conform(mentions, "fact_mention").sort(
         "document_key", "span_start")
-    return dim_project.select([pl.col(c).cast(t) for c, t in SCHEMAS["dim_project"].items()]), mentions
+    return conform(dim_project, "dim_project"), mentions
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.extract import SCHEMAS, per_text_rows
+from transforms.extract import SCHEMAS, conform, per_text_rows
 from transforms.extract.gazetteer import (  # noqa: F401  (re-exported: the gazetteer used to live here)
     DEPTH, GAZETTEER_DIR, Gazetteer, gazetteer_names, load_gazetteer,
 )
@@ -277,7 +277,7 @@ def extract_regions(
     ], how="vertical_relaxed").unique("full_name", keep="first")
     dim = dim.with_columns(keys_for(dim["full_name"]).alias("region_key"),
                            keys_for(dim["parent_full"]).alias("parent_region_key"))
-    dim_region = dim.select([pl.col(c).cast(t) for c, t in SCHEMAS["dim_region"].items()]).sort("full_name")
+    dim_region = conform(dim, "dim_region").sort("full_name")
 
     suffix_full = suffix.join(gazetteer.rows(suffix["code"]).select("code", pl.col("full_name").alias("_gaz_full")),
                               on="code", how="left")
@@ -291,7 +291,7 @@ def extract_regions(
         pl.lit("region").alias("entity_type"),
     )
     mentions = attach_sentence(mentions, sentences)
-    fact_mention = mentions.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_mention"].items()]).sort(
+    fact_mention = conform(mentions, "fact_mention").sort(
         "document_key", "span_start")
 
     subject = document_subject(fact_mention, dim_region, documents)

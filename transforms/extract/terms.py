@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.extract import SCHEMAS, per_text_rows
+from transforms.extract import SCHEMAS, conform, per_text_rows
 from transforms.rules import RULES_DIR
 
 TOP_N = 20
@@ -134,4 +134,4 @@ def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
         .with_columns(pl.int_range(1, pl.len() + 1).over("document_key").alias("rank"))
         .filter(pl.col("rank") <= top_n)
     )
-    return terms.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_term"].items()])
+    return conform(terms, "fact_term")
