@@ -59,7 +59,6 @@ def _dictionary_hits(texts: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
 SUFFIX_UNIT = r"(?:社区|村|办事处)"  # a bare ...街道 outside the gazetteer is mostly prose (平安街道, 实现街道)
 SUFFIX_MATCH = r"(?:村社区|社区|村|办事处)"  # lazy match must not stop at the 村 of 绿东村社区
 SUFFIX_LEVEL = {"社区": "community", "村": "village", "办事处": "subdistrict", "街道": "subdistrict"}
-# a suffix-recognised name starts after the last of these
 # a suffix-recognised name starts after the last of these; stems that are words, not names (乡村, 农村, 城中村)
 UNIT_LEFT_CUT = "^.*(?:" + word_alternation("unit_left_cut") + ")"
 UNIT_STEM_REJECT = "^(?:" + word_alternation("unit_stem_reject") + ")$"
