@@ -125,17 +125,20 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     from transforms.extract.officials import extract_officials
     from transforms.extract.projects import extract_projects
     from transforms.extract.regions import extract_regions
+    from transforms.extract.script import to_simplified
     from transforms.extract.subject import region_context
     from transforms.extract.terms import extract_terms
 
     resources = resources or Resources.load()
     if documents.is_empty():
         return Extracted()
-    dim_region, region_mentions, subject = extract_regions(documents, sentences, resources.gazetteer)
+    # the Simplified form regions and officials match in (one character for one: spans index the body)
+    matchable = documents.with_columns(to_simplified(documents["body"]).alias("match_text"))
+    dim_region, region_mentions, subject = extract_regions(matchable, sentences, resources.gazetteer)
     regions = region_context(dim_region, region_mentions, subject)
     metrics, indicators = extract_metrics(documents, sentences, resources.metric_rules)
     person_titles, persons, organizations, person_mentions = extract_officials(
-        documents, sentences, regions, resources.official_rules
+        matchable, sentences, regions, resources.official_rules
     )
     projects, project_mentions = extract_projects(documents, sentences, subject)
     started = time.perf_counter()

@@ -119,7 +119,9 @@ def extract_officials(
     regions = regions.with_columns(pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32))
     pattern = rules.pattern
     # matched in Simplified script (鄭州市長 -> 郑州市长), one character for one, so spans index the body
-    simplified = documents.select("document_key", to_simplified(documents["body"]).alias("_simple"))
+    simplified = (documents.select("document_key", pl.col("match_text").alias("_simple"))
+                  if "match_text" in documents.columns else
+                  documents.select("document_key", to_simplified(documents["body"]).alias("_simple")))
     stored = sentences
     # each sentence converted on its own: slicing the converted body at every sentence is quadratic
     sentences = sentences.with_columns(to_simplified(sentences["text"]).alias("text"))

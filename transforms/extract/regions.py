@@ -59,7 +59,6 @@ def _dictionary_hits(texts: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
 SUFFIX_UNIT = r"(?:社区|村|办事处)"  # a bare ...街道 outside the gazetteer is mostly prose (平安街道, 实现街道)
 SUFFIX_MATCH = r"(?:村社区|社区|村|办事处)"  # lazy match must not stop at the 村 of 绿东村社区
 SUFFIX_LEVEL = {"社区": "community", "村": "village", "办事处": "subdistrict", "街道": "subdistrict"}
-# a suffix-recognised name starts after the last of these
 # a suffix-recognised name starts after the last of these; stems that are words, not names (乡村, 农村, 城中村)
 UNIT_LEFT_CUT = "^.*(?:" + word_alternation("unit_left_cut") + ")"
 UNIT_STEM_REJECT = "^(?:" + word_alternation("unit_stem_reject") + ")$"
@@ -174,7 +173,8 @@ def extract_regions(
     subject: document_key, region_key, name — the article's main administrative unit)."""
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     bodies = documents.select("document_key", "body")
-    texts = bodies.with_columns(to_simplified(bodies["body"]).alias("match_text"))
+    texts = documents.select("document_key", "body", "match_text") if "match_text" in documents.columns else (
+        bodies.with_columns(to_simplified(bodies["body"]).alias("match_text")))
     # each sentence converted on its own: slicing the converted body at every sentence's offset is quadratic
     sentences_s = sentences.with_columns(to_simplified(sentences["text"]).alias("text"))
 
@@ -361,79 +361,82 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 
-# a run of names separated by 、 (丰产路、经八路、文化路), or one name; the first follows its district (金水区丰产路)
-NAME_LIST = r"\p{Han}{2,14}(?:、\p{Han}{2,8})*"
-# district short names sharing the level character of the last (金水、二七、管城区)
-SHARED_LEVEL_LIST = r"(?:\p{Han}{2,3}、)+\p{Han}{2,4}[区县]"
+# after a district: a run of names separated by 、 (金水区|丰产路、经八路、文化路), or one name (二七区|淮河路)
+AFTER_DISTRICT = r"^(\p{Han}{2,8}(?:、\p{Han}{2,8})*)"
+# before a district: short names sharing its level character (金水、二七、|管城区)
+BEFORE_DISTRICT = r"((?:\p{Han}{2,3}、)+)$"
 UNIT_ENDING = r"(?:街道办事处|办事处|街道|镇|乡)$"
 
 
-def _list_items(sentences: pl.DataFrame, pattern: str) -> pl.DataFrame:
-    """Each item of each 、-list matching pattern: document_key, list_no, item_no, item, item_start (body)."""
-    found = regex_spans(sentences, "text", pattern, ["document_key", "span_start"]).with_row_index("list_no")
+def _split_items(frame: pl.DataFrame, column: str, start: str) -> pl.DataFrame:
+    """One row per 、-separated item of `column` (which begins at body offset `start`): item, item_no,
+    item_start, and _last (the last item's number)."""
     return (
-        found.with_columns(pl.col("match").str.split("、").alias("item"))
+        frame.with_row_index("list_no")
+        .with_columns(pl.col(column).str.split("、").alias("item"))
         .with_columns(pl.col("item").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum())
-                      .alias("_cum"))
+                      .alias("_cum"), (pl.col("item").list.len() - 1).alias("_last"))
         .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("item").list.len() - 1))
                       .alias("_off"), pl.int_ranges(0, pl.col("item").list.len()).alias("item_no"))
         .explode(["item", "_off", "item_no"])
-        .select("document_key", "list_no", "item_no", "item",
-                (pl.col("span_start") + pl.col("match_start") + pl.col("_off")).cast(pl.Int32).alias("item_start"))
+        .with_columns((pl.col(start) + pl.col("_off")).cast(pl.Int32).alias("item_start"))
+        .drop("_cum", "_off", column)
     )
 
 
 def _listed_units(sentences: pl.DataFrame, resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
-    """Units a list names through its context: the subdistricts and towns listed after their district
+    """Units a list names through its context: the subdistricts and towns listed right after their district
     (金水区丰产路、经八路 -> 丰产路街道, 经八路街道 of 金水区), and districts listed by short name before the last
     one's level character (金水、二七、管城区 -> 金水区, 二七区). Only children of the anchoring unit, or its
-    siblings, count: a list of roads under a district yields nothing the gazetteer does not place there."""
+    siblings, count: a list of roads under a district yields nothing the gazetteer does not place there.
+    The lists are read from the text next to each district mention, not searched for in every sentence."""
     cols = ["document_key", "code", "span_start", "span_end"]
-    mentions = resolved.select("document_key", pl.col("code").alias("a_code"), pl.col("level").alias("a_level"),
-                               pl.col("parent_code").alias("a_parent"), pl.col("span_start").alias("a_start"),
-                               pl.col("span_end").alias("a_end"))
-    items = _list_items(sentences, NAME_LIST)
-    first = items.filter(pl.col("item_no") == 0).with_columns(
-        (pl.col("item_start") + pl.col("item").str.len_chars()).alias("_end"))
-    # the last district ending inside the first item (mentions do not overlap: an as-of join on their ends)
-    anchors = (first.with_columns((pl.col("_end") - 1).alias("_k")).sort("_k")
-               .join_asof(mentions.filter(pl.col("a_level").is_in(["district", "county"])).sort("a_end"),
-                          left_on="_k", right_on="a_end", by="document_key", check_sortedness=False)
-               .filter(pl.col("a_code").is_not_null() & (pl.col("a_start") >= pl.col("item_start")))
-               .select("list_no", "a_code", "a_end"))
-    children = gazetteer.children(anchors["a_code"]).filter(pl.col("level").is_in(["subdistrict", "town"])).select(
+    anchors = (resolved.filter(pl.col("level").is_in(["district", "county"]))
+               .select("document_key", pl.col("code").alias("a_code"), pl.col("parent_code").alias("a_parent"),
+                       pl.col("span_start").alias("a_start"), pl.col("span_end").alias("a_end"))
+               # the text around a mention is read from its sentence (match_text here), at offsets relative to
+               # the sentence's start _ss: slicing the whole body at each mention is quadratic
+               .sort("a_start")
+               .join_asof(sentences.select("document_key", pl.col("span_start").cast(pl.Int32).alias("_ss"),
+                                           pl.col("text").alias("match_text")).sort("_ss"),
+                          left_on="a_start", right_on="_ss", by="document_key", check_sortedness=False))
+    after = (anchors.with_columns(pl.col("match_text").str.slice(pl.col("a_end") - pl.col("_ss"), 80)
+                                  .str.extract(AFTER_DISTRICT, 1).alias("_list"))
+             .filter(pl.col("_list").is_not_null()).drop("match_text"))
+    items = _split_items(after, "_list", "a_end")
+    children = gazetteer.children(items["a_code"]).filter(pl.col("level").is_in(["subdistrict", "town"])).select(
         "code", pl.col("parent_code").alias("a_code"), pl.col("name").str.replace(UNIT_ENDING, "").alias("stem"))
-    n_items = items.group_by("list_no").agg(pl.col("item_no").max().alias("_last"))
     under = (
-        items.join(anchors, on="list_no").join(n_items, on="list_no")
-        .with_columns(pl.when(pl.col("item_no") == 0).then(pl.col("a_end")).otherwise(pl.col("item_start"))
-                      .alias("span_start"))
-        .with_columns(pl.col("item").str.slice(pl.col("span_start") - pl.col("item_start")).alias("_text"))
-        .with_columns(pl.col("_text").str.replace(UNIT_ENDING, "").alias("_item_stem"))
+        items.with_columns(pl.col("item").str.replace(UNIT_ENDING, "").alias("_item_stem"))
         .join(children, on="a_code")
         # each item is a child's name; the last of several may run on into the sentence (…、文化路完成改造)
         .filter((pl.col("_item_stem") == pl.col("stem"))
                 | ((pl.col("item_no") == pl.col("_last")) & (pl.col("_last") > 0)
-                   & pl.col("_text").str.starts_with(pl.col("stem"))))
+                   & pl.col("item").str.starts_with(pl.col("stem"))))
+        .with_columns(pl.col("item_start").alias("span_start"))
         .sort(pl.col("stem").str.len_chars(), descending=True)
         .unique(["document_key", "span_start"], keep="first")
         .with_columns(pl.when(pl.col("_item_stem") == pl.col("stem"))
-                      .then(pl.col("span_start") + pl.col("_text").str.len_chars())
+                      .then(pl.col("span_start") + pl.col("item").str.len_chars())
                       .otherwise(pl.col("span_start") + pl.col("stem").str.len_chars()).alias("span_end"))
         .select(cols)
     )
 
-    shared = _list_items(sentences, SHARED_LEVEL_LIST)
-    last = (shared.sort("item_no").group_by("list_no").agg(pl.all().last())
-            .with_columns((pl.col("item_start") + pl.col("item").str.len_chars()).alias("_end"))
-            .join(mentions.filter(pl.col("a_level").is_in(["district", "county"])),
-                  left_on=["document_key", "_end"], right_on=["document_key", "a_end"])
-            .select("list_no", "a_parent", pl.col("item").str.slice(-1).alias("level_char")))
-    # an item is the short name, or ends with it (均衡金水 when the match began early): its last 2 or 3 chars
-    n_items = shared.group_by("list_no").agg(pl.col("item_no").max().alias("_last"))
+    level_char = pl.col("match_text").str.slice(pl.col("a_end") - 1 - pl.col("_ss"), 1)
+    before = (anchors.filter(level_char.is_in(["区", "县"]))
+              .with_columns(level_char.alias("level_char"),
+                            pl.max_horizontal(pl.col("a_start") - 30, pl.col("_ss")).alias("_from"))
+              .with_columns(pl.col("match_text").str.slice(pl.col("_from") - pl.col("_ss"),
+                                                           pl.col("a_start") - pl.col("_from"))
+                            .str.extract(BEFORE_DISTRICT, 1).alias("_list"))
+              .filter(pl.col("_list").is_not_null())
+              .with_columns(pl.col("_list").str.strip_suffix("、"),
+                            (pl.col("a_start") - pl.col("_list").str.len_chars()).alias("_list_start"))
+              .drop("match_text"))
+    shared = _split_items(before, "_list", "_list_start")
+    # an item is the short name, or ends with it (均衡金水 when the run began early): its last 2 or 3 chars
     tails = pl.concat([shared.with_columns((pl.col("item").str.len_chars() - k).alias("_cut")) for k in (2, 3)])
-    tails = (tails.filter(pl.col("_cut") >= 0).join(n_items, on="list_no").join(last, on="list_no")
-             .filter(pl.col("item_no") < pl.col("_last"))
+    tails = (tails.filter(pl.col("_cut") >= 0)
              .with_columns((pl.col("item").str.slice(pl.col("_cut")) + pl.col("level_char")).alias("surface")))
     siblings = tails.join(gazetteer.surface_rows(tails["surface"]).filter(~pl.col("is_short")).select("surface", "code"),
                           on="surface")
@@ -449,5 +452,16 @@ def _listed_units(sentences: pl.DataFrame, resolved: pl.DataFrame, gazetteer: Ga
 
 
 def _not_overlapping(frame: pl.DataFrame, taken: pl.DataFrame) -> pl.DataFrame:
-    """The rows of frame whose span overlaps no span of taken in the same document."""
-    return frame.filter(~_overlaps_any(frame, taken.select("document_key", s="span_start", e="span_end")))
+    """The rows of frame whose span overlaps no span of taken in the same document. taken's spans do not
+    overlap each other, so the one that starts last at or before a row's start, and the first that starts
+    after it, are the only ones to check."""
+    spans = taken.select("document_key", pl.col("span_start").alias("_ts"), pl.col("span_end").alias("_te")).sort("_ts")
+    out = (frame.with_row_index("_i").sort("span_start")
+           .join_asof(spans, left_on="span_start", right_on="_ts", by="document_key", strategy="backward",
+                      check_sortedness=False)
+           .join_asof(spans.rename({"_ts": "_ns", "_te": "_ne"}), left_on="span_start", right_on="_ns",
+                      by="document_key", strategy="forward", allow_exact_matches=False, check_sortedness=False)
+           .filter(pl.col("_te").is_null() | (pl.col("_te") <= pl.col("span_start")))
+           .filter(pl.col("_ns").is_null() | (pl.col("_ns") >= pl.col("span_end")))
+           .sort("_i"))
+    return out.select(frame.columns)
