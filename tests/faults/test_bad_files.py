@@ -12,7 +12,7 @@ import pytest
 from flows.batch import discover, process_batch, read_capped
 from flows.ingest import ingest
 from flows.settings import Settings
-from tests.faults.corpus import ARTICLES
+from tests.faults.corpus import ARTICLES, write_huge_file
 from tests.flows.helpers import query
 from transforms.decode import detect_and_decode
 from transforms.rules import default_cleaning_rules
@@ -92,6 +92,7 @@ def test_a_run_loads_every_good_file_and_quarantines_each_bad_one(tmp_path):
     cut = text.index("招聘会".encode()) + 3
     flawed.write_bytes(text[:cut] + b"\xff" + text[cut:])
     (folder / "one_char_lines.txt").write_text("区" * 10 + "\n" + "我\n" * 20_000, encoding="utf-8")
+    write_huge_file(folder / "four_mb.txt", 4)  # under the limit: loaded, at a cost linear in its size
     named_fifo = tmp_path / "named.txt"
     os.mkfifo(named_fifo)
     db = tmp_path / "w.duckdb"
@@ -101,6 +102,7 @@ def test_a_run_loads_every_good_file_and_quarantines_each_bad_one(tmp_path):
     assert summary["status"] == "completed", summary["error"]
     assert summary["quarantine_reasons"] == {"link_loop": 1, "not_a_file": 2, **({"unreadable": 1} if unreadable else {})}
     loaded = {uri for (uri,) in query(db, "select source_uri from dim_source_file")}
-    assert loaded == {*good, str(flawed), str(folder / "one_char_lines.txt"), *([] if unreadable else [str(locked)])}
+    assert loaded == {*good, str(flawed), str(folder / "one_char_lines.txt"), str(folder / "four_mb.txt"),
+                      *([] if unreadable else [str(locked)])}
     assert query(db, "select count(*) from fact_cleaning where reason = 'invalid_bytes'") == [(1,)]
     assert query(db, "select count(*) from etl_run where status = 'running'") == [(0,)]
