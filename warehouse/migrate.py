@@ -10,6 +10,7 @@ import duckdb
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _VERSIONED = re.compile(r"^(\d{3})_(\w+)\.sql$")
+_GENERATED = {"current.sql"}
 
 
 class SchemaTooNew(RuntimeError):
@@ -19,6 +20,8 @@ class SchemaTooNew(RuntimeError):
 def migrations(schema_dir: Path = SQL_DIR / "schema") -> list[tuple[int, str, Path]]:
     found = []
     for path in sorted(schema_dir.glob("*.sql")):
+        if path.name in _GENERATED:
+            continue
         match = _VERSIONED.match(path.name)
         if not match:
             raise ValueError(f"{path}: schema files are named NNN_description.sql")
@@ -75,3 +78,38 @@ def migrate(con: duckdb.DuckDBPyConnection, *, schema_dir: Path = SQL_DIR / "sch
     for path in sorted(views_dir.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
     return applied
+
+
+CURRENT_SCHEMA = SQL_DIR / "schema" / "current.sql"
+
+
+def _one_column_a_line(statement: str) -> str:
+    head, _, body = statement.partition("(")
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(body):
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            parts.append(body[start:i].strip())
+            start = i + 1
+        if depth < 0:  # the closing parenthesis of the column list
+            parts.append(body[start:i].strip())
+            break
+    return head + "(\n    " + ",\n    ".join(parts) + "\n);"
+
+
+def current_schema(con: duckdb.DuckDBPyConnection) -> str:
+    """Each table's and view's whole current shape, as the migrations leave it (sql/schema/current.sql)."""
+    tables = con.execute("select sql from duckdb_tables() where schema_name = 'main' order by table_name").fetchall()
+    views = con.execute("select sql from duckdb_views() where not internal and schema_name = 'main' "
+                        "order by view_name").fetchall()
+    return ("-- Generated from the migrations (python -m warehouse.migrate); not applied. The shape of every table and\n"
+            "-- view at the latest schema version, in one place.\n\n"
+            + "\n\n".join(_one_column_a_line(sql) for (sql,) in tables) + "\n\n"
+            + "\n\n".join(sql for (sql,) in views) + "\n")
+
+
+if __name__ == "__main__":
+    memory = duckdb.connect()
+    migrate(memory)
+    CURRENT_SCHEMA.write_text(current_schema(memory), encoding="utf-8")
+    print(f"wrote {CURRENT_SCHEMA}")

@@ -128,3 +128,11 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
     assert after["quarantine"] == [row + (None, None) for row in before["quarantine"]]
     assert [row[:-1] for row in after["etl_run"]] == before["etl_run"], "etl_run gains a column, loses nothing"
     assert after["etl_run"][0][-1] is None
+
+
+def test_current_sql_shows_the_schema_the_migrations_build(con):
+    from warehouse.migrate import CURRENT_SCHEMA, current_schema
+
+    migrate(con)
+    assert CURRENT_SCHEMA.read_text(encoding="utf-8") == current_schema(con), (
+        "sql/schema/current.sql is stale: regenerate it with `python -m warehouse.migrate`")
