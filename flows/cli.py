@@ -213,29 +213,13 @@ class _RateColumn(ProgressColumn):
 
 
 def _print_summary(summary: dict, wall_seconds: float) -> None:
+    from flows.ingest import RunSummary
+
     table = Table(title=f"run {summary['run_id']}", show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
-    table.add_row("warehouse", summary["db"])
-    table.add_row("status", summary["status"])
-    table.add_row("files seen", str(summary["files_seen"]))
-    table.add_row("documents loaded", str(summary["documents_loaded"]))
-    table.add_row("skipped: unchanged (not read)", str(summary["skipped_unchanged"]))
-    table.add_row("skipped: bytes already loaded", str(summary["skipped_already_loaded"]))
-    table.add_row("skipped: duplicate bytes in this run", str(summary["skipped_duplicate_in_run"]))
-    table.add_row("quarantined", str(summary["files_quarantined"]))
-    for reason, n in sorted(summary["quarantine_reasons"].items()):
-        table.add_row(f"  {reason}", str(n))
-    if summary["files_ignored"]:
-        table.add_row("ignored (other suffixes)", str(summary["files_ignored"]))
-    violations = summary["integrity_violations"]
-    table.add_row("integrity checks", "nothing loaded to check" if violations is None else
-                  "passed" if violations == 0 else f"{violations} violations")
-    # one wall-clock figure: this command's, Prefect's start-up included (the flow's own is in etl_run.summary)
-    table.add_row("wall seconds", f"{wall_seconds:.1f}")
-    if summary["stage_seconds"]:
-        table.add_row("work seconds by stage (summed over parallel workers)",
-                      ", ".join(f"{k} {v:.1f}" for k, v in summary["stage_seconds"].items()))
+    for label, value in RunSummary(**summary).rows(wall_seconds):
+        table.add_row(label, value)
     console.print(table)
 
 

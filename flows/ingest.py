@@ -50,21 +50,32 @@ class RunSummary:
     def add_seconds(self, stage: str, seconds: float) -> None:
         self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + seconds, 3)
 
-    def markdown(self) -> str:
-        rows = [("status", self.status), ("files seen", self.files_seen), ("batches", self.batches),
+    def rows(self, wall_seconds: float | None = None) -> list[tuple[str, str]]:
+        """The summary as (label, value) rows: what the terminal, the Prefect artifact and etl_run show."""
+        checks = ("nothing loaded to check" if self.integrity_violations is None else "passed"
+                  if not self.integrity_violations else
+                  f"{self.integrity_violations} violations: {', '.join(self.failed_checks)}")
+        rows = [("warehouse", self.db), ("status", self.status), ("files seen", self.files_seen),
                 ("documents loaded", self.documents_loaded),
                 ("skipped: unchanged since loaded (not read)", self.skipped_unchanged),
                 ("skipped: same bytes already in warehouse", self.skipped_already_loaded),
                 ("skipped: same bytes twice in this run", self.skipped_duplicate_in_run),
-                ("files quarantined", self.files_quarantined),
-                *((f"  quarantined: {k}", v) for k, v in sorted(self.quarantine_reasons.items())),
-                ("files ignored (other suffixes in folders)", self.files_ignored),
-                ("integrity checks", "nothing loaded to check" if self.integrity_violations is None
-                 else "passed" if not self.integrity_violations
-                 else f"{self.integrity_violations} violations: {', '.join(self.failed_checks)}"),
-                ("seconds", f"{self.seconds:.1f}")]
-        body = "\n".join(f"| {k} | {v} |" for k, v in rows)
-        return f"### Gazette run `{self.run_id}`\n\nWarehouse: `{self.db}`\n\n| | |\n|---|---|\n{body}\n"
+                ("quarantined", self.files_quarantined),
+                *((f"  {reason}", n) for reason, n in sorted(self.quarantine_reasons.items())),
+                ("ignored (other suffixes in folders)", self.files_ignored),
+                ("integrity checks", checks)]
+        if self.error:
+            rows.append(("error", self.error))
+        # one wall-clock figure: the command's when it is known (Prefect's start-up included), else the flow's
+        rows.append(("wall seconds", f"{self.seconds if wall_seconds is None else wall_seconds:.1f}"))
+        if self.stage_seconds:
+            rows.append(("work seconds by stage (summed over parallel workers)",
+                         ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items())))
+        return [(label, str(value)) for label, value in rows]
+
+    def markdown(self) -> str:
+        body = "\n".join(f"| {k} | {v} |" for k, v in self.rows())
+        return f"### Gazette run `{self.run_id}`\n\n| | |\n|---|---|\n{body}\n"
 
 
 def _now() -> datetime:
@@ -92,7 +103,7 @@ def ingest(
         max_file_bytes=int(max_file_mb * 2**20) if max_file_mb else base.max_file_bytes,
     )
     logger = get_run_logger()
-    started_at = _now()
+    started_at, clock = _now(), time.perf_counter()
     run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     summary = RunSummary(run_id=run_id, db=str(settings.db))
     rules = load_cleaning_rules()  # fail before touching anything when a rule file is broken
@@ -165,7 +176,7 @@ def ingest(
         except Exception as err:
             logger.warning("could not checkpoint the warehouse: %s", err)
         staging.close()
-        summary.seconds = (_now() - started_at).total_seconds()
+        summary.seconds = round(time.perf_counter() - clock, 1)
         row.update(finished_at=_now(), status=summary.status, files_seen=summary.files_seen,
                    documents_loaded=summary.documents_loaded, documents_skipped=summary.documents_skipped,
                    files_quarantined=summary.files_quarantined, integrity_violations=summary.integrity_violations,
