@@ -40,7 +40,7 @@ bench: $(STAMP)
 # Re-resolve the pinned environment (run after changing pyproject.toml).
 lock:
 	rm -rf /tmp/gazette-lock && $(PYTHON) -m venv /tmp/gazette-lock
-	/tmp/gazette-lock/bin/pip install --quiet '.[dev]'
+	/tmp/gazette-lock/bin/pip install --quiet '.[dev,dbt]'
 	/tmp/gazette-lock/bin/pip freeze --exclude gazette > constraints.txt
 
 clean:

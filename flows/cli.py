@@ -158,28 +158,6 @@ def status(db: DbOption = None) -> None:
 
 
 @app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run read-only, e.g. \"select headline from v_document\".")],
-    db: DbOption = None,
-    max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
-) -> None:
-    """Run a read-only query against the warehouse and print the result."""
-    import duckdb
-
-    from warehouse.connection import WarehouseBusy, reader
-
-    try:
-        with reader(_db(db)) as con:
-            result = con.sql(query)
-            if result is None:
-                return
-            result.show(max_rows=max_rows, max_width=200)
-    except (duckdb.Error, WarehouseBusy) as err:
-        console.print(f"[red]query failed:[/red] {err}")
-        raise typer.Exit(1) from None
-
-
-@app.command()
 def report(
     name: Annotated[Optional[str], typer.Argument(help="Report name (a file in sql/reports without .sql); omit to list them.")] = None,
     db: DbOption = None,
@@ -191,7 +169,9 @@ def report(
             console.print(f"[red]no report {name!r}[/red]")
         console.print("reports: " + ", ".join(reports))
         raise typer.Exit(0 if name is None else 2)
-    sql(reports[name].read_text(encoding="utf-8"), db=db, max_rows=200)
+    from flows.report import run_query
+
+    run_query(reports[name].read_text(encoding="utf-8"), _db(db), "table", None, max_rows=200)
 
 
 @app.command("check")
@@ -289,6 +269,10 @@ def serve(
 
     serve_ingest(paths or ["data/sample"], db=str(_db(db)), cron=cron, timezone=timezone, name=name)
 
+
+from flows.report import register as _register_analysts_commands  # noqa: E402
+
+_register_analysts_commands(app)  # sql, export, report: flows/report.py
 
 if __name__ == "__main__":
     app()
