@@ -22,7 +22,6 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from flows.settings import Settings  # noqa: E402
-from warehouse.migrate import SQL_DIR  # noqa: E402
 
 app = typer.Typer(
     help="Gazette: raw Chinese local-government news -> a DuckDB star schema.\n\n"
@@ -155,23 +154,6 @@ def status(db: DbOption = None) -> None:
     for run_id, state, started, loaded, skipped, quarantined in runs:
         table.add_row(run_id, state, str(started), *(str(x) for x in (loaded, skipped, quarantined)))
     console.print(table)
-
-
-@app.command()
-def report(
-    name: Annotated[Optional[str], typer.Argument(help="Report name (a file in sql/reports without .sql); omit to list them.")] = None,
-    db: DbOption = None,
-) -> None:
-    """Run one of the reporting models in sql/reports."""
-    reports = {p.stem: p for p in sorted((SQL_DIR / "reports").glob("*.sql"))}
-    if name is None or name not in reports:
-        if name is not None:
-            console.print(f"[red]no report {name!r}[/red]")
-        console.print("reports: " + ", ".join(reports))
-        raise typer.Exit(0 if name is None else 2)
-    from flows.report import run_query
-
-    run_query(reports[name].read_text(encoding="utf-8"), _db(db), "table", None, max_rows=200)
 
 
 @app.command("check")

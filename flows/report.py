@@ -107,3 +107,61 @@ def export(
 def register(app: typer.Typer) -> None:
     app.command()(sql)
     app.command()(export)
+    app.command()(report)
+
+
+def report(
+    name: Annotated[Optional[str], typer.Argument(
+        help="A mart of the dbt project (dbt/models/marts) to print or write; omit to list them.")] = None,
+    db: DbOption = None,
+    html: Annotated[Optional[Path], typer.Option(
+        "--html", help="Write the charts page (one self-contained HTML file) here.")] = None,
+    build: Annotated[Optional[bool], typer.Option(
+        "--build/--no-build", help="Run `dbt build` first (default: when the warehouse or the project "
+                                   "changed since the marts were built).")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    max_rows: Annotated[int, typer.Option(help="Rows to print at most (table format).")] = 200,
+) -> None:
+    """Build the dbt project's marts from the warehouse (all its tests must pass) and print one, or write the
+    HTML report. The marts live in their own file (NAME_marts.duckdb beside the warehouse, or
+    $GAZETTE_MARTS_DB); the warehouse is only read."""
+    from flows.marts import build_marts, mart_names, marts_path, needs_build, read_mart
+
+    names = mart_names()
+    if name is None and html is None and build is None:
+        console.print("marts: " + ", ".join(names))
+        return
+    if name is not None and name not in names:
+        _fail(f"no mart {name!r}; marts: {', '.join(names)}", 2)
+    path = _db(db)
+    if not path.exists():
+        _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
+    marts = marts_path(path)
+    try:
+        fmt = format_for(output, fmt)
+    except ValueError as err:
+        _fail(f"error: {err}", 2)
+    if build or (build is None and needs_build(path, marts)):
+        err_console.print(f"dbt build: {path} -> {marts}", highlight=False)
+        result = build_marts(path, marts)
+        summary = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line or "FAIL" in line]
+        if not result.ok:
+            err_console.print(result.output[-6000:], highlight=False, markup=False)
+            _fail("dbt build failed; the marts were left as they were")
+        err_console.print("\n".join(summary[-3:]), highlight=False, markup=False)
+    if not marts.exists():
+        _fail(f"{marts}: no marts yet; run `gazette report --build`", 2)
+    if html is not None:
+        from flows.html_report import write_html_report
+
+        write_html_report(marts, html)
+        console.print(f"{html}: HTML report", highlight=False)
+    if name is not None:
+        con, relation = read_mart(marts, name)
+        try:
+            rows = write_relation(relation, fmt, output, max_rows=max_rows)
+        finally:
+            con.close()
+        if output is not None:
+            err_console.print(f"{output}: {rows} rows, {fmt}", highlight=False)
