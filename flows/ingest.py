@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import batch as batch_steps
-from flows import progress, tasks
+from flows import artifacts, progress, tasks
 from flows.settings import Settings
 from flows.staging import StagingArea
 from transforms import PIPELINE_VERSION
@@ -170,6 +170,7 @@ def ingest(
             tasks.record_run(settings, row)
             create_markdown_artifact(key="gazette-run-summary", markdown=summary.markdown(),
                                      description="Gazette ingest run summary")
+            artifacts.publish_run(asdict(summary), settings.db)
         except Exception as err:  # the run's own outcome matters more than its audit row
             logger.warning("could not record the run: %s", err)
         logger.info("run %s %s: %d loaded, %d skipped, %d quarantined", run_id, summary.status,
