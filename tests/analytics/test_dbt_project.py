@@ -82,3 +82,19 @@ def test_the_marts_are_documented():
     assert set(mart_names()) == documented
     assert {"fct_reconciliation", "fct_figures_by_region", "fct_actual_vs_target", "fct_officials_roster",
             "fct_main_indicators_wide", "fct_documents_by_publication_month", "fct_extraction_coverage"} <= documented
+
+
+def test_the_warehouse_carries_the_dictionary_as_comments(schema):
+    con = duckdb.connect(":memory:")
+    migrate(con)
+    objects = dict(con.execute("select table_name, comment from duckdb_tables() where schema_name = 'main' union all "
+                               "select view_name, comment from duckdb_views() where schema_name = 'main' "
+                               "and not internal").fetchall())
+    columns = con.execute("select table_name, column_name, comment from duckdb_columns() "
+                          "where schema_name = 'main' and table_name in (select unnest(?))", [list(schema)]).fetchall()
+    con.close()
+    assert set(objects) == set(schema)
+    assert all(objects[name] == TABLES[name]["description"] for name in schema)
+    described = {(t, c["name"]): c["description"] for t in schema for c in TABLES[t]["columns"]}
+    assert len(columns) == len(described) > 150
+    assert all(comment == described[(t, c)] for t, c, comment in columns)
