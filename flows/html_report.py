@@ -232,13 +232,17 @@ def build_sections(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]
 
     conflicts = _rows(con, "select region, indicator, measure, period_start, value_a, unit_a, value_b, unit_b, "
                            "headline_a, headline_b, base_value_a, base_value_b from fct_reconciliation "
-                           "order by region, indicator")
-    bars = [row for c in conflicts for row in (
+                           "order by abs(base_value_b - base_value_a) / greatest(abs(base_value_a), abs(base_value_b), "
+                           "1e-9) desc, region, indicator")
+    # the widest disagreements first; the mart has them all
+    bars = [row for c in conflicts[:30] for row in (
         (f'{c["region"]} {c["indicator"]} {c["period_start"] or ""} A', [c["base_value_a"], 0]),
         (f'{c["region"]} {c["indicator"]} {c["period_start"] or ""} B', [0, c["base_value_b"]]))]
     sections.append(("reconciliation", "Reconciliation: one figure, two values (数据冲突)",
                      (hbar_chart("conflicting values", bars, ["document A", "document B"]) if bars
                       else _no_data("conflicting values", "no conflicts: every figure reported twice agrees"))
+                     + f'<p class="note">{len(conflicts)} conflicts (the 30 widest drawn): '
+                       '<code>gazette report fct_reconciliation</code> lists them with both sources.</p>'
                      + _table(["region", "indicator", "measure", "period", "A", "unit", "B", "unit",
                                "document A", "document B"], [tuple(c.values())[:10] for c in conflicts])))
 
