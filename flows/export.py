@@ -21,18 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-FORMATS = ("table", "csv", "json", "parquet")
 BATCH_ROWS = 65_536
-
-
-def format_for(output: Path | None, fmt: str | None) -> str:
-    """The format asked for, else the one the output file's suffix names, else a table on the terminal."""
-    if fmt:
-        if fmt not in FORMATS:
-            raise ValueError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-        return fmt
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    return {"csv": "csv", "json": "json", "parquet": "parquet", "pq": "parquet"}.get(suffix, "table")
 
 
 @contextlib.contextmanager

@@ -10,9 +10,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from flows.export import FORMATS, export_parquet, format_for, table_names, view_names, write_relation
 from flows.settings import Settings
 
+FORMATS = ("table", "csv", "json", "parquet")
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 DbOption = Annotated[
@@ -22,6 +22,16 @@ FormatOption = Annotated[Optional[str], typer.Option(
     "--format", help=f"Output format: {', '.join(FORMATS)} (default: from --output's suffix, else table).")]
 OutputOption = Annotated[Optional[Path], typer.Option(
     "--output", "-o", help="Write the result to this file (replaced only once complete) instead of the terminal.")]
+
+
+def format_for(output: Path | None, fmt: str | None) -> str:
+    """The format asked for, else the one the output file's suffix names, else a table on the terminal."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise ValueError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return {"csv": "csv", "json": "json", "parquet": "parquet", "pq": "parquet"}.get(suffix, "table")
 
 
 def _db(db: Optional[Path]) -> Path:
@@ -36,6 +46,7 @@ def _fail(message: str, code: int = 1) -> None:
 def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: int) -> None:
     import duckdb
 
+    from flows.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
 
     if not db.exists():
@@ -89,6 +100,7 @@ def export(
     read files. A file is replaced only once it is complete."""
     import duckdb
 
+    from flows.export import export_parquet, table_names, view_names
     from warehouse.connection import WarehouseBusy, reader
 
     path = _db(db)
@@ -126,6 +138,7 @@ def report(
     """Build the dbt project's marts from the warehouse (all its tests must pass) and print one, or write the
     HTML report. The marts live in their own file (NAME_marts.duckdb beside the warehouse, or
     $GAZETTE_MARTS_DB); the warehouse is only read."""
+    from flows.export import write_relation
     from flows.marts import build_marts, mart_names, marts_path, needs_build, read_mart
 
     names = mart_names()
