@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import os
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from flows import cancel
 from flows.settings import SUPPORTED_SUFFIXES, Settings
 from transforms import PIPELINE_VERSION
 from transforms.keys import key_from_hex, keys_for
@@ -24,6 +27,10 @@ from transforms.rules import CleaningRules
 
 if TYPE_CHECKING:
     from transforms.extract import Resources
+
+
+class StagingUnreachable(RuntimeError):
+    """A batch's staged files are not where the loader or a worker expects them."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class _Stopwatch:
         now = time.perf_counter()
         self.into[stage] = self.into.get(stage, 0.0) + now - self.last
         self.last = now
+        cancel.check()  # between stages: a cancelled run's workers stop here
 
 
 LISTING_SCHEMA = {"source_uri": pl.String, "byte_size": pl.Int64, "file_mtime": pl.Datetime("us")}
@@ -74,7 +82,7 @@ def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
     for spec in paths:
         if os.path.isdir(spec):
             candidates, explicit = _files_under(spec), False
-        elif os.path.isfile(spec):
+        elif os.path.lexists(spec):  # a file, or something named that is not one (a FIFO, a looping link)
             candidates, explicit = [_canonical(spec, parents)], True
         else:
             matches = [_canonical(p, parents) for p in glob.glob(spec, recursive=True) if os.path.isfile(p)]
@@ -87,10 +95,17 @@ def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
                 continue
             suffix = Path(name).suffix
             if suffix.lower() in SUPPORTED_SUFFIXES:
-                stat = os.stat(uri)
+                try:
+                    info = os.stat(uri)
+                except OSError as err:
+                    refused.append(Refusal(uri, *unreadable(err)))
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    refused.append(Refusal(uri, "not_a_file", "not a regular file (a FIFO, device or socket)"))
+                    continue
                 uris.append(uri)
-                sizes.append(stat.st_size)
-                mtimes.append(datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None))
+                sizes.append(info.st_size)
+                mtimes.append(datetime.fromtimestamp(info.st_mtime, timezone.utc).replace(tzinfo=None))
             elif explicit:
                 refused.append(Refusal(uri, "unsupported_type",
                                        f"suffix {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"))
@@ -115,8 +130,45 @@ def _files_under(folder: str) -> Iterator[str]:
         for entry in found:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-            elif entry.is_file():  # a link to a file counts, as the file it points to
-                yield os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+            elif entry.is_symlink():  # a link to a file counts, as the file it points to; a broken one is refused
+                try:
+                    if not entry.is_file():
+                        continue
+                    yield os.path.realpath(entry.path)
+                except OSError:
+                    yield entry.path
+            else:  # a file, or a FIFO or socket that discover refuses
+                yield entry.path
+
+
+def unreadable(err: OSError) -> tuple[str, str]:
+    """The quarantine reason and detail for a file that could not be listed or read."""
+    if isinstance(err, FileNotFoundError):
+        return "vanished", "deleted or moved after it was listed"
+    if err.errno == errno.ELOOP:
+        return "link_loop", "symbolic links that lead back to themselves"
+    return "unreadable", f"{err.strerror or type(err).__name__} (errno {err.errno})"
+
+
+def read_capped(uri: str, limit: int) -> bytes | tuple[str, str]:
+    """The file's bytes, or (reason, detail) when it cannot be read or holds more than limit bytes. Reads at
+    most limit + 1 bytes: a file that grew after it was listed is held to the limit all the same."""
+    try:
+        fd = os.open(uri, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO put in a file's place must not block the run
+    except OSError as err:
+        return unreadable(err)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not_a_file", "not a regular file (a FIFO, device or socket)"
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(limit + 1)
+    except OSError as err:
+        return unreadable(err)
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        return "too_large", f"more than the limit of {limit} bytes (GAZETTE_MAX_FILE_MB)"
+    return raw
 
 
 def _canonical(path: str, parents: dict[str, str]) -> str:
@@ -141,6 +193,13 @@ def plan_batches(listing: pl.DataFrame, batch_bytes: int) -> list[pl.DataFrame]:
         size += file_size
     ends = [*starts[1:], listing.height]
     return [listing.slice(start, end - start) for start, end in zip(starts, ends)]
+
+
+def _sha256_or_none(uri: str) -> str | None:
+    try:
+        return sha256_file(Path(uri))
+    except OSError:
+        return None
 
 
 def sha256_file(path: Path) -> str:
@@ -195,8 +254,11 @@ def _known_keys(path: str, stamp: int) -> pl.Series:
 
 def known_keys(path: Path | None) -> pl.Series:
     """document_keys already in the warehouse, written once per run and read once per worker process."""
-    if path is None or not path.exists():
+    if path is None:
         return pl.Series("document_key", [], pl.Int64)
+    if not path.exists():  # not "nothing is loaded": this worker cannot see the run's staging
+        raise StagingUnreachable(f"{path}: the run's known keys are not visible to this worker; staging must be "
+                                 "a folder every worker can read and write (set GAZETTE_STAGING_DIR)")
     return _known_keys(str(path), path.stat().st_mtime_ns)
 
 
@@ -217,6 +279,30 @@ def warm_up() -> None:
         idf_frame()
 
 
+def _quarantine_no_body(cleaned, docs: pl.DataFrame, fresh: pl.DataFrame, staging: Path, run_id: str,
+                        started_at: datetime, outcome: BatchOutcome):
+    """Documents whose cleaning left no body (transforms.clean.no_body) join the batch's quarantine, with
+    the rules that removed their text, instead of being loaded; the rest of the batch goes on."""
+    from dataclasses import replace
+
+    empty = cleaned.documents.filter(pl.col("no_body").is_not_null()).select("document_key", "no_body")
+    if empty.is_empty():
+        return cleaned
+    ids = docs.select("document_key", "document_id").join(empty, on="document_key").select("document_id", "no_body")
+    files = fresh.join(ids, on="document_id").select(
+        "source_uri", content_sha256="document_id", reason=pl.lit("no_body"), detail="no_body",
+        file_mtime="file_mtime", byte_size="byte_size")
+    q = pl.concat([pl.read_parquet(staging / "quarantine.parquet"),
+                   _quarantine_frame(files.to_dicts(), run_id, started_at)], how="vertical_relaxed")
+    q.write_parquet(staging / "quarantine.parquet")
+    outcome.quarantined = dict(q.group_by("reason").len().iter_rows())
+    outcome.new_documents -= empty.height
+    keep = ~pl.col("document_key").is_in(empty["document_key"].implode())
+    return replace(cleaned, documents=cleaned.documents.filter(keep), sentences=cleaned.sentences.filter(keep),
+                   bylines=cleaned.bylines.filter(keep), cleaning=cleaned.cleaning.filter(keep),
+                   lines=cleaned.lines.filter(keep))
+
+
 def process_batch(
     files: pl.DataFrame,
     *,
@@ -234,6 +320,7 @@ def process_batch(
     from transforms.decode import decode_documents
     from transforms.extract import extract
 
+    cancel.check()  # queued before the run was cancelled: do not start
     staging.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(staging=staging, files=files.height)
     watch = _Stopwatch(outcome.seconds)
@@ -243,14 +330,13 @@ def process_batch(
     ]
     rows: list[dict] = []
     for uri, size, mtime in files.select(list(LISTING_SCHEMA)).iter_rows():
-        if size > settings.max_file_bytes:
-            quarantine.append({
-                "source_uri": uri, "content_sha256": sha256_file(Path(uri)), "reason": "too_large",
-                "detail": f"{size} bytes > limit {settings.max_file_bytes} (GAZETTE_MAX_FILE_MB)",
-                "file_mtime": mtime, "byte_size": size,
-            })
+        raw = read_capped(uri, settings.max_file_bytes) if size <= settings.max_file_bytes else (
+            "too_large", f"{size} bytes > limit {settings.max_file_bytes} (GAZETTE_MAX_FILE_MB)")
+        if isinstance(raw, tuple):
+            reason, detail = raw
+            quarantine.append({"source_uri": uri, "content_sha256": _sha256_or_none(uri) if reason == "too_large"
+                               else None, "reason": reason, "detail": detail, "file_mtime": mtime, "byte_size": size})
             continue
-        raw = Path(uri).read_bytes()
         rows.append({"source_uri": uri, "document_id": hashlib.sha256(raw).hexdigest(), "raw": raw,
                      "file_mtime": mtime})
     read = pl.DataFrame(rows, schema={"source_uri": pl.String, "document_id": pl.String, "raw": pl.Binary,
@@ -288,10 +374,13 @@ def process_batch(
     watch.lap("warm-up")
     cleaned = clean_documents(docs.select("document_key", "source_uri", "text"), rules, join_vocabulary())
     watch.lap("clean")
+    cleaned = _quarantine_no_body(cleaned, docs, fresh, staging, run_id, started_at, outcome)
+    if cleaned.documents.is_empty():
+        return outcome
     documents = docs.select(
         "document_key", "document_id", "source_uri", "encoding",
         byte_size=pl.col("raw").bin.size().cast(pl.Int64),
-    ).join(cleaned.documents, on="document_key").with_columns(
+    ).join(cleaned.documents.drop("no_body"), on="document_key").with_columns(
         loaded_at=pl.lit(started_at, pl.Datetime("us")), run_id=pl.lit(run_id),
         pipeline_version=pl.lit(PIPELINE_VERSION),
     )

@@ -13,11 +13,17 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # back within a second instead of ten, so batches' peaks do not stack.
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000,muzzy_decay_ms:1000")
 
-from contextlib import nullcontext  # noqa: E402
+import errno  # noqa: E402
+import glob  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager, nullcontext  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Annotated, Callable, Optional  # noqa: E402
 
 import typer  # noqa: E402
+from rich.progress import ProgressColumn  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -39,6 +45,62 @@ def _db(db: Optional[Path]) -> Path:
     return db or Settings().db
 
 
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0]
+
+
+def _existing_db(db: Optional[Path]) -> Path:
+    path = _db(db)
+    if not path.is_file():
+        console.print(f"[red]error:[/red] {path}: no warehouse there; create it with `gazette run` "
+                      "or name one with --db.", highlight=False)
+        raise typer.Exit(2)
+    return path
+
+
+def explain(err: BaseException, path: Path) -> str:
+    """One line with the cause of a failure to open or use the warehouse, and what to do about it."""
+    import duckdb
+
+    from warehouse.connection import WarehouseBusy
+    from warehouse.migrate import SchemaTooNew
+
+    text = _first_line(err)
+    if isinstance(err, (WarehouseBusy, SchemaTooNew)):
+        return f"{path}: {text}"
+    if isinstance(err, OSError) and err.errno == errno.ENOSPC or "No space left on device" in str(err):
+        return (f"no space left on the disk holding {path.resolve().parent} (warehouse, staging or DuckDB's "
+                "temporary files); free some and run again: batches already committed are kept")
+    if isinstance(err, duckdb.Error):
+        lowered = str(err).lower()
+        if "not a valid duckdb database file" in lowered or "could not read enough bytes" in lowered:
+            return (f"{path} is not a readable warehouse (truncated or not a DuckDB file): {text}. "
+                    "Restore it from a copy, or run into a new --db")
+        if "corrupt database file" in lowered or "checksum" in lowered:
+            return f"{path} is corrupt ({text}); restore it from a copy, or rebuild it with `gazette run` into a new --db"
+        if "version number" in lowered:
+            return f"{path} was written by another DuckDB version ({text}); use Gazette's pinned DuckDB"
+    return f"{type(err).__name__}: {text}"
+
+
+@contextmanager
+def _warehouse_errors(path: Path, *, verbose: bool = False) -> Iterator[None]:
+    """Failures to open or read the warehouse end the command with one line (the traceback only with -v)."""
+    import duckdb
+
+    from warehouse.connection import WarehouseBusy
+    from warehouse.migrate import SchemaTooNew
+
+    try:
+        yield
+    except (duckdb.Error, WarehouseBusy, SchemaTooNew, OSError) as err:
+        if verbose:
+            console.print_exception()
+        console.print(f"[red]error:[/red] {explain(err, path)}", highlight=False)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def run(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or glob patterns of .txt articles.")] = None,
@@ -50,57 +112,106 @@ def run(
                                               "$GAZETTE_DASK_ADDRESS).")] = "threads",
     workers: Annotated[Optional[int], typer.Option(help="Parallel workers (default: the number of cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or Prefect log lines.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO log lines.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log lines (INFO and up) and "
+                                                                 "the traceback of a failure.")] = False,
 ) -> None:
     """Load articles into the warehouse: read, clean, extract, load, in batches, idempotently.
 
     Files already loaded (same bytes) are skipped; unreadable ones are quarantined with a reason and the run
     goes on. Each batch is one transaction: a crash leaves the warehouse as it was before that batch.
     With no PATHS, loads the bundled sample (data/sample)."""
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    started = time.monotonic()
+    paths = paths or ["data/sample"]
+    missing = [p for p in paths if not os.path.lexists(p) and not glob.glob(p, recursive=True)]
+    if missing:  # said before Prefect starts, which takes seconds
+        console.print(f"[red]error:[/red] {missing[0]}: no such file, folder or matching pattern", highlight=False)
+        raise typer.Exit(2)
+    if not verbose:  # a failure is told in one line below; Prefect would log it again with its traceback
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    import logging
 
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from flows import cancel
     from flows import progress as progress_hook
     from flows.ingest import ingest
     from flows.runners import RUNNERS, default_workers, shared_api, task_runner
+
+    # after Prefect has set its logging up (on import): also when PREFECT_LOGGING_LEVEL is set, or in a notebook
+    prefect_loggers = [logging.getLogger(name) for name in ("prefect", "prefect.flow_runs", "prefect.task_runs")]
+    prefect_levels = [logger.level for logger in prefect_loggers]
+    if not verbose:
+        for logger in prefect_loggers:
+            logger.setLevel(logging.CRITICAL)
 
     if runner not in RUNNERS:
         console.print(f"[red]error:[/red] --runner must be one of {', '.join(RUNNERS)}")
         raise typer.Exit(2)
     workers = workers or default_workers()
-
-    paths = paths or ["data/sample"]
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+                   TextColumn("left"), TimeRemainingColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
                    console=console, disable=quiet)
-    task_id = bar.add_task("files loaded", total=None, visible=not quiet)
+    # the files are counted before Prefect starts (a listing takes a fraction of a second; Prefect seconds)
+    total = None if quiet else _count_files(paths)
+    task_id = bar.add_task("starting", total=total, visible=not quiet)
 
     def listener(stage: str, done: int, total: int) -> None:
-        bar.update(task_id, completed=done, total=total)
+        bar.update(task_id, description="files", completed=done, total=total)
+
+    def stop(signum: int, frame) -> None:  # Prefect hands a SIGTERM on to this handler once the flow has seen it
+        cancel.request()
+        raise cancel.RunCancelled(f"stopped by {signal.Signals(signum).name}")
 
     progress_hook.set_listener(None if quiet else listener)
+    previous_handler = signal.signal(signal.SIGTERM, stop)
     try:
         with bar, (shared_api() if runner != "threads" else nullcontext()):
             flow = ingest.with_options(task_runner=task_runner(runner, workers))
             summary = flow(paths=paths, db=str(_db(db)), batch_mb=batch_mb, max_file_mb=max_file_mb,
                            in_flight=2 * workers)
     except FileNotFoundError as err:
-        console.print(f"[red]error:[/red] {err}")
+        console.print(f"[red]error:[/red] {_first_line(err)}", highlight=False)
         raise typer.Exit(2) from None
-    except Exception as err:
-        console.print(f"[red]run failed:[/red] {type(err).__name__}: {err}")
+    except BaseException as err:
+        if cancel.is_stop(err):
+            console.print("[yellow]run cancelled:[/yellow] batches committed before the signal are kept; the run "
+                          "is recorded as cancelled in etl_run. Run again to load the rest.", highlight=False)
+            raise typer.Exit(130 if isinstance(err, KeyboardInterrupt) else 143) from None
+        if not isinstance(err, Exception):
+            raise
+        if verbose:
+            console.print_exception()
+        console.print(f"[red]run failed:[/red] {explain(err, _db(db))}", highlight=False)
         raise typer.Exit(1) from None
     finally:
+        for logger, level in zip(prefect_loggers, prefect_levels):
+            logger.setLevel(level)
+        signal.signal(signal.SIGTERM, previous_handler)
         progress_hook.set_listener(None)
     if not quiet:
-        _print_summary(summary)
+        _print_summary(summary, wall_seconds=time.monotonic() - started)
     if summary["integrity_violations"]:
         console.print(f"[red]integrity checks failed:[/red] {', '.join(summary['failed_checks'])} "
                       "(details: `gazette check`)")
         raise typer.Exit(3)
 
 
-def _print_summary(summary: dict) -> None:
+def _count_files(paths: list[str]) -> int | None:
+    from flows.batch import discover
+
+    try:
+        listing, refused, _ = discover(paths)
+    except OSError:
+        return None  # the flow reports it
+    return listing.height + len(refused)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task) -> str:
+        return f"{task.speed:,.0f} files/s" if task.speed else ""
+
+
+def _print_summary(summary: dict, wall_seconds: float) -> None:
     table = Table(title=f"run {summary['run_id']}", show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
@@ -119,9 +230,10 @@ def _print_summary(summary: dict) -> None:
     violations = summary["integrity_violations"]
     table.add_row("integrity checks", "nothing loaded to check" if violations is None else
                   "passed" if violations == 0 else f"{violations} violations")
-    table.add_row("seconds", f"{summary['seconds']:.1f}")
+    # one wall-clock figure: this command's, Prefect's start-up included (the flow's own is in etl_run.summary)
+    table.add_row("wall seconds", f"{wall_seconds:.1f}")
     if summary["stage_seconds"]:
-        table.add_row("stage seconds (summed over workers)",
+        table.add_row("work seconds by stage (summed over parallel workers)",
                       ", ".join(f"{k} {v:.1f}" for k, v in summary["stage_seconds"].items()))
     console.print(table)
 
@@ -130,12 +242,11 @@ def _print_summary(summary: dict) -> None:
 def status(db: DbOption = None) -> None:
     """Documents, quarantine and the last runs of the warehouse."""
     from warehouse.connection import reader
+    from warehouse.migrate import require_known_schema
 
-    path = _db(db)
-    if not path.exists():
-        console.print(f"{path}: no warehouse yet; create it with `gazette run`.")
-        raise typer.Exit(1)
-    with reader(path) as con:
+    path = _existing_db(db)
+    with _warehouse_errors(path), reader(path, memory_limit=Settings().query_memory_limit) as con:
+        require_known_schema(con)
         counts = con.execute(
             "select (select count(*) from dim_document), (select count(*) from fact_sentence), "
             "(select count(*) from fact_metric), (select count(*) from quarantine), "
@@ -156,19 +267,23 @@ def status(db: DbOption = None) -> None:
     console.print(table)
 
 
+# What `gazette sql` runs: queries. Everything else (COPY, EXPORT, ATTACH, INSTALL, SET, CREATE ...) is refused
+# before anything runs; the connection itself also has file, network and extension access switched off.
+_QUERY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "CALL"}
+
+
 @app.command("check")
 def check_(db: DbOption = None) -> None:
     """Verify the warehouse: keys unique, relationships resolve, spans index the body, every document has
     sentences, no orphan facts. Exits 1 with a report when anything is violated."""
     from warehouse.check import check_warehouse
     from warehouse.connection import reader
+    from warehouse.migrate import require_known_schema
 
-    path = _db(db)
-    if not path.exists():
-        console.print(f"{path}: no warehouse yet; create it with `gazette run`.")
-        raise typer.Exit(2)
-    with reader(path) as con:
-        results = check_warehouse(con)
+    path = _existing_db(db)
+    with _warehouse_errors(path), reader(path, memory_limit=Settings().query_memory_limit) as con:
+        require_known_schema(con)
+        results = check_warehouse(con, read_every_block=True)
     failed = [r for r in results if not r.ok]
     for result in failed:
         console.print(f"[red]FAIL[/red] {result.name}: {result.violations} rows, e.g. {result.sample}", highlight=False)
@@ -193,7 +308,8 @@ def eval_(
         if not folder.is_dir():
             console.print(f"[red]error:[/red] {folder}: not a folder of gold JSON files")
             raise typer.Exit(2)
-    with reader(_db(db)) as con:
+    path = _existing_db(db)
+    with _warehouse_errors(path), reader(path, memory_limit=Settings().query_memory_limit) as con:
         scores = {folder: score_warehouse(con, folder) for folder in gold}
     table = Table("", *(str(folder) for folder in gold), title="scores against gold (precision / recall / F1)")
     for label, cell in _EVAL_ROWS:

@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import batch as batch_steps
-from flows import artifacts, progress, tasks
+from flows import artifacts, cancel, progress, tasks
 from flows.settings import Settings
 from flows.staging import StagingArea
 from transforms import PIPELINE_VERSION
@@ -96,6 +96,7 @@ def ingest(
     run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     summary = RunSummary(run_id=run_id, db=str(settings.db))
     rules = load_cleaning_rules()  # fail before touching anything when a rule file is broken
+    cancel.clear()
     row = {"run_id": run_id, "flow_run_id": str(flow_run.id) if flow_run.id else None, "started_at": started_at,
            "finished_at": None, "status": "running", "files_seen": None, "documents_loaded": None,
            "documents_skipped": None, "files_quarantined": None, "pipeline_version": PIPELINE_VERSION,
@@ -152,8 +153,11 @@ def ingest(
             summary.failed_checks = [c.name for c in checks if not c.ok]
         summary.status = "completed"
     except BaseException as err:
-        summary.status = "failed"
-        summary.error = f"{type(err).__name__}: {err}"
+        if cancel.is_stop(err):
+            cancel.request()  # the batches still in flight stop at their next stage
+            summary.status, summary.error = "cancelled", f"stopped by {type(err).__name__}"
+        else:
+            summary.status, summary.error = "failed", f"{type(err).__name__}: {err}"
         raise
     finally:
         try:

@@ -43,22 +43,41 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: int) -> None:
+def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: int,
+              allow_files: Optional[list[Path]] = None) -> None:
+    """Run read-only queries (the last one's result is written): any statement that is not a query is refused
+    before anything runs, as `gazette sql` always did."""
     import duckdb
 
+    from flows.cli import _QUERY_STATEMENTS, _first_line, _existing_db, explain
     from flows.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
 
-    if not db.exists():
-        _fail(f"{db}: no warehouse yet; create it with `gazette run`.", 2)
+    path = _existing_db(db)
+    rows = None
     try:
-        with reader(db) as con:
-            relation = con.sql(query)
+        with reader(path, allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
+            statements = con.extract_statements(query)
+            refused = [(i, s.type.name) for i, s in enumerate(statements, 1) if s.type.name not in _QUERY_STATEMENTS]
+            if refused:
+                i, kind = refused[0]
+                _fail(f"refused: statement {i} of {len(statements)} is {kind}; `gazette sql` runs read-only "
+                      f"queries ({', '.join(sorted(_QUERY_STATEMENTS))}). Nothing was run.", 2)
+            relation = None
+            for statement in statements:
+                relation = con.sql(statement.query)
+            if len(statements) > 1:
+                err_console.print(f"ran {len(statements)} statements; the result of the last:", highlight=False)
             if relation is None:
                 return
             rows = write_relation(relation, fmt, output, max_rows=max_rows)
-    except (duckdb.Error, WarehouseBusy) as err:
-        _fail(f"query failed: {err}")
+    except duckdb.PermissionException as err:
+        _fail(f"refused: {_first_line(err)} (a query reads the warehouse only; --allow-files DIR lets it read "
+              "files under DIR)", 2)
+    except WarehouseBusy as err:
+        _fail(f"error: {explain(err, path)}")
+    except duckdb.Error as err:
+        _fail(f"query failed: {explain(err, path)}")
     except ValueError as err:
         _fail(f"error: {err}", 2)
     if output is not None:
@@ -74,8 +93,15 @@ def sql(
     fmt: FormatOption = None,
     output: OutputOption = None,
     max_rows: Annotated[int, typer.Option(help="Rows to print at most (table format).")] = 40,
+    allow_files: Annotated[Optional[list[Path]], typer.Option(
+        "--allow-files", help="Let the query read files under this folder (read_csv, read_parquet ...); repeat for "
+        "several. Without it a query can read the warehouse and nothing else.")] = None,
 ) -> None:
-    """Run a read-only query against the warehouse: print it as a table, or write CSV, JSON or Parquet."""
+    """Run a read-only query against the warehouse: print it as a table, or write CSV, JSON or Parquet.
+
+    Only queries run (SELECT, EXPLAIN, PRAGMA, CALL): a statement that would write, attach, install or export
+    is refused and nothing runs. Several statements separated by ';' run in order; the last one's result is
+    written. Files outside the warehouse are out of reach unless --allow-files names them."""
     if (query is None) == (file is None):
         _fail("give either a QUERY or -f FILE", 2)
     if file is not None:
@@ -88,7 +114,7 @@ def sql(
         _fail(f"error: {err}", 2)
     if fmt == "parquet" and output is None:
         _fail("error: --format parquet needs --output FILE (Parquet is binary)", 2)
-    run_query(query, _db(db), fmt, output, max_rows)
+    run_query(query, db, fmt, output, max_rows, allow_files)
 
 
 def export(

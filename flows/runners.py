@@ -101,8 +101,9 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def task_runner(kind: str, workers: int | None = None):
+def task_runner(kind: str, workers: int | None = None, dask_address: str | None = None):
     from flows.batch import warm_up
+    from flows.settings import Settings
 
     workers = workers or default_workers()
     if kind == "threads":
@@ -117,7 +118,7 @@ def task_runner(kind: str, workers: int | None = None):
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
-        address = os.environ.get("GAZETTE_DASK_ADDRESS")
+        address = dask_address or Settings().dask_address
         if address:  # an existing cluster, e.g. tcp://scheduler:8786
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,

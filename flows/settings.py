@@ -32,6 +32,8 @@ class Settings:
     # what it read up to the limit. Checks run on slices of documents, so a fixed limit holds at any size.
     # At 100 000 documents, in a process of their own, 256MB took +304 MB and 512MB +557 MB.
     check_memory_limit: str = field(default_factory=lambda: os.environ.get("GAZETTE_MEMORY_LIMIT") or "256MB")
+    # DuckDB's memory_limit for `gazette sql`, `report`, `check` and `status` (unset: DuckDB's 80 % of RAM).
+    query_memory_limit: str | None = field(default_factory=lambda: os.environ.get("GAZETTE_MEMORY_LIMIT") or None)
     # The load starts at this memory_limit and doubles it when a batch needs more: what it needs grows
     # with the warehouse (its key indexes; 100 000 documents fail under 128MB).
     load_memory_mb: int = field(default_factory=lambda: int(_env_float("GAZETTE_LOAD_MEMORY_MB", 512)))
@@ -42,6 +44,10 @@ class Settings:
     # single writer is not starved by them (0: the same priority).
     worker_nice: int = field(default_factory=lambda: int(_env_float("GAZETTE_WORKER_NICE", 10)))
 
+    # An existing Dask scheduler for `--runner dask` (e.g. tcp://scheduler:8786); unset: a local cluster.
+    dask_address: str | None = field(default_factory=lambda: os.environ.get("GAZETTE_DASK_ADDRESS") or None)
+
     @property
     def staging_root(self) -> Path:
-        return Path(os.environ.get("GAZETTE_STAGING_DIR", self.db.parent / "staging"))
+        # absolute: the path is handed to workers, which may run in other folders (a Dask cluster)
+        return Path(os.environ.get("GAZETTE_STAGING_DIR", self.db.parent / "staging")).absolute()

@@ -32,23 +32,29 @@ class StagingArea:
         os.close(self._fd)
 
 
-def abandoned_runs(root: Path, *, keep: str) -> list[str]:
-    """Remove staging folders no live process holds and return their run ids (runs that were killed)."""
-    found = []
+def staging_folders(root: Path, *, keep: str) -> tuple[list[str], list[Path]]:
+    """The run ids whose staging folder a live process holds, and the folders no live process holds (left by
+    runs that were killed). Nothing is removed: the caller closes those runs' books first."""
+    live: list[str] = []
+    abandoned: list[Path] = []
     if not root.is_dir():
-        return found
+        return live, abandoned
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != keep):
-        lock = folder / LOCK_NAME
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_RDWR)
+            fd = os.open(folder / LOCK_NAME, os.O_CREAT | os.O_RDWR)
         except OSError:
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            live.append(folder.name)
+        else:
+            abandoned.append(folder)
+        finally:
             os.close(fd)
-            continue  # a live run
+    return live, abandoned
+
+
+def remove(folders: list[Path]) -> None:
+    for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
-        os.close(fd)
-        found.append(folder.name)
-    return found

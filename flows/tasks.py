@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 from pathlib import Path
 
@@ -12,20 +13,26 @@ from prefect.cache_policies import NONE
 from flows import batch as batch_steps
 from flows import faults, runners
 from flows.settings import Settings
-from flows.staging import abandoned_runs
+from flows.staging import remove, staging_folders
 from transforms.rules import CleaningRules
 from warehouse.check import CheckResult, check_warehouse
-from warehouse.connection import reader, writer
+from warehouse.connection import WarehouseBusy, reader, writer
 from warehouse.load import Loader, LoadResult
 from warehouse.migrate import migrate
 
 
+# What a second try can fix: a busy or flaky file system. A missing file, a refused permission, a full disk
+# or a bug fails the same way again, at once.
+_TRANSIENT = {errno.EAGAIN, errno.EINTR, errno.EIO, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE}
+
+
 def _io_error(task, task_run, state) -> bool:
-    """Retry only what a second try can fix: the file system, not our own bugs."""
     try:
         state.result()
-    except OSError:
+    except WarehouseBusy:
         return True
+    except OSError as err:
+        return err.errno in _TRANSIENT
     except Exception:
         return False
     return False
@@ -44,21 +51,26 @@ def prepare_warehouse(settings: Settings, run: dict, known_keys_path: Path) -> p
     the keys of loaded documents for the batch workers, and return the loaded source files (a short write,
     then released)."""
     logger = get_run_logger()
-    abandoned = abandoned_runs(settings.staging_root, keep=run["run_id"])
+    live, abandoned = staging_folders(settings.staging_root, keep=run["run_id"])
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         applied = migrate(con)
         _record_run(con, run)
-        if abandoned:
-            con.execute(
-                "update etl_run set status = 'interrupted' where status = 'running' and run_id in "
-                "(select unnest(?::varchar[]))", [abandoned])
-            logger.warning("runs %s were interrupted; their committed batches stay, the rest loads now", abandoned)
+        # A run still 'running' that no live process holds was killed (or died with its disk): close its books
+        # before its staging goes, so no run stays 'running' for ever.
+        interrupted = con.execute(
+            "update etl_run set status = 'interrupted', finished_at = coalesce(finished_at, ?) "
+            "where status = 'running' and run_id <> ? and run_id not in (select unnest(?::varchar[])) "
+            "returning run_id", [run["started_at"], run["run_id"], live]).fetchall()
+        if interrupted:
+            logger.warning("runs %s were interrupted; their committed batches stay, the rest loads now",
+                           [r for (r,) in interrupted])
         con.sql("select document_key from dim_document").pl().write_parquet(known_keys_path)
         sources = con.sql(
             "select source_uri, file_mtime, byte_size from dim_source_file union "
             # too_large depends on a setting, not on the file: such files are looked at again each run
             "select source_uri, file_mtime, byte_size from quarantine "
             "where file_mtime is not null and reason <> 'too_large'").pl()
+    remove(abandoned)
     if applied:
         logger.info("migrated %s to schema version %s", settings.db, applied[-1])
     return sources
@@ -85,13 +97,20 @@ def process_batch(
 def load(outcome: batch_steps.BatchOutcome, loader: Loader, batch_no: int, fail_at: str | None = None) -> LoadResult:
     """The single writer: one transaction per batch."""
     faults.reach(f"staged:{batch_no}", fail_at)
+    expected = [name for name, wanted in (("dim_document", outcome.new_documents), ("quarantine", outcome.quarantined))
+                if wanted and not (outcome.staging / f"{name}.parquet").exists()]
+    if expected:  # never "nothing to load": the worker staged somewhere this process cannot see
+        raise batch_steps.StagingUnreachable(
+            f"{outcome.staging}: batch {batch_no} staged {outcome.new_documents} documents but "
+            f"{', '.join(expected)}.parquet is missing here; staging must be a folder every worker shares "
+            "(set GAZETTE_STAGING_DIR)")
     result = loader.load(outcome.staging,
                          after_insert=lambda table: faults.reach(f"load:{batch_no}:{table}", fail_at))
     faults.reach(f"committed:{batch_no}", fail_at)
     return result
 
 
-@task(name="record-run", retries=2, retry_delay_seconds=2, cache_policy=NONE)
+@task(name="record-run", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_error, cache_policy=NONE)
 def record_run(settings: Settings, row: dict) -> None:
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         migrate(con)
@@ -112,7 +131,7 @@ def _record_run(con, row: dict) -> None:
     )
 
 
-@task(name="check-warehouse", retries=2, retry_delay_seconds=2, cache_policy=NONE)
+@task(name="check-warehouse", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_error, cache_policy=NONE)
 def check(settings: Settings, run_id: str) -> list[CheckResult]:
     """Integrity checks over the documents this run loaded, read-only, after its last load
     (`gazette check` covers the whole warehouse)."""

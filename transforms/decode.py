@@ -41,6 +41,7 @@ class Decoded:
     encoding: str | None
     reason: str | None = None  # quarantine reason when text is None
     detail: str | None = None
+    fix: str | None = None  # a repair made while decoding (logged in fact_cleaning): truncated, invalid_bytes
 
 
 def _strict(raw: bytes, encoding: str) -> Decoded | None:
@@ -49,8 +50,22 @@ def _strict(raw: bytes, encoding: str) -> Decoded | None:
     except UnicodeDecodeError as err:
         # A file cut mid-character by a scraper: keep what precedes the cut.
         if err.reason == "unexpected end of data" and err.start >= len(raw) - 3 and err.start > 0:
-            return Decoded(raw[: err.start].decode(encoding), encoding, detail="truncated multi-byte sequence")
+            return Decoded(raw[: err.start].decode(encoding), encoding, detail="truncated multi-byte sequence",
+                           fix="truncated")
         return None
+
+
+# A few invalid bytes in otherwise clean UTF-8 (a scraper's bad cut, a flipped bit) are replaced with U+FFFD
+# and noted, rather than costing the whole article: at most one per this many bytes.
+_INVALID_BYTES_PER = 4096
+
+
+def _utf8_repaired(raw: bytes) -> Decoded | None:
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+    if 0 < bad <= max(1, len(raw) // _INVALID_BYTES_PER) and han_share(text) >= 0.2:
+        return Decoded(text, "utf-8", detail=f"{bad} invalid UTF-8 sequence(s) replaced by U+FFFD", fix="invalid_bytes")
+    return None
 
 
 def detect_and_decode(raw: bytes) -> Decoded:
@@ -66,7 +81,7 @@ def detect_and_decode(raw: bytes) -> Decoded:
             if decoded:
                 return decoded
             return Decoded(None, None, "undecodable", f"invalid {enc} after its byte-order mark")
-    decoded = _strict(raw, "utf-8")
+    decoded = _strict(raw, "utf-8") or _utf8_repaired(raw)
     if decoded is None:
         best = charset_normalizer.from_bytes(raw).best()
         if best is None:
@@ -82,7 +97,7 @@ def detect_and_decode(raw: bytes) -> Decoded:
     text = decoded.text or ""
     if raw.count(0) and _control_share(text.encode("utf-8", "replace")) > 0.1:
         return Decoded(None, None, "binary", "control characters throughout")
-    return Decoded(text, decoded.encoding, detail=decoded.detail)
+    return Decoded(text, decoded.encoding, detail=decoded.detail, fix=decoded.fix)
 
 
 def _control_share(raw: bytes) -> float:
@@ -163,8 +178,8 @@ def decode_documents(raw: pl.DataFrame, *, min_han: int = 20, min_han_share: flo
         text, fixed = (None, [])
         if decoded.text is not None:
             text, fixed = normalise_text(decoded.text)
-            if decoded.detail:  # a multi-byte character cut off at the end of the file
-                fixed = ["truncated", *fixed]
+            if decoded.fix:
+                fixed = [decoded.fix, *fixed]
         texts.append(text)
         encodings.append(decoded.encoding)
         reasons.append(decoded.reason)

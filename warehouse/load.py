@@ -62,7 +62,10 @@ def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *,
         result = _merge(con, staging, after_insert or (lambda table: None))
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass  # the failure already ended the transaction (a full disk does): report the failure, not this
         raise
     finally:
         for (name,) in con.execute(

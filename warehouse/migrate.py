@@ -14,6 +14,10 @@ SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _VERSIONED = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
 
+class SchemaTooNew(RuntimeError):
+    """The warehouse was written by a newer Gazette: this code does not know its shape."""
+
+
 def migrations(schema_dir: Path = SQL_DIR / "schema") -> list[tuple[int, str, Path]]:
     found = []
     for path in sorted(schema_dir.glob("*.sql")):
@@ -37,6 +41,15 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("select coalesce(max(version), 0) from meta_schema_version").fetchall()[0][0]
 
 
+def require_known_schema(con: duckdb.DuckDBPyConnection, latest: int | None = None) -> int:
+    """The warehouse's schema version, refusing one newer than this code's migrations."""
+    have, latest = current_version(con), latest or latest_version()
+    if have > latest:
+        raise SchemaTooNew(f"schema version {have} is newer than this Gazette knows ({latest}): "
+                           "upgrade Gazette to read or write it")
+    return have
+
+
 def migrate(con: duckdb.DuckDBPyConnection, *, schema_dir: Path = SQL_DIR / "schema",
             views_dir: Path = SQL_DIR / "views") -> list[int]:
     """Bring the warehouse to the latest schema, one transaction per version; returns versions applied."""
@@ -44,7 +57,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, schema_dir: Path = SQL_DIR / "sch
         "create table if not exists meta_schema_version "
         "(version integer primary key, name varchar not null, applied_at timestamp not null)"
     )
-    have = current_version(con)
+    have = require_known_schema(con, max((v for v, _, _ in migrations(schema_dir)), default=0))
     applied = []
     for version, name, path in migrations(schema_dir):
         if version <= have:

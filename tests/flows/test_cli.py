@@ -49,7 +49,7 @@ def test_run_on_a_missing_path_says_so(tmp_path, prefect_harness):
 
 def test_status_without_a_warehouse(tmp_path):
     result = runner.invoke(app, ["status", "--db", str(tmp_path / "none.duckdb")])
-    assert result.exit_code == 1 and "no warehouse yet" in result.output
+    assert result.exit_code == 2 and "no warehouse there" in result.output
 
 
 def test_eval_scores_the_sample_against_its_gold(tmp_path, prefect_harness):

@@ -150,3 +150,16 @@ def test_bad_files_with_the_same_bytes_are_each_quarantined_and_not_read_again(t
     again = ingest(paths=[str(sample)], db=str(db))
     assert (again["skipped_unchanged"], again["bytes_read"], again["batches"]) == (7, 0, 0)
     assert again["integrity_violations"] is None  # nothing loaded, nothing to check
+
+
+def test_a_document_whose_cleaning_leaves_no_body_is_quarantined_with_the_rules_that_emptied_it(tmp_path, sample):
+    (sample / "only-chrome.txt").write_text(
+        "返回主页 | 某某日报 | 版面导航 | 某某晚报\n上一期 下一期 上一篇 下一篇\n版权声明 某某网 网站版权所有 未经授权不得转载\n",
+        encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    summary = ingest(paths=[str(sample)], db=str(db))
+    assert (summary["documents_loaded"], summary["quarantine_reasons"]) == (5, {"no_body": 1})
+    [(reason, detail)] = query(db, "select reason, detail from quarantine")
+    assert reason == "no_body" and "navigation" in detail and "copyright" in detail
+    assert query(db, "select count(*) from dim_document where source_uri like '%only-chrome.txt'") == [(0,)]
+    assert query(db, "select count(*) from dim_document where body = ''") == [(0,)]

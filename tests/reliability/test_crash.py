@@ -12,6 +12,7 @@ import pytest
 from bench.make_corpus import make_corpus
 from flows.batch import discover, plan_batches
 from tests.flows.helpers import query, snapshot
+from tests.conftest import SAMPLE_DIR as SAMPLE
 from tests.reliability.helpers import gazette_env, run_gazette
 
 pytestmark = pytest.mark.slow
@@ -72,3 +73,64 @@ def test_sigkill_at_several_points_then_rerun(tmp_path):
         ("completed", 1), ("interrupted", 4)]
     assert not any((tmp_path / "staging").iterdir()), "the killed runs' staging was swept"
     assert run_gazette(["check", "--db", str(db)], gazette_env(tmp_path)).returncode == 0
+
+
+def test_sigterm_mid_run_cancels_it_and_leaves_nothing_running(tmp_path):
+    import os
+    import time
+
+    from tests.reliability.helpers import Gazette
+
+    corpus = tmp_path / "corpus"
+    make_corpus(DOCUMENTS * 3, corpus, seed=12, noise=0.0)
+    db = tmp_path / "w.duckdb"
+    run = Gazette(["run", str(corpus), "--db", str(db), "--batch-mb", str(BATCH_MB), "-q"], gazette_env(tmp_path))
+    staging = tmp_path / "staging"
+    deadline = time.monotonic() + 300  # a guard against a hang, not a measurement
+    while not any(staging.glob("*/batch-00003")) and run.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.proc.poll() is None, "the run ended before it could be stopped"
+    os.kill(run.proc.pid, signal.SIGTERM)
+    code = run.proc.wait(timeout=120)
+    try:
+        os.killpg(run.proc.pid, 0)
+        left_behind = True
+    except ProcessLookupError:
+        left_behind = False
+    result = run.wait()
+
+    assert code == 143, result.output
+    assert "run cancelled" in result.output
+    assert not left_behind, "a process of the run (Prefect's temporary server?) outlived it"
+    assert query(db, "select status from etl_run") == [("cancelled",)]
+    assert run_gazette(["check", "--db", str(db)], gazette_env(tmp_path)).returncode == 0
+    again = run_gazette(["run", str(corpus), "--db", str(db), "--batch-mb", str(BATCH_MB), "-q"], gazette_env(tmp_path))
+    assert again.returncode == 0, again.output
+    assert query(db, "select count(*) from dim_document") == [(DOCUMENTS * 3,)]
+
+
+def _can_mount_tmpfs() -> bool:
+    import shutil
+    import subprocess
+
+    return bool(shutil.which("unshare")) and subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs none /mnt"],
+        capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs mount namespaces (unshare -m) for a small disk")
+def test_a_full_disk_ends_the_run_with_one_line_naming_it(tmp_path):
+    import subprocess
+
+    from tests.reliability.helpers import GAZETTE
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = f"mount -t tmpfs -o size=3m none '{disk}' && exec {GAZETTE} run '{SAMPLE}' --db '{disk}/w.duckdb' -q"
+    result = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                            env=gazette_env(tmp_path), capture_output=True, text=True, timeout=600)
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if line.strip() and not line.startswith(("nanobind", " - "))]
+    assert len(lines) <= 2 and "no space left on the disk holding" in output and str(disk) in output, output

@@ -44,3 +44,75 @@ def test_officials_named_with_titles_are_not_bylines():
     doc, cleaned = clean_one(f"标题\n{PARA}\n三官庙街道党工委书记 樊志锋\n{PARA}")
     assert cleaned.bylines.is_empty()
     assert "樊志锋" in doc["body"]
+
+
+def names_roles(cleaned) -> set[tuple]:
+    return set(cleaned.bylines.select("name", "role").iter_rows())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "body"),
+    [
+        # names printed without a space between them split on surnames
+        (f"标题\n本报讯(记者王立新刘洋){PARA}", {("王立新", "记者"), ("刘洋", "记者")}, PARA),
+        (f"标题\n本报讯（记者 赵文 通讯员 钱江孙丽丽）{PARA}",
+         {("赵文", "记者"), ("钱江", "通讯员"), ("孙丽丽", "通讯员")}, PARA),
+        # several roles on one line, one of them a trainee reporter
+        (f"标题\n洛阳日报记者 周明 见习记者 吴小燕\n{PARA}", {("周明", "记者"), ("吴小燕", "记者")}, PARA),
+        # an agency's dateline with names and no role
+        (f"标题\n新华社郑州3月2日电（郑卫东 冯晓）{PARA}", {("郑卫东", "记者"), ("冯晓", "记者")},
+         f"新华社郑州3月2日电{PARA}"),
+        # a website's dateline with a bare name
+        (f"标题\n本网讯(陈志军){PARA}", {("陈志军", "记者")}, PARA),
+        # the byline before the dateline word, after a paragraph mark
+        (f"标题\n□晚报记者 韩雪 本报讯 {PARA}", {("韩雪", "记者")}, PARA),
+        # credits inside a sentence are bylines, and the sentence is not body text
+        (f"标题\n{PARA}\n图片由晚报记者林海翻拍于市档案馆，文字由晚报记者宋佳采写。",
+         {("林海", "记者"), ("宋佳", "记者")}, PARA),
+        # a source line ending in its author
+        (f"标题\n来自：某某日报；何晓东\n{PARA}", {("何晓东", "作者")}, PARA),
+        # Traditional script
+        (f"標題\n本報訊（記者 馬俊傑 通訊員 鄭麗）{PARA}", {("马俊杰", "记者"), ("郑丽", "通讯员")}, PARA),
+    ],
+)
+def test_bylines_in_the_forms_real_pages_use(text, expected, body):
+    doc, cleaned = clean_one(text)
+    assert names_roles(cleaned) == expected
+    assert doc["body"] == body
+
+
+def test_a_byline_run_into_a_subheadline_line_is_cut_out_of_it():
+    doc, cleaned = clean_one(f"标题\n全年完成投资超百亿元 本报讯(记者高峰){PARA}")
+    assert names_roles(cleaned) == {("高峰", "记者")}
+    assert doc["body"] == f"全年完成投资超百亿元 {PARA}"
+
+
+def test_a_speech_subtitle_gives_its_speaker_as_author():
+    doc, cleaned = clean_one(f"主标题在这里\n——在全县经济工作会议上的讲话（2022年1月5日）白 杨\n{PARA}")
+    assert names_roles(cleaned) == {("白杨", "作者")}
+    assert "白 杨" not in doc["body"]
+
+
+def test_a_run_of_characters_that_does_not_split_into_names_is_not_guessed():
+    _, cleaned = clean_one(f"标题\n本报讯(记者徐建设发展){PARA}")
+    assert "徐建设发展" not in set(cleaned.bylines["name"])
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "记者", "图")}),
+        ("文字：周九州 图片：吴十一", {("周九州", "作者", "文"), ("吴十一", "摄影", "图")}),
+        ("本报记者 孙八一 报道", {("孙八一", "记者", "文")}),
+    ],
+)
+def test_credit_first_and_reporting_credit_lines(line, expected):
+    doc, cleaned = clean_one(f"标题\n{PARA}\n{line}")
+    assert credited(cleaned) == expected
+    assert doc["body"] == PARA
+
+
+def test_a_bracketed_byline_closing_a_paragraph_is_cut_off():
+    doc, cleaned = clean_one(f"标题\n{PARA}（记者 王五一 通讯员 赵六一）")
+    assert names_roles(cleaned) == {("王五一", "记者"), ("赵六一", "通讯员")}
+    assert doc["body"] == PARA

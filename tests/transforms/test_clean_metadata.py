@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from tests.conftest import clean_texts
 
 PARA = "2021年，全区完成固定资产投资120亿元，同比增长8.5%，各项工作取得新成效。"
@@ -31,6 +33,63 @@ def test_date_from_the_file_name():
     assert (row["published_on"], row["published_on_source"]) == (dt.date(2019, 5, 12), "filename")
 
 
-def test_dates_in_the_body_are_never_taken_as_the_publication_date():
-    row = meta(f"标题\n2020年11月18日，{PARA}", "/in/ffcb20190512ab.txt")
+def test_dates_later_in_the_body_are_never_taken_as_the_publication_date():
+    row = meta(f"标题\n{PARA}会议回顾了2020年11月18日以来的工作。", "/in/ffcb20190512ab.txt")
     assert (row["published_on"], row["published_on_source"], row["publication"]) == (None, None, None)
+
+
+def test_a_full_date_in_the_first_sentence_is_a_last_resort_on_a_weaker_basis():
+    row = meta(f"标题\n2020年11月18日上午，{PARA}")
+    assert (row["published_on"], row["published_on_basis"]) == (dt.date(2020, 11, 18), "running_text")
+    stated = meta(f"标题\n发布时间：2020-11-20 09:12\n2020年11月18日上午，{PARA}")
+    assert (stated["published_on"], stated["published_on_basis"]) == (dt.date(2020, 11, 20), "labelled")
+
+
+@pytest.mark.parametrize(
+    ("line", "day", "basis"),
+    [
+        ("发布日期：2022-03-09 字体：[ 大 中 小 ]", dt.date(2022, 3, 9), "labelled"),
+        ("某某新闻网  日期: 2012-06-02  来源: 洛阳晚报", dt.date(2012, 6, 2), "labelled"),
+        ("2016-5-8 10:21:00 來源:網絡 編輯:1234 關注度:", dt.date(2016, 5, 8), "metadata_line"),
+        ("2017-02-03 南阳日报 |", dt.date(2017, 2, 3), "metadata_line"),
+        ("http://epaper.example.cn/html/2013-09/16/content_12345.htm", dt.date(2013, 9, 16), "epaper_path"),
+        ("——2023年1月9日在某某县第五届人民代表大会第二次会议上", dt.date(2023, 1, 9), "dateline"),
+    ],
+)
+def test_the_page_states_its_date(line, day, basis):
+    row = meta(f"标题\n{line}\n{PARA}")
+    assert (row["published_on"], row["published_on_source"], row["published_on_basis"]) == (day, "text", basis)
+
+
+def test_a_government_portal_table_dates_the_document_and_leaves_the_body():
+    table = "\n".join([
+        "索引号 | /2022-0001 | 公开目录: | 通知公告 |",
+        "公开责任部门 | 公开形式: | 主动公开 | |",
+        "文号 | 成文日期: | 2022年06月01日 | |",
+        "有效性 | 有效 | 公开日期: | 2022-06-03 10:15 |",
+    ])
+    row = meta(f"{table}\n标题\n{PARA}")
+    assert (row["published_on"], row["published_on_basis"]) == (dt.date(2022, 6, 3), "labelled")
+    assert row["body"] == PARA
+
+
+def test_a_source_line_with_a_newspaper_after_a_portal_name_gives_the_newspaper():
+    row = meta(f"标题\n来源：某某网-大河今报\n{PARA}")
+    assert row["publication"] == "大河今报"
+    assert row["body"] == PARA
+
+
+def test_a_source_that_names_no_publication_is_not_one():
+    row = meta(f"标题\n2019-03-02 08:15 来源：网络 编辑：小王\n{PARA}")
+    assert (row["publication"], row["published_on"]) == (None, dt.date(2019, 3, 2))
+
+
+def test_the_paper_a_navigation_bar_names_first_is_the_pages_own():
+    text = "\n".join(["第B03版:某某周刊 综合 上一版3  4下一版", "返回主页 | 某某晚报 | 标题导航 | 某某日报", "标题", PARA])
+    assert meta(text)["publication"] == "某某晚报"
+
+
+def test_a_portal_tables_title_cell_is_the_headline():
+    table = "文件名称 | 某某县2022年政府工作报告 | ||\n有效性 | 有效 | 公开日期: | 2022-02-10 09:00 |"
+    row = meta(f"{table}\n2022年1月20日在某某县第十届\n人民代表大会第一次会议上\n各位代表：\n{PARA}")
+    assert row["headline"] == "某某县2022年政府工作报告"

@@ -62,3 +62,14 @@ def test_article_without_a_title_line_has_no_headline():
     doc, _ = clean_one(PARA + "\n" + PARA)
     assert doc["headline"] is None
     assert paragraphs(doc) == [PARA, PARA]
+
+
+def test_a_dash_led_subtitle_is_never_the_headline():
+    doc, _ = clean_one("——在全县经济工作会议上的讲话\n团结奋进 再创佳绩\n同志们：\n今年以来，全县经济运行稳中有进，主要指标好于预期。")
+    assert (doc["headline"], doc["subheadline"]) == ("团结奋进 再创佳绩", "——在全县经济工作会议上的讲话")
+
+
+def test_lines_separated_by_a_blank_line_are_not_joined_on_word_evidence():
+    # 站|上 is a dictionary word, but a blank line between two titles is a paragraph break, not a print break
+    doc, _ = clean_one("老城区的火车站\n\n上世纪的老照片\n\n从此，这里开始了迈向现代工业文明的第一步。")
+    assert doc["headline"] == "老城区的火车站"

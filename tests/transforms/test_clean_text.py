@@ -1,6 +1,7 @@
+import polars as pl
 import pytest
 
-from tests.conftest import docs_frame
+from tests.conftest import clean_one, docs_frame
 from transforms.clean.lines import split_lines
 from transforms.clean.text import fullwidth_alnum, normalise_punctuation, strip_emphasis, strip_markup
 
@@ -51,3 +52,21 @@ def test_full_width_digits_and_letters_become_ascii():
 def test_nbsp_zero_width_and_ideographic_spaces():
     lines = split_lines(docs_frame(["\u3000\u3000第一段\u200b内容\u00a0\u00a0结束"]))
     assert lines["text"].to_list() == ["第一段内容 结束"]
+
+
+def test_pinyin_glosses_of_a_mirror_site_are_removed_and_logged():
+    doc, cleaned = clean_one("標題\n開(kāi)發(fā)區(qū)的項(xiàng)目共12個(gè)，總投資5億元。")
+    assert doc["body"] == "開發區的項目共12個，總投資5億元。"
+    log = cleaned.cleaning.filter(pl.col("reason") == "pinyin_gloss")
+    assert log.height == 1 and "(kāi)" in log["raw_text"][0]
+
+
+def test_brackets_that_are_not_glosses_stay():
+    body = "該公司（DHL）與開發區（高新區）簽約，比例為（a）類。"
+    doc, _ = clean_one(f"標題\n{body}")
+    assert doc["body"] == body
+
+
+def test_html_tags_entities_and_cms_fields_left_in_the_text_are_removed():
+    doc, _ = clean_one("标题\n<p>全区完成投资&nbsp;12亿元，增长8%。</p>[!--empirenews.page--]")
+    assert doc["body"] == "全区完成投资 12亿元，增长8%。"

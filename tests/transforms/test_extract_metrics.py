@@ -177,7 +177,7 @@ def test_output_schema_and_keys():
     assert dict(f.schema) == {**SCHEMAS["fact_metric"], "region_name": pl.String}
     assert dict(dim.schema) == SCHEMAS["dim_indicator"]
     assert set(f["indicator_key"]) <= set(dim["indicator_key"])
-    assert dim.filter(pl.col("name") == "新增就业")["category"].to_list() == ["employment"]
+    assert dim.filter(pl.col("name") == "城镇新增就业")["category"].to_list() == ["employment"]
 
 
 @pytest.mark.parametrize("text, value", [("一百二十", 120), ("两万", 20000), ("十一", 11), ("三点五", 3.5),
@@ -289,3 +289,18 @@ def test_extra_articles_scores(extra):
     assert scores["is_target_accuracy"] >= 0.85, summary
     assert scores["region_accuracy"] >= 0.80, summary
 
+
+
+@pytest.mark.parametrize("body, target", [
+    ("新谋划重点项目86个，总投资320亿元。", [False, False]),
+    ("争取上级转移支付资金12.5亿元。", [False]),
+    ("争取年底前建成保障性住房600套。", [True]),
+    ("拜访目标企业42家。", [False]),
+    ("8个拟建项目已全部开工。", [False]),
+    ("园区总规划面积约12平方公里。", [False]),
+    ("全区完成年度计划投资的86%。", [False]),
+    ("年度计划投资9亿元。", [True]),
+    ("主要预期目标是：地区生产总值增长7%；规上工业增加值增长8%。", [True, True]),
+])
+def test_target_cues_and_their_reach(body, target):
+    assert [r["is_target"] for r in run(body)] == target

@@ -108,7 +108,9 @@ def test_titles_file_is_extendable(tmp_path):
 # ------------------------------------------------------------------ sample gold
 
 def test_persons_f1_on_sample_gold(sample):
-    from transforms.extract.regions import extract_regions, load_gazetteer, region_context
+    from transforms.extract.gazetteer import load_gazetteer
+    from transforms.extract.regions import extract_regions
+    from transforms.extract.subject import region_context
 
     cleaned, gold = sample
     gazetteer = load_gazetteer()
@@ -120,3 +122,41 @@ def test_persons_f1_on_sample_gold(sample):
     p, r, f1 = precision_recall_f1(want, got)
     print(f"persons P={p:.3f} R={r:.3f} F1={f1:.3f}")
     assert f1 >= 0.95, (want - got, got - want)
+
+
+# ------------------------------------------------------------------ lists, several posts, prefixes, script
+
+def test_one_title_heads_a_list_of_names():
+    out, _, _ = pairs(["区政协主席刘某某主持会议，副主席张建华、李明、王小红及秘书长赵大伟出席会议。"])
+    got = set(zip(out["name"], out["title"]))
+    assert {("张建华", "副主席"), ("李明", "副主席"), ("王小红", "副主席"), ("赵大伟", "秘书长"),
+            ("刘某某", "区政协主席")} <= got
+
+
+def test_a_listed_name_that_is_the_next_title_is_not_a_name():
+    out, _, _ = pairs(["区委书记王强、区长李斌出席。"])
+    assert set(zip(out["name"], out["title"])) == {("王强", "区委书记"), ("李斌", "区长")}
+
+
+def test_several_posts_before_one_name_and_an_organisation_prefix():
+    out, _, _ = pairs(["上虞区召开会议。区委常委、常务副区长孙海涛应邀出席会议，区人大常委会副主任钱芳应邀出席。",
+                       "市发改委主任马强说，要加快进度。"], {"上虞区": "district"}, "上虞区")
+    got = set(zip(out["name"], out["title"], out["org"], out["kind"]))
+    assert ("孙海涛", "区委常委、常务副区长", "上虞区委", "party") in got
+    assert ("钱芳", "区人大常委会副主任", "上虞区人大常委会", "people_congress") in got
+    assert {("马强", "市发改委主任")} <= set(zip(out["name"], out["title"]))
+
+
+def test_traditional_script_names_and_titles_with_spans_on_the_body():
+    text = "昨日，市長趙國強到新區察看建設進度，趙國強強調要加快。"
+    out, mentions, docs = pairs([text])
+    assert set(zip(out["name"], out["title"])) == {("赵国强", "市长")}
+    persons = mentions.filter(pl.col("entity_type") == "person")
+    assert persons["surface"].to_list() == ["趙國強", "趙國強"]
+    for r in persons.iter_rows(named=True):
+        assert text[r["span_start"]:r["span_end"]] == r["surface"]
+
+
+def test_a_name_does_not_hold_function_characters():
+    out, _, _ = pairs(["委员和与会代表进行了讨论。"])
+    assert out.is_empty()

@@ -9,7 +9,10 @@ import polars as pl
 import pytest
 
 from transforms.extract import SCHEMAS
-from transforms.extract.regions import Gazetteer, extract_regions, literal_spans, regex_spans, to_simplified
+from transforms.extract.gazetteer import Gazetteer
+from transforms.extract.regions import extract_regions
+from transforms.extract.script import to_simplified
+from transforms.extract.spans import literal_spans, regex_spans
 from transforms.keys import stable_key
 
 from tests.transforms.helpers import frames, precision_recall_f1
@@ -168,7 +171,7 @@ REGIONS_F1_REACHED = 1.0  # measured on data/sample with data/gazetteer/regions.
 
 
 def test_regions_f1_on_sample_gold(sample):
-    from transforms.extract.regions import GAZETTEER_DIR, load_gazetteer
+    from transforms.extract.gazetteer import GAZETTEER_DIR, load_gazetteer
 
     if not (GAZETTEER_DIR / "regions.csv.gz").exists():
         pytest.skip("data/gazetteer/regions.csv.gz not generated")
@@ -187,7 +190,7 @@ def test_regions_f1_on_sample_gold(sample):
 
 
 def test_a_cached_gazetteer_matches_one_built_from_its_files(tmp_path, monkeypatch):
-    from transforms.extract import regions
+    from transforms.extract import gazetteer as regions
 
     monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
     folder = tmp_path / "gazetteer"

@@ -19,7 +19,8 @@ from transforms.decode import detect_and_decode, normalise_text
 from transforms.extract.metric_rules import default_metric_rules
 from transforms.extract.metrics import extract_metrics
 
-PROPERTY = settings(max_examples=200, deadline=None,
+# derandomized: CI runs the same examples every time (a new counterexample is found locally, not by a CI run)
+PROPERTY = settings(max_examples=200, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")

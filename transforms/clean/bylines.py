@@ -1,4 +1,8 @@
-"""Bylines (记者 张改华 文/图, 通讯员 郭佳星/文, 胡源浩/图): out of the body, into fact_byline rows."""
+"""Bylines (记者 张改华 文/图, 通讯员 郭佳星/文, 胡源浩/图, 本报讯(记者徐建勋何可), 新华社北京5月10日电(甲 乙),
+图片由晚报记者某某翻拍): out of the body, into fact_byline rows.
+
+Patterns match the line's Simplified view (simp), so Traditional bylines read the same; the text is cut at
+the lengths measured on the view (it is the same length), so spans keep indexing the stored body."""
 
 from __future__ import annotations
 
@@ -6,65 +10,166 @@ import re
 
 import polars as pl
 
-from transforms.clean.lines import drop_where, rewrite
+from transforms.clean.lines import drop_where, is_kept, on_subset, rewrite
+from transforms.clean.metadata import source_author
 from transforms.rules import CleaningRules
+
+# Paragraph-opening marks some papers print before a byline (□晚报记者 某某).
+_BULLET = "[□■◆●▲]?"
+# Several names in brackets or after a role: spaces, 、 or commas between them.
+_NAME_SEP = "[\\s、，,]+"
 
 
 def _patterns(rules: CleaningRules) -> dict[str, str]:
     roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
+    role = f"{rules.byline_role_prefix}(?:{roles})"
     credits = "|".join(sorted(map(re.escape, rules.byline_credits), key=len, reverse=True))
     name = f"(?:{rules.byline_name})"
     slash = "[/／]"
     credited = f"{name}\\s*{slash}\\s*(?:{credits})"
-    group = f"(?:{roles})\\s*[:：]?\\s*(?:(?:{credited}|{name})\\s*)+"
+    group = f"(?:{role})\\s*[:：]?\\s*(?:(?:{credited}|{name})\\s*)+"
     body = f"(?:{group}\\s*)+(?:(?:{credits})\\s*)?"
+    names = f"{name}(?:{_NAME_SEP}{name})*"
+    credit_first = f"(文/图|图/文|文字|文|图片|图|摄影|摄)\\s*[/／:：]\\s*({role})?\\s*({name})"
+    dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
+    verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
     return {
-        "line": f"^(?:{body}|{credited})$",
-        # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图
-        "trailing": f"^(.*[。！？”])\\s*({body})$",
-        # 本报讯（记者 张改华 通讯员 郭佳星）opening a paragraph
-        "leading": f"^(?:本报讯|[\\p{{Han}}]{{2,6}}讯)?\\s*[（(]\\s*({body})\\s*[)）]\\s*(.+)$",
-        "token": f"(?:{roles})|{credited}|{name}|(?:{credits})",
-        "roles": roles,
+        "line": f"^{_BULLET}\\s*(?:{body}|{credited})$",
+        # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图, ...贡献力量。（记者 张改华）
+        "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body})\\s*[)）]?$",
+        # The credit before the name: 文/记者 张三 图/李四, 摄影：王五
+        "credit_first": f"^(?:{credit_first}\\s*)+$",
+        "credit_first_one": credit_first,
+        # 本报讯（记者 张改华 通讯员 郭佳星）or 本网讯（杨春恩）, opening a paragraph or inside a line that
+        # the page ran together with its subheadline
+        "bracket": f"^(.*?){dateline}\\s*[（(]\\s*({body}|{names})\\s*[)）]\\s*(.+)$",
+        # □晚报记者 孙娟 本报讯 昨日，… : the byline before the dateline word
+        "before_dateline": f"^{_BULLET}\\s*({body})\\s*{dateline}\\s*(.+)$",
+        # An agency's dateline with the reporters' names and no role: 某某社北京5月10日电（甲 乙）
+        "agency": f"^(.{{0,30}}?\\d{{1,2}}月\\d{{1,2}}日电)\\s*[（(]\\s*((?:{role})?\\s*{names})\\s*[)）]\\s*(.*)$",
+        # Credits inside a sentence: 图片由晚报记者某某翻拍于…，文字由晚报记者某某采写。
+        "credit_clause": f"(?:图片|照片|图|文字|文|视频)由\\s*(?:{role})\\s*\\p{{Han}}{{2,3}}?(?:{verbs})",
+        "credit_words": f"^(?:图片|照片|图|文字|文|视频)由|(?:{verbs})$",
+        # A speech's subtitle ending in its speaker: ——在…会议上的讲话（2026年2月6日）某 某
+        "speech": "^([—－―\\-]{1,2}.{2,80}(?:讲话|报告|致辞|发言|演讲)\\s*[（(][^)）]{0,20}[)）])\\s*"
+                  "((?:\\p{Han}\\s?){1,3}\\p{Han})$",
+        "token": f"(?:{role})|{credited}|[\\p{{Han}}]{{2,6}}|[\\p{{Han}}]{{1,6}}·[\\p{{Han}}]{{1,6}}|(?:{credits})",
+        "role": role,
         "credits": credits,
         "slash": slash,
     }
 
 
-def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
-    """Mark whole byline lines as dropped and cut bylines off the start or end of paragraphs.
-
-    Adds column byline_text (the byline as written) for parse_bylines."""
-    p = _patterns(rules)
+def _cut(keep_head: pl.Expr, keep_tail: pl.Expr) -> pl.Expr:
+    """The original text with what lies between a head and a tail of its Simplified view removed: both are
+    measured on the view and cut from the text, which has the same length."""
     text = pl.col("text")
-    lines = lines.with_columns(
-        byline_text=pl.when(text.str.contains(p["line"]))
-        .then(text)
-        .when(text.str.contains(p["trailing"]))
-        .then(text.str.extract(p["trailing"], 2))
-        .when(text.str.contains(p["leading"]))
-        .then(text.str.extract(p["leading"], 1))
+    head = keep_head.str.len_chars().fill_null(0)
+    tail = keep_tail.str.len_chars().fill_null(0)
+    return pl.concat_str(text.str.slice(0, head), text.str.slice(text.str.len_chars() - tail, tail)).str.strip_chars()
+
+
+def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    """Mark whole byline lines as dropped and cut bylines out of paragraphs.
+
+    Adds column byline_text (the byline as written, in Simplified script, with a role word where the form
+    implies one) for parse_bylines. The patterns run only on lines with a word every form needs."""
+    roles = "|".join(map(re.escape, rules.byline_roles))
+    cue = f"{roles}|讯|电|由|[/／]|[—－―]|(?:文字|图片|文|图|摄影|摄)\\s*[:：]"
+    return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
+                     lambda part: _extract_byline_text(part, rules)).with_columns(
+        pl.col("byline_text").cast(pl.String))
+
+
+def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+    p = _patterns(rules)
+    simp = pl.col("simp")
+    clauses = simp.str.extract_all(p["credit_clause"])
+    credit_only = (
+        simp.str.replace_all(p["credit_clause"], "").str.replace_all(r"[\p{Han}]{0,3}于[^，,。；;]*", "")
+        .str.replace_all(r"[\s，,。；;、]", "") == ""
+    ) & (clauses.list.len() > 0)
+    names_only = pl.lit("记者 ")
+    bracket_inner = simp.str.extract(p["bracket"], 2)
+    # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
+    credit_first = simp.str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
+        r"/(?:文字)\b|/文字 ", "/文 ").str.replace_all(r"/(?:图片|摄影|摄) ", "/图 ")
+    byline_text = (
+        pl.when(simp.str.contains(p["line"]))
+        .then(simp)
+        .when(simp.str.contains(p["credit_first"]))
+        .then(credit_first)
+        .when(simp.str.contains(p["trailing"]))
+        .then(simp.str.extract(p["trailing"], 2))
+        .when(simp.str.contains(p["bracket"]))
+        .then(pl.when(bracket_inner.str.contains(f"^(?:{p['role']})")).then(bracket_inner)
+              .otherwise(pl.concat_str(names_only, bracket_inner)))
+        .when(simp.str.contains(p["before_dateline"]))
+        .then(simp.str.extract(p["before_dateline"], 1))
+        .when(simp.str.contains(p["agency"]))
+        .then(pl.concat_str(names_only, simp.str.extract(p["agency"], 2)))
+        .when(simp.str.contains(p["speech"]))
+        .then(pl.concat_str(pl.lit("作者 "), simp.str.extract(p["speech"], 2).str.replace_all(r"\s", "")))
+        .when(clauses.list.len() > 0)
+        .then(clauses.list.eval(pl.element().str.replace_all(p["credit_words"], "")).list.join(" "))
     )
-    lines = drop_where(lines, text.str.contains(p["line"]), "byline")
-    lines = rewrite(
-        lines,
-        pl.when(text.str.contains(p["line"]))
-        .then(text)
-        .when(text.str.contains(p["trailing"]))
-        .then(text.str.extract(p["trailing"], 1))
-        .when(text.str.contains(p["leading"]))
-        .then(text.str.extract(p["leading"], 2))
-        .otherwise(text),
-        "byline",
+    lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(source_author(rules)))
+    lines = drop_where(lines, simp.str.contains(p["line"]) | simp.str.contains(p["credit_first"]) | credit_only,
+                       "byline")
+    new_text = (
+        pl.when(simp.str.contains(p["trailing"]))
+        .then(_cut(simp.str.extract(p["trailing"], 1), pl.lit("")))
+        .when(simp.str.contains(p["bracket"]))
+        .then(_cut(simp.str.extract(p["bracket"], 1), simp.str.extract(p["bracket"], 3)))
+        .when(simp.str.contains(p["before_dateline"]))
+        .then(_cut(pl.lit(""), simp.str.extract(p["before_dateline"], 2)))
+        .when(simp.str.contains(p["agency"]))
+        .then(_cut(simp.str.extract(p["agency"], 1), simp.str.extract(p["agency"], 3)))
+        .when(simp.str.contains(p["speech"]))
+        .then(_cut(simp.str.extract(p["speech"], 1), pl.lit("")))
+        .otherwise(pl.col("text"))
     )
+    lines = rewrite(lines, new_text, "byline")
     return lines
+
+
+def _surname_pattern() -> str:
+    from transforms.extract.officials import COMPOUND_SURNAMES, SINGLE_SURNAMES
+
+    return "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}])"
+
+
+def split_names(name: pl.Expr) -> pl.Expr:
+    """A run of names printed without spaces (徐建勋何可) -> its names, each a surname and one or two more
+    characters; a run of four that does not split in two stays one name (欧阳明华), a longer run that
+    does not split is dropped rather than guessed."""
+    s = _surname_pattern()
+    n = name.str.len_chars()
+    two = [f"^({s}\\p{{Han}}{{2}})({s}\\p{{Han}}{{2}})$", f"^({s}\\p{{Han}}{{2}})({s}\\p{{Han}})$",
+           f"^({s}\\p{{Han}})({s}\\p{{Han}}{{2}})$", f"^({s}\\p{{Han}})({s}\\p{{Han}})$"]
+    three = f"^({s}\\p{{Han}})({s}\\p{{Han}})({s}\\p{{Han}})$"
+    compound = "^(?:" + "|".join(_compound()) + ")"
+    out = pl.when(name.str.contains("·") | (n <= 3) | ((n == 4) & name.str.contains(compound))).then(
+        pl.concat_list(name))
+    for pattern in two:
+        out = out.when(name.str.contains(pattern)).then(
+            pl.concat_list(name.str.extract(pattern, 1), name.str.extract(pattern, 2)))
+    out = out.when(name.str.contains(three)).then(
+        pl.concat_list(name.str.extract(three, 1), name.str.extract(three, 2), name.str.extract(three, 3)))
+    return out.when(n == 4).then(pl.concat_list(name)).otherwise(pl.lit([], pl.List(pl.String)))
+
+
+def _compound() -> tuple[str, ...]:
+    from transforms.extract.officials import COMPOUND_SURNAMES
+
+    return COMPOUND_SURNAMES
 
 
 def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     """byline_text -> one row per credited person: document_key, line_no, name, role, credit."""
     p = _patterns(rules)
     credit_only = f"^(?:{p['credits']})$"
-    role_only = f"^(?:{p['roles']})$"
+    role_only = f"^(?:{p['role']})$"
     tokens = (
         lines.filter(pl.col("byline_text").is_not_null())
         .select("document_key", "line_no", token=pl.col("byline_text").str.extract_all(p["token"]))
@@ -72,9 +177,7 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         .drop_nulls("token")
         .with_columns(token=pl.col("token").str.replace_all(r"\s+", "").str.replace_all("／", "/"))
         .with_columns(
-            role=pl.when(pl.col("token").str.contains(role_only)).then(
-                pl.col("token").replace_strict(rules.byline_roles, default=None)
-            ),
+            role=pl.when(pl.col("token").str.contains(role_only)).then(_role_of(pl.col("token"), rules)),
             is_credit=pl.col("token").str.contains(credit_only),
         )
         .with_columns(role=pl.col("role").forward_fill().over("document_key", "line_no"))
@@ -86,10 +189,12 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         tokens.filter(~pl.col("is_credit") & ~pl.col("token").str.contains(role_only))
         .join(line_credit, on=["document_key", "line_no"], how="left")
         .with_columns(
-            name=pl.col("token").str.replace("/.*$", ""),
+            name=split_names(pl.col("token").str.replace("/.*$", "")),
             own_credit=pl.col("token").str.extract("/(.+)$", 1),
         )
-        .with_columns(credit=pl.coalesce("own_credit", "line_credit").replace({"图/文": "文/图", "摄": "图"}))
+        .explode("name")
+        .drop_nulls("name")
+        .with_columns(credit=pl.coalesce("own_credit", "line_credit").replace({"图/文": "文/图", "摄": "图", "报道": "文", "摄影报道": "图"}))
         .with_columns(
             role=pl.coalesce(
                 "role", pl.when(pl.col("credit") == "图").then(pl.lit("摄影")).otherwise(pl.lit("作者"))
@@ -99,3 +204,14 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     return names.select("document_key", "line_no", "name", "role", "credit").unique(
         ["document_key", "name", "role"], keep="first", maintain_order=True
     )
+
+
+def _role_of(token: pl.Expr, rules: CleaningRules) -> pl.Expr:
+    """A role word as printed (晚报记者, 本报见习记者, 新华社记者) -> the contract's role: the longest listed
+    role the word ends with."""
+    out = None
+    for word in sorted(rules.byline_roles, key=len, reverse=True):
+        hit = token.str.ends_with(word)
+        out = pl.when(hit).then(pl.lit(rules.byline_roles[word])) if out is None else out.when(hit).then(
+            pl.lit(rules.byline_roles[word]))
+    return out.otherwise(None)

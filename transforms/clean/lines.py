@@ -20,7 +20,8 @@ LINE_SCHEMA = {
 
 
 def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
-    """(document_key, text) -> one row per line: raw as decoded, text with spacing normalised and stripped."""
+    """(document_key, text) -> one row per line: raw as decoded, text with spacing normalised and stripped,
+    and simp, its Simplified view."""
     return (
         docs.select("document_key", raw=pl.col("text").str.split("\n"))
         .with_columns(line_no=pl.int_ranges(1, pl.col("raw").list.len() + 1, dtype=pl.Int32))
@@ -35,6 +36,31 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
             rewrites=pl.lit([], pl.List(pl.String)),
         )
         .select(list(LINE_SCHEMA))
+        .pipe(with_simplified)
+    )
+
+
+def with_simplified(lines: pl.DataFrame, *, changed_only: bool = False) -> pl.DataFrame:
+    """(Re)compute column simp, the Simplified view of text that rules match on (same length as text);
+    changed_only: for the lines a rewrite changed since simp was last computed."""
+    from transforms.clean.script import simplified
+
+    if not changed_only:
+        return lines.with_columns(simp=simplified(pl.col("text")))
+    return on_subset(lines, pl.col("rewrites").list.len() > 0,
+                     lambda part: part.with_columns(simp=simplified(pl.col("text"))))
+
+
+def on_subset(lines: pl.DataFrame, mask: pl.Expr, step) -> pl.DataFrame:
+    """Run an expensive step only on the rows that can need it (mask), keeping the others and the order.
+    Columns the step adds are null on the other rows."""
+    marked = lines.with_columns(_row=pl.int_range(pl.len(), dtype=pl.UInt32), _in=mask.fill_null(False))
+    done = step(marked.filter("_in"))
+    return (
+        pl.concat([done, marked.filter(~pl.col("_in"))], how="diagonal_relaxed")
+        .sort("_row")
+        .drop("_row", "_in")
+        .select(list(done.drop("_row", "_in").columns))
     )
 
 

@@ -29,10 +29,13 @@ def continues_into_next(rules: CleaningRules, bigrams: pl.Series, *, by_length: 
     """Whether a line (column text) runs on into the next one (column _next): the print layout broke it.
 
     It does when it ends on a comma-like mark, or is long and ends without sentence punctuation, or ends
-    so that a dictionary word straddles the break (民|生热线 is evidence, 紧盯重点|为确保 is not)."""
+    so that a dictionary word straddles the break (民|生热线 is evidence, 紧盯重点|为确保 is not) into a line of
+    prose: two title-like lines (火车站|上世纪的老照片) are two titles, whatever word their edges make."""
     text, nxt = pl.col("text"), pl.col("_next")
     last = text.str.slice(-1, 1)
     heading_style = text.str.contains(r"[\p{Han}”」》] [\p{Han}“「《]") & ~text.str.contains("[，,、]")
+    text_is_title = (text.str.len_chars() <= rules.title_max_chars) & ~text.str.contains(f"[{_TERMINAL}{_CONTINUES}]")
+    next_is_title = (nxt.str.len_chars() <= rules.title_max_chars) & ~nxt.str.contains(f"[{_TERMINAL}{_CONTINUES}]")
     return (
         nxt.is_not_null()
         & ~last.str.contains(f"[{_TERMINAL}]")
@@ -40,7 +43,8 @@ def continues_into_next(rules: CleaningRules, bigrams: pl.Series, *, by_length: 
         & (
             last.str.contains(f"[{_CONTINUES}]")
             | ((text.str.len_chars() >= rules.long_line_chars) & ~heading_style & by_length)
-            | (last.str.contains(r"\p{Han}") & (last + nxt.str.slice(0, 1)).is_in(bigrams.implode()) & ~heading_style)
+            | (last.str.contains(r"\p{Han}") & (last + nxt.str.slice(0, 1)).is_in(bigrams.implode()) & ~heading_style
+               & ~(text_is_title & next_is_title))
         )
     ).fill_null(False)
 
@@ -64,6 +68,8 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         # Long unpunctuated lines are titles as often as broken prose here; only word evidence counts.
         _title=kept & title_like(rules) & ~continues_into_next(rules, words, by_length=False),
         _kicker=kept & pl.col("text").str.contains(rules.kicker),
+        # A dash-led line (——在…会议上的讲话) is a subtitle: never the headline, whichever side of it it stands.
+        _dash=kept & pl.col("text").str.contains("^[—－―]{1,2}"),
         _note=kept & pl.col("text").str.contains(rules.editor_note),
     )
     per_doc = ordered.group_by("document_key").agg(
@@ -88,6 +94,7 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         ordered.filter(
             pl.col("_title")
             & ~pl.col("_kicker")
+            & ~pl.col("_dash")
             & ~pl.col("_in_note").fill_null(False)
             & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
         )
@@ -107,12 +114,15 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
             & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
         )
         .then(pl.lit("subheadline"))
+        .when(pl.col("_dash") & pl.col("_title") & pl.col("_headline").is_not_null()
+              & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30)))
+        .then(pl.lit("subheadline"))
         .when(pl.col("_kicker") & (pl.col("_nb") < pl.col("_headline").fill_null(0)))
         .then(pl.lit("kicker"))
         .otherwise(pl.lit("body"))
     )
     return ordered.with_columns(part=part).drop(
-        "_nb", "_next", "_title", "_kicker", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline"
+        "_nb", "_next", "_title", "_kicker", "_dash", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline"
     )
 
 

@@ -16,6 +16,13 @@ _FULLWIDTH_ALNUM = {chr(0xFF10 + i): str(i) for i in range(10)} | {
 } | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)} | {"％": "%", "．": "."}
 
 
+# HTML that survived a text scrape: tags, entities, and CMS placeholders ([!--empirenews.page--], {$title}).
+_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>"
+_ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&ldquo;": "“", "&rdquo;": "”",
+             "&lsquo;": "‘", "&rsquo;": "’", "&mdash;": "—", "&hellip;": "…", "&middot;": "·", "&#12288;": " "}
+_CMS_FIELD = r"\[!--[A-Za-z0-9_.]+--\]|\{\$[A-Za-z0-9_.]+\}|\$[A-Za-z_]+\$|\{(?:dede|pc|php|eyou|ey):[^{}]{0,120}\}"
+
+
 def strip_emphasis(lines: pl.DataFrame) -> pl.DataFrame:
     """**bold** and __bold__ markers from Markdown-ish scrapes."""
     new = pl.col("text").str.replace_all(r"\*\*(.+?)\*\*", "${1}").str.replace_all(r"\*\*|__", "")
@@ -23,14 +30,37 @@ def strip_emphasis(lines: pl.DataFrame) -> pl.DataFrame:
 
 
 def strip_markup(lines: pl.DataFrame) -> pl.DataFrame:
-    """List bullets and heading hashes at the start of a line, inline image links."""
+    """List bullets and heading hashes at the start of a line, inline image links, HTML tags and entities and
+    CMS template fields left in the text, and the cell bars of a page laid out as a table (text |)."""
     new = (
         pl.col("text")
-        .str.replace(r"^(?:[-*•▪●◆■]|#{1,6})\s+", "")
+        .str.replace(r"^(?:[-*•▪●◆■□]|#{1,6})\s+", "")
         .str.replace_all(r"!\[[^\]]*\]\([^)]*\)", "")
+        .str.replace_all(_TAG, "")
+        .str.replace_many(list(_ENTITIES), list(_ENTITIES.values()))
+        .str.replace_all(_CMS_FIELD, "")
+        .str.replace(r"^(?:[|｜]\s*)+", "")
+        .str.replace(r"(?:\s*[|｜])+$", "")
         .str.strip_chars()
     )
     return rewrite(lines, new, "markup")
+
+
+# A pinyin gloss a mirror site prints after a character: 項（xiàng）目. A syllable with a tone mark is a gloss;
+# a toneless one (的（de）) only on a line that has toned glosses too.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_GLOSS_TONED = rf"(\p{{Han}})[（(][a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]"
+_GLOSS_PLAIN = r"(\p{Han})[（(](?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv]{1,3}(?:ng|n|r)?[)）]"
+
+
+def strip_pinyin_glosses(lines: pl.DataFrame) -> pl.DataFrame:
+    """Pinyin glosses in brackets after characters are not text: removed, each line that had them logged
+    with reason pinyin_gloss (its raw text keeps what was removed)."""
+    text = pl.col("text")
+    new = pl.when(text.str.contains(_GLOSS_TONED)).then(
+        text.str.replace_all(_GLOSS_TONED, "${1}").str.replace_all(_GLOSS_PLAIN, "${1}")
+    ).otherwise(text)
+    return rewrite(lines, new, "pinyin_gloss")
 
 
 def fullwidth_alnum(lines: pl.DataFrame) -> pl.DataFrame:

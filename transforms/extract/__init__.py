@@ -14,7 +14,7 @@ import polars as pl
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "dim_region": {
         "region_key": pl.Int64, "name": pl.String, "level": pl.String, "parent_region_key": pl.Int64,
-        "full_name": pl.String, "code": pl.String,
+        "full_name": pl.String, "code": pl.String, "kind": pl.String,
     },
     "dim_person": {"person_key": pl.Int64, "name": pl.String},
     "dim_organization": {"organization_key": pl.Int64, "name": pl.String, "kind": pl.String},
@@ -26,6 +26,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "unit": pl.String, "base_value": pl.Float64, "base_unit": pl.String, "measure": pl.String,
         "comparison": pl.String, "is_target": pl.Boolean, "qualifier": pl.String, "period_label": pl.String,
         "period_start_key": pl.Int32, "period_end_key": pl.Int32, "indicator_text": pl.String,
+        # later statements of the same fact in the document (transforms/extract/restated.py)
+        "restated": pl.List(pl.Struct({"sentence_no": pl.Int32, "span_start": pl.Int32, "span_end": pl.Int32})),
     },
     "fact_person_title": {
         "document_key": pl.Int64, "person_key": pl.Int64, "title": pl.String, "organization_key": pl.Int64,
@@ -100,24 +102,9 @@ class Resources:
     def load(cls) -> "Resources":
         from transforms.extract.metric_rules import default_metric_rules
         from transforms.extract.officials import default_official_rules
-        from transforms.extract.regions import load_gazetteer
+        from transforms.extract.gazetteer import load_gazetteer
 
         return cls(load_gazetteer(), default_metric_rules(), default_official_rules())
-
-
-def _metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject: pl.DataFrame) -> pl.Expr:
-    """region_name (as the metric step read it) -> region_key among the regions the document names;
-    the document's subject when the figure names none (全区 in an article about 中原区)."""
-    named = region_mentions.select("document_key", "region_key", region_name="name").unique(
-        ["document_key", "region_name"], keep="first", maintain_order=True
-    )
-    return (
-        metrics.drop("region_key")
-        .join(named, on=["document_key", "region_name"], how="left")
-        .join(subject.select("document_key", _subject_key="region_key"), on="document_key", how="left")
-        .with_columns(region_key=pl.coalesce("region_key", "_subject_key"))
-        .drop("_subject_key", "region_name")
-    )
 
 
 def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resources | None = None,
@@ -127,10 +114,12 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     given, receives the seconds spent in segmentation ('segment')."""
     import time
 
+    from transforms.extract.attribution import metric_regions
     from transforms.extract.metrics import extract_metrics
     from transforms.extract.officials import extract_officials
     from transforms.extract.projects import extract_projects
-    from transforms.extract.regions import extract_regions, region_context
+    from transforms.extract.regions import extract_regions
+    from transforms.extract.subject import region_context
     from transforms.extract.terms import extract_terms
 
     resources = resources or Resources.load()
@@ -157,7 +146,7 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
         "dim_organization": organizations,
         "dim_indicator": indicators,
         "dim_project": projects,
-        "fact_metric": _metric_regions(metrics, regions, subject),
+        "fact_metric": metric_regions(metrics, regions, subject, sentences),
         "fact_person_title": person_titles,
         "fact_mention": mentions,
         "fact_term": terms,

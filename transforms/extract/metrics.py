@@ -15,11 +15,15 @@ import re
 import polars as pl
 
 from transforms.extract import SCHEMAS
+from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
-from transforms.extract.regions import regex_spans
+from transforms.extract.periods import assign_periods
+from transforms.extract.restated import merge_restated
+from transforms.extract.spans import regex_spans
+from transforms.extract.targets import is_target
 from transforms.keys import keys_for
 
-_CLAUSE_END = "[，；。：！？]"
+_CLAUSE_END = "[，；。：！？,;]"
 
 
 def _alt(words) -> str:
@@ -176,17 +180,6 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         pl.col("right").str.extract(f"^({after_q})", 1)
         .replace_strict(rules.qualifiers_after, default=None, return_dtype=pl.String),
     )
-    strong, weak, achieved = rules.target_strong, rules.target_weak, rules.achieved
-    any_cue = f"(?:{strong})|(?:{weak})"
-    # The last cue before the figure in its clause decides between 已完成 (achieved) and 确保…完成 (target).
-    last_cue = pl.col("clause_before").str.extract_all(f"(?:{achieved})|{any_cue}").list.last()
-    is_target = (
-        pl.when(pl.col("clause_after").str.contains(any_cue)).then(True)
-        .when(last_cue.str.contains(f"^(?:{achieved})$")).then(False)
-        .when(pl.col("before").str.contains(any_cue)).then(True)
-        .when(pl.col("after").str.contains(strong)).then(True)
-        .otherwise(False)
-    )
     return frame.with_columns(
         value=pl.col("num_value"),
         unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("unit")),
@@ -196,76 +189,7 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         measure=measure,
         qualifier=qualifier,
         comparison=_first_match(pl.col("clause_before"), list(rules.comparisons)),
-        is_target=is_target,
-    )
-
-
-def _periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
-             rules: MetricRules) -> pl.DataFrame:
-    labels = "|".join(f"(?:{p.label})" for p in rules.periods)
-    frame = frame.with_columns(
-        period_label=pl.col("before").str.extract_all(labels).list.last(),
-        text_year=pl.col("before").str.extract_all(rules.year_pattern).list.last()
-        .str.extract(rules.year_pattern, 1).cast(pl.Int32, strict=False),
-    )
-    # No label in the sentence before the figure: the last label of an earlier sentence of the paragraph.
-    per_sentence = (
-        sentences.select("document_key", "paragraph_no", "sentence_no",
-                         pl.col("text").str.extract_all(labels).list.last().alias("prev_label"))
-        .filter(pl.col("prev_label").is_not_null())
-        .sort("sentence_no")
-    )
-    frame = (
-        frame.sort("sentence_no")
-        .join_asof(per_sentence, on="sentence_no", by=["document_key", "paragraph_no"], strategy="backward", check_sortedness=False,
-                   allow_exact_matches=False)
-        .with_columns(period_label=pl.coalesce("period_label", "prev_label"))
-    )
-    pub_year = documents.select("document_key", pl.col("published_on").dt.year().cast(pl.Int32).alias("pub_year"))
-    frame = frame.join(pub_year, on="document_key", how="left")
-    year = pl.coalesce("pub_year", "text_year")
-    start, end = pl.lit(None, dtype=pl.Int32), pl.lit(None, dtype=pl.Int32)
-    label = pl.col("period_label")
-    for p in reversed(rules.periods):
-        hit = label.str.contains(f"^(?:{p.label})$")
-        if p.fixed_start is not None:
-            s = pl.lit(int(p.fixed_start.strftime("%Y%m%d")), dtype=pl.Int32)
-            e = pl.lit(int(p.fixed_end.strftime("%Y%m%d")), dtype=pl.Int32)
-        else:
-            y = year + p.year_offset
-            s = y * 10000 + int(p.start.replace("-", ""))
-            if p.end == "month_end":
-                month = label.str.extract(r"(\d{1,2})月", 1).cast(pl.Int32, strict=False)
-                e = pl.date(y, month, 1).dt.month_end().dt.strftime("%Y%m%d").cast(pl.Int32)
-            else:
-                e = y * 10000 + int(p.end.replace("-", ""))
-        start = pl.when(hit).then(s.cast(pl.Int32)).otherwise(start)
-        end = pl.when(hit).then(e.cast(pl.Int32)).otherwise(end)
-    return frame.with_columns(period_start_key=start, period_end_key=end)
-
-
-def _indicators(frame: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
-    alias_to_name = {a: ind.name for ind in rules.indicators for a in ind.aliases}
-    aliases = _alt(alias_to_name)
-    stop = ("(?:的|和|及|与|、|等|为|都|实现|完成|要|将|在|进行|开展|提供|主动|尽快|落地|加快|已|还|均|被|"
-            "作为|参与|同步|分别|全部|其中|成立|以上|左右|以内).*$")
-    verbs = ("(?:完成|达到|达|实现|增长|增加|提高|提升|下降|为|约|近|共|累计|超过|突破|占|同比|环比|比上年|新增了|"
-             "有|是|投资约|整体|总|的)+$")
-    noun_after = pl.col("after").str.extract(r"^(\p{Han}{1,10})", 1).str.replace(stop, "")
-    trimmed = pl.col("clause_before").str.replace(verbs, "")
-    noun_before = pl.coalesce(trimmed.str.extract(f"^.*(?:{rules.indicator_split})(\\p{{Han}}{{2,8}})$", 1),
-                              trimmed.str.extract(r"(\p{Han}{2,8})$", 1))
-    alias_clause = pl.col("clause_before").str.extract_all(aliases).list.last()
-    alias_sentence = pl.col("before").str.extract_all(aliases).list.last()
-    text = (
-        pl.when(pl.col("measure") == "count")
-        .then(pl.coalesce(alias_clause, pl.when(noun_after != "").then(noun_after), noun_before))
-        .otherwise(pl.coalesce(alias_sentence, noun_before, pl.when(noun_after != "").then(noun_after)))
-    )
-    frame = frame.with_columns(indicator_text=text)
-    return frame.with_columns(
-        indicator=pl.col("indicator_text").replace_strict(alias_to_name, default=pl.col("indicator_text"),
-                                                          return_dtype=pl.String)
+        is_target=is_target(rules.target_strong, rules.target_weak, rules.achieved),
     )
 
 
@@ -411,9 +335,9 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
-    frame = _periods(frame, sent, documents, rules)
-    frame = _indicators(frame, rules)
-    frame = _regions(frame, sent, documents, rules).sort("document_key", "span_start")
+    frame = assign_periods(frame, sent, documents)
+    frame = assign_indicators(frame, rules.indicators)
+    frame = merge_restated(_regions(frame, sent, documents, rules)).sort("document_key", "span_start")
     natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()
     frame = frame.with_columns(
         metric_key=keys_for(natural),

@@ -24,31 +24,21 @@ from pathlib import Path
 import polars as pl
 
 from transforms.extract import SCHEMAS
-from transforms.extract.regions import attach_sentence, literal_spans, regex_spans
+from transforms.extract.script import to_simplified
+from transforms.extract.spans import attach_sentence, literal_spans, regex_spans, span_text
 from transforms.keys import keys_for
-from transforms.rules import RULES_DIR, RuleError
+from transforms.rules import RULES_DIR, RuleError, word_alternation, word_list
 
-# Surnames are a closed class (the ~300 that cover nearly all officials), not a list of names.
-SINGLE_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向"
-    "汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
-    "单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦"
-    "褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明"
-    "佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅"
-    "屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修"
-    "邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡"
-    "富尧闭由"
-)
-COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "夏侯",
-                     "端木", "司徒", "长孙", "宇文", "独孤", "呼延", "南宫", "万俟", "澹台")
-# What may follow a name: punctuation, whitespace, end of sentence, or a word that starts a predicate.
-AFTER_NAME = (
-    "说|表示|介绍|指出|强调|主持|传达|讲话|做了|作了|出席|参加|提出|要求|通报|围绕|带领|一行|等|和|与|及|同志|"
-    "在|对|到|为|就|向|代表|宣读|部署|总结|调研|认为|告诉|坦言|称|也|还|又|则|率|陪同|分别|听取|宣布|致辞|"
-    "主讲|作|做|汇报|发言|点评|颁发|检查|督导|深入|来到|走访|看望|慰问|会见|签署|批示|"
-    r"[，。、；：！？“”‘’（）《》,.;:!?()\s]|$"
-)
+# Surnames are a closed class (rules/surnames.txt), not a list of names; a name ends at punctuation, the end
+# of the sentence or a word that starts the predicate (rules/after_name.txt).
+SURNAMES = word_list("surnames")
+SINGLE_SURNAMES = "".join(s for s in SURNAMES if len(s) == 1)
+COMPOUND_SURNAMES = tuple(s for s in SURNAMES if len(s) > 1)
+AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》,.;:!?()\s0-9]|$"
+# an organisation written before the title: 区人大常委会|副主任, 区政协|主席, 市发改委|主任
+ORG_PREFIX = r"[省市区县](?:人大常委会|人大|政协|纪委|监委|\p{Han}{1,4}?[局委办厅])"
+# characters a name does not contain after its surname (委员和与会代表)
+NOT_IN_NAME = r"^.+[与及的等在和了是]"
 
 PARTY = re.compile(r"^(省委|市委|区委|县委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
@@ -67,7 +57,15 @@ class OfficialRules:
         title = "|".join(re.escape(t) for t in sorted(self.titles, key=len, reverse=True))
         chain = f"(?:{title})(?:、(?:{title}))*"
         surname = "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}]"
-        return rf"(?P<title>{chain})[ \u3000]?(?P<name>(?:{surname})\p{{Han}}{{1,2}}?)(?P<after>{AFTER_NAME})"
+        name = rf"(?:{surname})\p{{Han}}{{1,2}}?"
+        # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{chain})[ \u3000]?(?P<name>{name}(?:、{name})*)"
+                rf"(?P<after>{AFTER_NAME})")
+
+    @property
+    def heads(self) -> list[str]:
+        """First two characters of every title: a listed 'name' that starts so is the next title (区长李某)."""
+        return sorted({t[:2] for t in self.titles if len(t) >= 2})
 
 
 def load_official_rules(path: Path | None = None) -> OfficialRules:
@@ -120,22 +118,42 @@ def extract_officials(
     regions = _empty_regions() if regions_frame is None else regions_frame.select(_empty_regions().columns)
     regions = regions.with_columns(pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32))
     pattern = rules.pattern
+    # matched in Simplified script (鄭州市長 -> 郑州市长), one character for one, so spans index the body
+    simplified = documents.select("document_key", to_simplified(documents["body"]).alias("_simple"))
+    stored = sentences
+    # each sentence converted on its own: slicing the converted body at every sentence is quadratic
+    sentences = sentences.with_columns(to_simplified(sentences["text"]).alias("text"))
 
     hits = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
     hits = (
         hits.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g"))
         .unnest("g")
+        .with_columns(pl.col("prefix").fill_null(""))
         .with_columns(
             (pl.col("span_start") + pl.col("match_start")).alias("title_start"),
-            pl.col("title").str.len_chars().alias("_tlen"),
+            (pl.col("span_start") + pl.col("match_start") + pl.col("prefix").str.len_chars()
+             + pl.col("title").str.len_chars()).alias("_tend"),
             (pl.col("match").str.len_chars() - pl.col("after").str.len_chars()).alias("_nend"),
+            pl.col("title").alias("core"),
+            (pl.col("prefix") + pl.col("title")).alias("title"),
         )
         .with_columns(
-            (pl.col("span_start") + pl.col("match_start") + pl.col("_nend")).alias("name_end"),
+            (pl.col("span_start") + pl.col("match_start") + pl.col("_nend")).alias("_names_end"),
+            pl.col("name").str.split("、").alias("name"),
         )
-        .with_columns((pl.col("name_end") - pl.col("name").str.len_chars()).alias("name_start"))
-        .select("document_key", "sentence_no", "title", "name", "title_start", "name_start", "name_end",
-                pl.col("span_start").alias("sentence_start"))
+        # the names of a list, each at its own offset; the last ends where the match's names end
+        .with_columns(
+            pl.col("name").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum())
+            .alias("_cum"))
+        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("name").list.len() - 1))
+                      .alias("_off"), pl.int_ranges(0, pl.col("name").list.len()).alias("_k"))
+        .explode(["name", "_off", "_k"])
+        .with_columns((pl.col("_names_end") - pl.col("_cum").list.last() + 1 + pl.col("_off")).alias("name_start"))
+        .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"))
+        .filter(~pl.col("name").str.contains(NOT_IN_NAME)
+                & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads)))
+        .select("document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
+                "name_end", pl.col("span_start").alias("sentence_start"))
         .with_row_index("hit")
     )
     if hits.is_empty():
@@ -143,35 +161,46 @@ def extract_officials(
                 pl.DataFrame(schema=SCHEMAS["dim_organization"]), pl.DataFrame(schema=SCHEMAS["fact_mention"]))
     hits = hits.with_columns(title_level(pl.col("title")).alias("level"))
 
+    # Regions are paired with titles by equality and as-of joins, never every title with every region of its
+    # document: that is quadratic in a long document.
+    right = regions.select("document_key", "region_key", name_right="name", level_right="level",
+                           region_start="span_start", region_end="span_end", is_subject="is_subject")
     # 1. a region written right before the title (二七区|区长) or sharing its first char (管城回族区|委).
     adjacent = (
-        hits.join(regions, on="document_key")
-        .filter((pl.col("span_end") == pl.col("title_start"))
-                | ((pl.col("span_end") == pl.col("title_start") + 1)
-                   & (pl.col("name_right").str.ends_with(pl.col("title").str.slice(0, 1)))))
-        .group_by("hit").agg(pl.col("region_key", "name_right", "level_right", "span_start").first())
-        .rename({"name_right": "region_name", "level_right": "region_level", "span_start": "org_start"})
+        pl.concat([
+            hits.join(right, left_on=["document_key", "title_start"], right_on=["document_key", "region_end"]),
+            hits.with_columns((pl.col("title_start") + 1).alias("_shared"))
+            .join(right, left_on=["document_key", "_shared"], right_on=["document_key", "region_end"])
+            .filter(pl.col("name_right").str.ends_with(pl.col("title").str.slice(0, 1))).drop("_shared"),
+        ], how="vertical_relaxed")
+        .sort("hit", "region_start")
+        .group_by("hit").agg(pl.col("region_key", "name_right", "level_right", "region_start").first())
+        .rename({"name_right": "region_name", "level_right": "region_level", "region_start": "org_start"})
     )
-    # 2. otherwise a region of the title's level: same sentence before it, the subject, the document before it.
-    candidates = (
-        hits.join(adjacent.select("hit"), on="hit", how="anti")
-        .join(regions, on="document_key")
-        .filter(pl.col("level") == pl.col("level_right"))
-        .filter(pl.col("is_subject") | (pl.col("span_end") <= pl.col("title_start")))
-        .with_columns(
-            pl.when((pl.col("span_start") >= pl.col("sentence_start")) & ~pl.col("is_subject")).then(0)
-            .when(pl.col("is_subject")).then(1).otherwise(2).alias("_rank"),
-            (pl.col("title_start") - pl.col("span_end")).alias("_dist"),
-        )
-        .sort("hit", "_rank", "_dist")
-        .group_by("hit").agg(pl.col("region_key", "name_right", "level_right").first())
-        .rename({"name_right": "region_name", "level_right": "region_level"})
-    )
+    # 2. otherwise a region of the title's level: in the same sentence before it, else the subject, else the
+    # nearest one before it in the document.
+    rest = hits.join(adjacent.select("hit"), on="hit", how="anti")
+    before = (rest.select("hit", "document_key", "level", "title_start", "sentence_start").sort("title_start")
+              .join_asof(right.filter(~pl.col("is_subject")).rename({"level_right": "level"}).sort("region_end"),
+                         left_on="title_start", right_on="region_end", by=["document_key", "level"],
+                         check_sortedness=False)
+              .filter(pl.col("region_key").is_not_null()))
+    subject = (rest.select("hit", "document_key", "level")
+               .join(right.filter(pl.col("is_subject")).rename({"level_right": "level"})
+                     .unique(["document_key", "level"], keep="first"), on=["document_key", "level"]))
+    in_sentence = before.filter(pl.col("region_start") >= pl.col("sentence_start"))
+    chosen = pl.concat([
+        in_sentence.select("hit", "region_key", "name_right", "level"),
+        subject.join(in_sentence.select("hit"), on="hit", how="anti").select("hit", "region_key", "name_right", "level"),
+        before.join(pl.concat([in_sentence.select("hit"), subject.select("hit")]), on="hit", how="anti")
+        .select("hit", "region_key", "name_right", "level"),
+    ], how="vertical_relaxed")
+    candidates = chosen.rename({"name_right": "region_name", "level": "region_level"})
     located = pl.concat([adjacent.drop("org_start"), candidates], how="vertical_relaxed")
     hits = hits.join(adjacent.select("hit", "org_start"), on="hit", how="left").join(located, on="hit", how="left")
 
     # organisation: body named in the title (区委, 党工委) or the unit's government for a bare role
-    body = pl.col("title").str.extract(PARTY.pattern, 1)
+    body = pl.col("core").str.extract(PARTY.pattern, 1)
     hits = hits.with_columns(body.alias("body"))
     region_stem = pl.when(pl.col("body").is_not_null()
                           & pl.col("region_name").str.ends_with(pl.col("body").str.slice(0, 1))
@@ -181,14 +210,18 @@ def extract_officials(
     hits = hits.with_columns(
         pl.when(pl.col("region_name").is_null()).then(None)
         .when(pl.col("body").is_not_null()).then(pl.concat_str(region_stem, pl.col("body")))
-        .when(pl.col("title").str.starts_with("人大")).then(pl.concat_str(pl.col("region_name"), pl.lit("人大常委会")))
-        .when(pl.col("title").str.starts_with("政协")).then(pl.concat_str(pl.col("region_name"), pl.lit("政协")))
+        .when(pl.col("prefix").str.contains("人大") | pl.col("core").str.starts_with("人大"))
+        .then(pl.concat_str(pl.col("region_name"), pl.lit("人大常委会")))
+        .when(pl.col("prefix").str.contains("政协") | pl.col("core").str.starts_with("政协"))
+        .then(pl.concat_str(pl.col("region_name"), pl.lit("政协")))
+        .when(pl.col("prefix") != "").then(pl.concat_str(pl.col("region_name"), pl.col("prefix").str.slice(1)))
         .otherwise(pl.concat_str(pl.col("region_name"),
                                  pl.col("region_level").replace_strict(GOVERNMENT_BODY, default="人民政府")))
         .alias("organization"),
         pl.when(pl.col("body").is_not_null()).then(pl.lit("party"))
-        .when(pl.col("title").str.starts_with("人大")).then(pl.lit("people_congress"))
-        .when(pl.col("title").str.starts_with("政协")).then(pl.lit("other"))
+        .when(pl.col("prefix").str.contains("人大") | pl.col("core").str.starts_with("人大"))
+        .then(pl.lit("people_congress"))
+        .when(pl.col("prefix").str.contains("政协") | pl.col("core").str.starts_with("政协")).then(pl.lit("other"))
         .otherwise(pl.lit("government")).alias("kind"),
     )
     hits = hits.with_columns(
@@ -207,24 +240,20 @@ def extract_officials(
 
     # every occurrence of a titled name in its document (张艳敏 later says ..., 乔旻同志)
     names = hits.select("document_key", "person_key", "name").unique()
-    person_mentions = literal_spans(
-        names.join(documents.select("document_key", "body"), on="document_key"),
-        "body", "name", ["document_key", "person_key", "name"],
-    ).select(
+    found = literal_spans(
+        names.join(simplified, on="document_key"), "_simple", "name", ["document_key", "person_key", "name"],
+    ).with_columns((pl.col("match_start") + pl.col("name").str.len_chars()).cast(pl.Int32).alias("span_end"))
+    person_mentions = span_text(found, stored, start="match_start").select(
         "document_key", pl.lit("person").alias("entity_type"), pl.col("person_key").alias("entity_key"),
-        pl.col("name").alias("surface"), pl.col("match_start").alias("span_start"),
-        (pl.col("match_start") + pl.col("name").str.len_chars()).cast(pl.Int32).alias("span_end"),
+        "surface", pl.col("match_start").alias("span_start"), "span_end",
     )
     # organisations written out: region + body (管城回族区委, 三官庙街道党工委)
-    org_mentions = (
-        hits.filter(pl.col("org_start").is_not_null() & pl.col("body").is_not_null())
-        .with_columns((pl.col("title_start") + pl.col("body").str.len_chars()).cast(pl.Int32).alias("span_end"))
-        .join(documents.select("document_key", "body").rename({"body": "_doc"}), on="document_key")
-        .select(
-            "document_key", pl.lit("organization").alias("entity_type"), pl.col("organization_key").alias("entity_key"),
-            pl.col("_doc").str.slice(pl.col("org_start"), pl.col("span_end") - pl.col("org_start")).alias("surface"),
-            pl.col("org_start").cast(pl.Int32).alias("span_start"), "span_end",
-        )
+    organizations = (hits.filter(pl.col("org_start").is_not_null() & pl.col("body").is_not_null())
+                     .with_columns((pl.col("title_start") + pl.col("body").str.len_chars()).cast(pl.Int32)
+                                   .alias("span_end")))
+    org_mentions = span_text(organizations, stored, start="org_start").select(
+        "document_key", pl.lit("organization").alias("entity_type"), pl.col("organization_key").alias("entity_key"),
+        "surface", pl.col("org_start").cast(pl.Int32).alias("span_start"), "span_end",
     )
     mentions = attach_sentence(pl.concat([person_mentions, org_mentions], how="vertical_relaxed"), sentences)
     mentions = mentions.select([pl.col(c).cast(t) for c, t in SCHEMAS["fact_mention"].items()]).unique().sort(

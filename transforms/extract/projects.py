@@ -15,24 +15,16 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.extract import SCHEMAS
-from transforms.extract.regions import regex_spans
+from transforms.extract.spans import regex_spans
 from transforms.keys import keys_for
+from transforms.rules import word_alternation
 
 NAME_CHARS = r"[\p{Han}A-Za-z0-9·\-]"
 PROJECT = NAME_CHARS + r"+?(?:项目|工程)"
 SUFFIX = r"(?:项目|工程)$"
-# after the last of these the name begins
-LEFT_CUT = (
-    r"^.*(?:推进|加快|加速|启动|实施|谋划|推动|打造|做好|抓好|开展|完成|确保|加大|力争|围绕|其中|包括|分别为|分别是|"
-    r"召开|成立|同|条|紧盯|盯|通过|突出|强化|兼顾|目前|开工|各|省市|底前|[0-9]+年|[一二三四五六七八九十]+年|今年|明年|去年|全面|持续|积极|加强|协调|服务|保障|跟踪|引进|落实|聚焦|对接|以|是|为|的|和|与|及|等|了|对|将|把|在|有|个|项|批|"
-    r"好|抓|促|做|要|其|该|即|也|再|又|共|约|并|或|从|向|入|进|使|让|这|此|如|由|于|被|给|全省|全市|全区|辖区)"
-)
-GENERIC = (
-    r"项目|工程|重点|重大|在建|在谈|新建|续建|签约|产业|生态|民生|提升|精品|阳光|系统|长远|共建|大型|建设|改造|招商|"
-    r"高质量|一批|各类|各个|相关|配套|基础|标杆|出彩|安置房|[一二三四五六七八九十]期|综合|主导|链|大类|子|绿化|道路|打通|"
-    r"城市|更新|管理|民心|公益|示范|试点|市定|省定|区定|年度|国家|省级|市级|区级|[0-9一二三四五六七八九十两百千万]+|"
-    r"三力|型|支撑性|性|新|老|小|大|后续|前期|保留|储备|征集|筛选|工作|体系|立体|一号"
-)
+# after the last of these the name begins; what is left without the generic words must still be a name
+LEFT_CUT = "^.*(?:" + word_alternation("project_left_cut") + ")"
+GENERIC = word_alternation("project_generic")
 SLOGAN = r"“[^“”]{2,20}”|「[^「」]{2,20}」"
 SENTENCE_PUNCT = r"[，。！？；：,!?;:]"
 NUMERAL = r"[0-9一二三四五六七八九十两百千万]"

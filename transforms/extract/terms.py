@@ -50,7 +50,7 @@ def _user_dict_entries() -> list[tuple[str, str]]:
                     for word in re.split(r"[|;；,，\s]+", row.get(column) or ""):
                         if len(word) >= 2:
                             entries.append((word, "n"))
-    from transforms.extract.regions import gazetteer_names
+    from transforms.extract.gazetteer import gazetteer_names
 
     entries += [(name, "ns") for name in gazetteer_names()]
     return list(dict.fromkeys(entries))
@@ -110,7 +110,7 @@ def tagged_tokens(texts: pl.DataFrame) -> pl.DataFrame:
 
 def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
     """fact_term: the top_n TF-IDF terms of each document (headline + subheadline + body)."""
-    from transforms.extract.regions import to_simplified
+    from transforms.extract.script import to_simplified
 
     if documents.is_empty():
         return pl.DataFrame(schema=SCHEMAS["fact_term"])

@@ -29,8 +29,10 @@ class CleaningRules:
     metadata: dict[str, str]
     byline_roles: dict[str, str]
     byline_name: str
+    byline_role_prefix: str
     byline_credits: tuple[str, ...]
     kicker: str
+    article_list_header: str
     editor_note: str
     title_max_chars: int
     long_line_chars: int
@@ -67,15 +69,19 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
             metadata={k: check_pattern(path, f"[metadata] {k}", v) for k, v in meta.items()},
             byline_roles=dict(byline["roles"]),
             byline_name=check_pattern(path, "[byline] name", byline["name"]),
+            byline_role_prefix=check_pattern(path, "[byline] role_prefix", byline["role_prefix"]),
             byline_credits=tuple(byline["credits"]),
             kicker=check_pattern(path, "[structure] kicker", structure["kicker"]),
+            article_list_header=check_pattern(path, "[structure] article_list_header",
+                                              structure["article_list_header"]),
             editor_note=check_pattern(path, "[structure] editor_note", structure["editor_note"]),
             title_max_chars=int(structure["title_max_chars"]),
             long_line_chars=int(structure["long_line_chars"]),
         )
     except KeyError as err:
         raise RuleError(f"{path}: missing key {err}") from None
-    for key in ("source", "date", "extra_tokens", "publication", "epaper_path", "edition", "filename_date"):
+    for key in ("source", "date", "extra_tokens", "author", "publication", "epaper_path", "edition", "date_label",
+                "dateline", "filename_date", "running_date", "source_unnamed", "table_title"):
         if key not in rules.metadata:
             raise RuleError(f"{path}: [metadata] needs {key}")
     return rules
@@ -84,3 +90,31 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
 @cache
 def default_cleaning_rules() -> CleaningRules:
     return load_cleaning_rules()
+
+
+def load_word_list(name: str, directory: Path | None = None) -> tuple[str, ...]:
+    """transforms/rules/<name>.txt: one entry per line, `#` starts a comment line, blank lines skipped.
+    What an entry is (a word, a regex alternative) is said in the file's header."""
+    path = (directory or RULES_DIR) / f"{name}.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise RuleError(f"{path}: word list missing") from None
+    words = tuple(dict.fromkeys(w for w in (line.strip() for line in lines) if w and not w.startswith("#")))
+    if not words:
+        raise RuleError(f"{path}: no entries")
+    return words
+
+
+@cache
+def word_list(name: str) -> tuple[str, ...]:
+    """The bundled word list `name`, read once per process."""
+    return load_word_list(name)
+
+
+def word_alternation(name: str, escape: bool = False) -> str:
+    """The entries of word list `name` as one regex alternation (longest first, so that 党工委 wins over 党)."""
+    import re
+
+    words = sorted(word_list(name), key=len, reverse=True)
+    return "|".join(re.escape(w) if escape else w for w in words)

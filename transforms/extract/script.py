@@ -1,0 +1,29 @@
+"""Traditional -> Simplified script for matching (OpenCC t2s), one character for one, so that spans found
+in the converted text index the stored body."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    converter = _t2s()
+    out = converter.convert(text)
+    if len(out) != len(text):  # a phrase conversion changed the length: convert char by char instead
+        out = "".join(c if len(s := converter.convert(c)) != 1 else s for c in text)
+    return out
+
+
+def to_simplified(texts: pl.Series) -> pl.Series:
+    """OpenCC t2s, same length as the input (spans stay valid); converted once per distinct text."""
+    distinct = texts.drop_nulls().unique()
+    mapping = {t: _simplified(t) for t in distinct.to_list()}
+    return texts.replace_strict(mapping, default=None, return_dtype=pl.String)

@@ -1,0 +1,23 @@
+"""Target or achieved: whether a figure states a plan, goal or forecast (力争, 确保, 预计, 计划, 目标, 将) or a
+result (完成, 实现, 累计, 已). The cues are data (transforms/rules/metrics.toml, [target])."""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def is_target(strong: str, weak: str, achieved: str) -> pl.Expr:
+    """Over figures with before/after (their sentence around them) and clause_before/clause_after.
+
+    A cue after the figure in its clause (增长8%的目标) makes a target; else the last cue before it in its
+    clause decides between 已完成 (achieved) and 确保…完成 (target); else any cue earlier in the sentence, or a
+    strong one later in it (a plan lists its items between semicolons under one 力争)."""
+    any_cue = f"(?:{strong})|(?:{weak})"
+    last_cue = pl.col("clause_before").str.extract_all(f"(?:{achieved})|{any_cue}").list.last()
+    return (
+        pl.when(pl.col("clause_after").str.contains(any_cue)).then(True)
+        .when(last_cue.str.contains(f"^(?:{achieved})$")).then(False)
+        .when(pl.col("before").str.contains(any_cue)).then(True)
+        .when(pl.col("after").str.contains(strong)).then(True)
+        .otherwise(False)
+    )
