@@ -228,7 +228,10 @@ def build_sections(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]
 
     roster = _rows(con, "select person, title, organization, region, first_seen_on, last_seen_on, documents "
                         "from fct_officials_roster order by first_seen_on nulls last, person limit 60")
-    sections.append(("officials", "Officials' titles on a timeline (领导干部)", timeline("officials' titles", roster)))
+    undated = sum(1 for r in roster if r["first_seen_on"] is None)
+    sections.append(("officials", "Officials' titles on a timeline (领导干部)", timeline("officials' titles", roster)
+                     + (f'<p class="note">{undated} officials named only in undated documents are not drawn: '
+                        '<code>gazette report fct_officials_roster</code> lists everyone.</p>' if undated else "")))
 
     conflicts = _rows(con, "select region, indicator, measure, period_start, value_a, unit_a, value_b, unit_b, "
                            "headline_a, headline_b, base_value_a, base_value_b from fct_reconciliation "
