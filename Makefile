@@ -7,18 +7,22 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: run test test-fast bench eval install clean lock
+.PHONY: run test test-fast bench eval install clean lock report
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,dbt]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/gazette run data/sample --db warehouse/gazette.duckdb
+
+# Builds the dbt marts from the warehouse (every dbt test must pass) and writes the charts page.
+report: $(STAMP)
+	$(BIN)/gazette report --build --db warehouse/gazette.duckdb --html warehouse/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -40,8 +44,8 @@ bench: $(STAMP)
 # Re-resolve the pinned environment (run after changing pyproject.toml).
 lock:
 	rm -rf /tmp/gazette-lock && $(PYTHON) -m venv /tmp/gazette-lock
-	/tmp/gazette-lock/bin/pip install --quiet '.[dev]'
+	/tmp/gazette-lock/bin/pip install --quiet '.[dev,dbt]'
 	/tmp/gazette-lock/bin/pip freeze --exclude gazette > constraints.txt
 
 clean:
-	rm -rf $(VENV) .prefect .pytest_cache warehouse/*.duckdb warehouse/*.wal warehouse/staging
+	rm -rf $(VENV) .prefect .pytest_cache warehouse/*.duckdb warehouse/*.wal warehouse/staging warehouse/.*-dbt warehouse/report.html dbt/target dbt/logs

@@ -28,7 +28,6 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from flows.settings import Settings  # noqa: E402
-from warehouse.migrate import SQL_DIR  # noqa: E402
 
 app = typer.Typer(
     help="Gazette: raw Chinese local-government news -> a DuckDB star schema.\n\n"
@@ -257,70 +256,6 @@ def status(db: DbOption = None) -> None:
 _QUERY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "CALL"}
 
 
-@app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run read-only, e.g. \"select headline from v_document\". "
-                                              "Several statements separated by ';' run in order; the last one's "
-                                              "result is printed.")],
-    db: DbOption = None,
-    max_rows: Annotated[int, typer.Option(help="Rows to print at most.")] = 40,
-    allow_files: Annotated[Optional[list[Path]], typer.Option(
-        "--allow-files", help="Let the query read files under this folder (read_csv, read_parquet ...); repeat for "
-        "several. Without it a query can read the warehouse and nothing else.")] = None,
-) -> None:
-    """Run a read-only query against the warehouse and print the result.
-
-    Only queries run (SELECT, EXPLAIN, PRAGMA, CALL): a statement that would write, attach, install or export
-    is refused and nothing runs. Files outside the warehouse are out of reach unless --allow-files names them."""
-    import duckdb
-
-    from warehouse.connection import WarehouseBusy, reader
-
-    path = _existing_db(db)
-    try:
-        with reader(path, allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
-            statements = con.extract_statements(query)
-            refused = [(i, s.type.name) for i, s in enumerate(statements, 1) if s.type.name not in _QUERY_STATEMENTS]
-            if refused:
-                i, kind = refused[0]
-                console.print(f"[red]refused:[/red] statement {i} of {len(statements)} is {kind}; `gazette sql` runs "
-                              f"read-only queries ({', '.join(sorted(_QUERY_STATEMENTS))}). Nothing was run.",
-                              highlight=False)
-                raise typer.Exit(2)
-            result = None
-            for statement in statements:
-                result = con.sql(statement.query)
-            if len(statements) > 1:
-                console.print(f"ran {len(statements)} statements; the result of the last:", highlight=False)
-            if result is not None:
-                result.show(max_rows=max_rows, max_width=200)
-    except duckdb.PermissionException as err:
-        console.print(f"[red]refused:[/red] {_first_line(err)} (a query reads the warehouse only; "
-                      "--allow-files DIR lets it read files under DIR)", highlight=False)
-        raise typer.Exit(2) from None
-    except WarehouseBusy as err:
-        console.print(f"[red]error:[/red] {explain(err, path)}", highlight=False)
-        raise typer.Exit(1) from None
-    except duckdb.Error as err:
-        console.print(f"[red]query failed:[/red] {explain(err, path)}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-@app.command()
-def report(
-    name: Annotated[Optional[str], typer.Argument(help="Report name (a file in sql/reports without .sql); omit to list them.")] = None,
-    db: DbOption = None,
-) -> None:
-    """Run one of the reporting models in sql/reports."""
-    reports = {p.stem: p for p in sorted((SQL_DIR / "reports").glob("*.sql"))}
-    if name is None or name not in reports:
-        if name is not None:
-            console.print(f"[red]no report {name!r}[/red]")
-        console.print("reports: " + ", ".join(reports))
-        raise typer.Exit(0 if name is None else 2)
-    sql(reports[name].read_text(encoding="utf-8"), db=db, max_rows=200)
-
-
 @app.command("check")
 def check_(db: DbOption = None) -> None:
     """Verify the warehouse: keys unique, relationships resolve, spans index the body, every document has
@@ -416,6 +351,10 @@ def serve(
 
     serve_ingest(paths or ["data/sample"], db=str(_db(db)), cron=cron, timezone=timezone, name=name)
 
+
+from flows.report import register as _register_analysts_commands  # noqa: E402
+
+_register_analysts_commands(app)  # sql, export, report: flows/report.py
 
 if __name__ == "__main__":
     app()

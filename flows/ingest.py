@@ -12,11 +12,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import batch as batch_steps
-from flows import cancel, progress, tasks
+from flows import artifacts, cancel, progress, tasks
 from flows.settings import Settings
 from flows.staging import StagingArea
 from transforms import PIPELINE_VERSION
@@ -65,18 +64,13 @@ class RunSummary:
                 ("ignored (other suffixes in folders)", self.files_ignored),
                 ("integrity checks", checks)]
         if self.error:
-            rows.append(("error", self.error))
+            rows.append(("failed because" if self.status == "failed" else "stopped because", self.error))
         # one wall-clock figure: the command's when it is known (Prefect's start-up included), else the flow's
         rows.append(("wall seconds", f"{self.seconds if wall_seconds is None else wall_seconds:.1f}"))
         if self.stage_seconds:
             rows.append(("work seconds by stage (summed over parallel workers)",
                          ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items())))
         return [(label, str(value)) for label, value in rows]
-
-    def markdown(self) -> str:
-        body = "\n".join(f"| {k} | {v} |" for k, v in self.rows())
-        return f"### Gazette run `{self.run_id}`\n\n| | |\n|---|---|\n{body}\n"
-
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -183,8 +177,7 @@ def ingest(
                    summary=json.dumps(asdict(summary), ensure_ascii=False))
         try:
             tasks.record_run(settings, row)
-            create_markdown_artifact(key="gazette-run-summary", markdown=summary.markdown(),
-                                     description="Gazette ingest run summary")
+            artifacts.publish_run(asdict(summary), settings.db)
         except Exception as err:  # the run's own outcome matters more than its audit row
             logger.warning("could not record the run: %s", err)
         logger.info("run %s %s: %d loaded, %d skipped, %d quarantined", run_id, summary.status,

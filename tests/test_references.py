@@ -18,7 +18,7 @@ PATH = re.compile(r"(?<![\w./<*$-])((?:\.{1,2}/)+[\w.-]+|" + TOP + r"/[\w.-]{2,}
 COMMENT = re.compile(r"#[^\n]*|--[^\n]*|\"\"\"[\s\S]*?\"\"\"")
 SUFFIXES = {".py", ".sql", ".toml", ".md", ".yml", ".yaml", ".sh"}
 # Paths that name places outside the repository or made at run time, not files of ours.
-OUTSIDE = re.compile(r"^(?:\./)?(?:\.\./shared/|/|~|warehouse/(?:staging|gazette|eval)|\.venv(?:/|$)|\.prefect(?:/|$)|bench/results/.|"
+OUTSIDE = re.compile(r"^(?:\./)?(?:\.\./shared/|/|~|warehouse/(?:staging|gazette|eval|report)|\.venv(?:/|$)|\.prefect(?:/|$)|bench/results/.|"
                      r"target/|logs/|dbt_packages/|http)")
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.comments import apply_comments
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _VERSIONED = re.compile(r"^(\d{3})_(\w+)\.sql$")
 _GENERATED = {"current.sql"}
@@ -77,6 +79,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, schema_dir: Path = SQL_DIR / "sch
         applied.append(version)
     for path in sorted(views_dir.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
+    apply_comments(con)  # after the views: re-creating a view drops its comments
     return applied
 
 

@@ -1,6 +1,6 @@
 -- What cleaning removed or changed, by action and reason, with one example line each.
 with cleaning as (
-    select * from fact_cleaning
+    select * from {{ source('gazette', 'fact_cleaning') }}
 ),
 summarised as (
     select
@@ -13,4 +13,4 @@ summarised as (
     group by all
 )
 select * from summarised
-order by lines desc, action, reason;
+order by lines desc, action, reason
