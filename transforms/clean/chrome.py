@@ -65,7 +65,3 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
     )
     marked = drop_where(ranked, (pl.col("_list") > 0) & (pl.col("_prose_since") == 0), "article_list")
     return marked.drop("_list", "_prose_since")
-
-
-def still_kept(lines: pl.DataFrame) -> pl.DataFrame:
-    return lines.filter(is_kept())
