@@ -49,6 +49,27 @@ class RunSummary:
     def add_seconds(self, stage: str, seconds: float) -> None:
         self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + seconds, 3)
 
+    def add_batch(self, outcome, result, load_seconds: float) -> None:
+        """Count one loaded batch: what its worker did (outcome) and what the load inserted (result)."""
+        for stage, seconds in [*outcome.seconds.items(), ("load", load_seconds)]:
+            self.add_seconds(stage, seconds)
+        self.bytes_read += outcome.bytes_read
+        self.documents_loaded += result.documents_inserted
+        self.skipped_already_loaded += outcome.known
+        # new to this batch but inserted by another batch (or a concurrent run) first
+        self.skipped_duplicate_in_run += outcome.duplicates_in_batch + outcome.new_documents - result.documents_inserted
+        self.source_files_new += result.source_files_inserted
+        for reason, n in outcome.quarantined.items():
+            self.quarantine_reasons[reason] = self.quarantine_reasons.get(reason, 0) + n
+
+    def close_books(self) -> None:
+        self.files_quarantined = sum(self.quarantine_reasons.values())
+        self.documents_skipped = self.skipped_already_loaded + self.skipped_duplicate_in_run + self.skipped_unchanged
+
+    def add_checks(self, checks) -> None:
+        self.integrity_violations = sum(c.violations for c in checks)
+        self.failed_checks = [c.name for c in checks if not c.ok]
+
     def rows(self, wall_seconds: float | None = None) -> list[tuple[str, str]]:
         """The summary as (label, value) rows: what the terminal, the Prefect artifact and etl_run show."""
         checks = ("nothing loaded to check" if self.integrity_violations is None else "passed"
@@ -134,28 +155,15 @@ def ingest(
             load_started = time.perf_counter()
             result = tasks.load(outcome, loader, batch_no=i, fail_at=fail_at)
             shutil.rmtree(outcome.staging, ignore_errors=True)
-            for stage, seconds in [*outcome.seconds.items(), ("load", time.perf_counter() - load_started)]:
-                summary.add_seconds(stage, seconds)
-            summary.bytes_read += outcome.bytes_read
-            summary.documents_loaded += result.documents_inserted
-            summary.skipped_already_loaded += outcome.known
-            summary.skipped_duplicate_in_run += outcome.duplicates_in_batch + (
-                outcome.new_documents - result.documents_inserted)
-            summary.source_files_new += result.source_files_inserted
-            for reason, n in outcome.quarantined.items():
-                summary.quarantine_reasons[reason] = summary.quarantine_reasons.get(reason, 0) + n
+            summary.add_batch(outcome, result, time.perf_counter() - load_started)
             done_files += outcome.files
             progress.report("files", done_files, files.height)
         load_started = time.perf_counter()
         loader.release()  # the last checkpoint, before the checks open the file read-only
         summary.add_seconds("load", time.perf_counter() - load_started)
-        summary.files_quarantined = sum(summary.quarantine_reasons.values())
-        summary.documents_skipped = (summary.skipped_already_loaded + summary.skipped_duplicate_in_run
-                                     + summary.skipped_unchanged)
+        summary.close_books()
         if summary.documents_loaded:  # the checks cover the run's documents: none, nothing to check
-            checks = tasks.check(settings, run_id)
-            summary.integrity_violations = sum(c.violations for c in checks)
-            summary.failed_checks = [c.name for c in checks if not c.ok]
+            summary.add_checks(tasks.check(settings, run_id))
         summary.status = "completed"
     except BaseException as err:
         if cancel.is_stop(err):
