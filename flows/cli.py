@@ -245,6 +245,13 @@ def status(db: DbOption = None) -> None:
                   f"{counts[2]} metrics, {counts[3]} quarantined files")
     if reasons:
         console.print("quarantine: " + ", ".join(f"{r} {n}" for r, n in reasons))
+    from warehouse.publish import read_path
+
+    readers = read_path(path)
+    console.print(f"readers: {readers}" + (" (the snapshot of the last run that changed the warehouse; "
+                                           "DuckDB 1.2+ tools open it)" if readers != path else
+                                           " (no snapshot yet: readers open the warehouse itself)"),
+                  highlight=False)
     table = Table("run", "status", "started (UTC)", "loaded", "skipped", "quarantined", title="last runs")
     for run_id, state, started, loaded, skipped, quarantined in runs:
         table.add_row(run_id, state, str(started), *(str(x) for x in (loaded, skipped, quarantined)))

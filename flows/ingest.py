@@ -21,6 +21,7 @@ from flows.staging import StagingArea
 from transforms import PIPELINE_VERSION
 from transforms.rules import load_cleaning_rules
 from warehouse.load import Loader
+from warehouse.publish import publish_snapshot, snapshot_path
 
 
 @dataclass
@@ -188,6 +189,12 @@ def ingest(
             artifacts.publish_run(asdict(summary), settings.db)
         except Exception as err:  # the run's own outcome matters more than its audit row
             logger.warning("could not record the run: %s", err)
+        changed = summary.documents_loaded or summary.files_quarantined
+        if settings.read_snapshot and summary.status == "completed" and (changed or not snapshot_path(settings.db).exists()):
+            try:
+                publish_snapshot(settings.db)
+            except Exception as err:  # readers keep the last snapshot
+                logger.warning("could not publish the read snapshot: %s", err)
         logger.info("run %s %s: %d loaded, %d skipped, %d quarantined", run_id, summary.status,
                     summary.documents_loaded, summary.documents_skipped, summary.files_quarantined)
     return asdict(summary)

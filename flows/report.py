@@ -52,11 +52,12 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     from flows.cli import _QUERY_STATEMENTS, _first_line, _existing_db, explain
     from flows.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
+    from warehouse.publish import read_path
 
     path = _existing_db(db)
     rows = None
     try:
-        with reader(path, allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
+        with reader(read_path(path), allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
             statements = con.extract_statements(query)
             refused = [(i, s.type.name) for i, s in enumerate(statements, 1) if s.type.name not in _QUERY_STATEMENTS]
             if refused:
@@ -128,12 +129,13 @@ def export(
 
     from flows.export import export_parquet, table_names, view_names
     from warehouse.connection import WarehouseBusy, reader
+    from warehouse.publish import read_path
 
     path = _db(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
     try:
-        with reader(path) as con:
+        with reader(read_path(path)) as con:
             names = view_names(con) + (table_names(con) if tables else [])
             written = export_parquet(con, directory, names)
     except (duckdb.Error, WarehouseBusy) as err:

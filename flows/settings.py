@@ -44,6 +44,8 @@ class Settings:
     # single writer is not starved by them (0: the same priority).
     worker_nice: int = field(default_factory=lambda: int(_env_float("GAZETTE_WORKER_NICE", 10)))
 
+    # After a run that changed the warehouse, publish a copy readers open instead (warehouse/publish.py).
+    read_snapshot: bool = field(default_factory=lambda: os.environ.get("GAZETTE_READ_SNAPSHOT", "1") != "0")
     # An existing Dask scheduler for `--runner dask` (e.g. tcp://scheduler:8786); unset: a local cluster.
     dask_address: str | None = field(default_factory=lambda: os.environ.get("GAZETTE_DASK_ADDRESS") or None)
 

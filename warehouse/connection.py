@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -102,8 +103,10 @@ def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float 
                 if not _is_lock_error(err):
                     raise
                 if time.monotonic() >= deadline:
+                    holder = re.search(r"PID (\d+)", str(err))
+                    who = f"process {holder[1]}" if holder else "another process"
                     raise WarehouseBusy(
-                        f"{path} is held by another process (a run loading, or another reader or writer); waited "
+                        f"{path} is held by {who} (a run loading, or another reader or writer); waited "
                         f"{wait_seconds:.0f}s. DuckDB lets one process write, or several read; retry when it is done."
                     ) from err
                 if read_only and queued is None:
