@@ -2,9 +2,8 @@
 
 Cleaning rules are written once, in Simplified, and matched on this view. The view keeps every character's
 position (only one-character to one-character conversions are used), so a length measured on the view cuts
-the original text at the same place and spans still index the stored body.
-
-A local helper until the extraction package's shared script module lands."""
+the original text at the same place and spans still index the stored body. The number grammar uses the same
+map (transforms/extract/numerals.py)."""
 
 from __future__ import annotations
 

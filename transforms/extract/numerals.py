@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 import polars as pl
 
+from transforms.clean.script import t2s_chars
+
 DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "兩": 2, "贰": 2, "貳": 2, "三": 3,
           "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6, "七": 7, "柒": 7,
           "八": 8, "捌": 8, "九": 9, "玖": 9}
@@ -331,23 +333,12 @@ def base_value(value: pl.Expr, decimals: pl.Expr, factor: pl.Expr) -> pl.Expr:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Traditional script, for matching only: a character map (OpenCC t2s, one character to one), so offsets into
-# the converted text are offsets into the original. Stand-in until a shared script helper lands.
+# Traditional script, for matching only: the cleaning's character map (OpenCC t2s, one character to one), so
+# offsets into the converted text are offsets into the original.
 
-@cache
 def _t2s_chars() -> tuple[list[str], list[str]]:
-    import opencc
-
-    converter = opencc.OpenCC("t2s")
-    source, target = [], []
-    for block in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)):
-        for cp in range(*block):
-            ch = chr(cp)
-            out = converter.convert(ch)
-            if out != ch and len(out) == 1:
-                source.append(ch)
-                target.append(out)
-    return source, target
+    table = t2s_chars()
+    return list(table), list(table.values())
 
 
 @cache

@@ -210,7 +210,7 @@ def extract_regions(
     listed = _listed_units(sentences_s, resolved, gazetteer)
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
-    suffix = suffix.filter(~_overlaps_any(suffix, resolved.select("document_key", s="span_start", e="span_end")))
+    suffix = _not_overlapping(suffix, resolved)
 
 
     # suffix units: parent = nearest subdistrict/town within 3 paragraphs before, else subject, else nearest higher
@@ -452,16 +452,5 @@ def _listed_units(sentences: pl.DataFrame, resolved: pl.DataFrame, gazetteer: Ga
 
 
 def _not_overlapping(frame: pl.DataFrame, taken: pl.DataFrame) -> pl.DataFrame:
-    """The rows of frame whose span overlaps no span of taken in the same document. taken's spans do not
-    overlap each other, so the one that starts last at or before a row's start, and the first that starts
-    after it, are the only ones to check."""
-    spans = taken.select("document_key", pl.col("span_start").alias("_ts"), pl.col("span_end").alias("_te")).sort("_ts")
-    out = (frame.with_row_index("_i").sort("span_start")
-           .join_asof(spans, left_on="span_start", right_on="_ts", by="document_key", strategy="backward",
-                      check_sortedness=False)
-           .join_asof(spans.rename({"_ts": "_ns", "_te": "_ne"}), left_on="span_start", right_on="_ns",
-                      by="document_key", strategy="forward", allow_exact_matches=False, check_sortedness=False)
-           .filter(pl.col("_te").is_null() | (pl.col("_te") <= pl.col("span_start")))
-           .filter(pl.col("_ns").is_null() | (pl.col("_ns") >= pl.col("span_end")))
-           .sort("_i"))
-    return out.select(frame.columns)
+    """The rows of frame whose span overlaps no span of taken in the same document."""
+    return frame.filter(~_overlaps_any(frame, taken.select("document_key", s="span_start", e="span_end")))
