@@ -26,7 +26,9 @@ def check() -> None:
 
 
 def is_stop(err: BaseException) -> bool:
-    """A signal or a cancellation, as opposed to a failure."""
+    """A signal or a cancellation, as opposed to a failure. A signal that lands inside a DuckDB query surfaces
+    as DuckDB's own "Query interrupted" error (DuckDB interrupts only on a signal)."""
     from prefect.exceptions import TerminationSignal
 
-    return isinstance(err, (KeyboardInterrupt, TerminationSignal, RunCancelled))
+    return (isinstance(err, (KeyboardInterrupt, TerminationSignal, RunCancelled)) or _requested.is_set()
+            or "Query interrupted" in str(err))
