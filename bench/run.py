@@ -150,6 +150,9 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
 
 def bench_mode(name: str, corpus: Path, work: Path, env: dict[str, str], run_args: list[str]) -> dict:
     db = work / f"{name}.duckdb"
+    # a warehouse left in a reused --work folder would make the cold run a no-op
+    for stale in work.glob(f"{name}*.duckdb*"):
+        stale.unlink()
     empty = work / "empty"
     empty.mkdir(exist_ok=True)
     results: dict = {"server": name}
@@ -175,6 +178,8 @@ def bench_mode(name: str, corpus: Path, work: Path, env: dict[str, str], run_arg
             "peak_rss_mb": round(peak.peak / 2**20),
             "peak_rss_by_process_mb": peak.breakdown,
         }
+        if phase != "noop" and not summary["documents_loaded"]:
+            raise SystemExit(f"the {phase} run loaded no document: its figures would measure nothing")
     return results
 
 

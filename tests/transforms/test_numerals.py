@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.extract.numerals import (FIGURE_SCHEMA, Figure, base_value, figure_table, range_low, read_figure,
-                                         read_number, render_chinese, simplified_chars)
+                                         read_number, render_chinese)
 
 def traditional(text: str) -> str:
     return text.translate(str.maketrans("万亿两", "萬億兩"))
@@ -155,13 +155,6 @@ def test_figure_table_reads_each_distinct_string_once():
 def test_base_values_keep_the_source_precision(value, decimals, factor, expected):
     got = pl.select(base_value(pl.lit(value), pl.lit(decimals), pl.lit(factor))).item()
     assert got == expected  # exact: no 16230000000.000002
-
-
-def test_simplified_chars_keeps_length_and_simplified_text():
-    texts = pl.Series(["投資89億元，建成15個項目。", "全区新增就业5000人。", None])
-    out = pl.select(simplified_chars(pl.lit(texts))).to_series().to_list()
-    assert out[0] == "投资89亿元，建成15个项目。" and len(out[0]) == len(texts[0])
-    assert out[1] == texts[1] and out[2] is None
 
 
 # ---- property tests: a value rendered in Chinese words reads back ----------------------------------------

@@ -107,9 +107,12 @@ def no_body(lines: pl.DataFrame, bodies: pl.DataFrame) -> pl.DataFrame:
         .agg(_prose_h=pl.col("_prose_h").sum(), _rules=pl.format("{} ({} Chinese characters)", "drop_reason", "_h")
              .filter(pl.col("_h") > 0).str.join(", "))
     )
-    return (
-        bodies.select("document_key", _body_h=_han(pl.col("body")))
+    # only a body with no Chinese text or with prose dropped beside it can fail: count the others' text not at all
+    suspects = (
+        bodies.select("document_key", "body")
         .join(by_rule, on="document_key", how="left")
+        .filter(~pl.col("body").str.contains(r"\p{Han}") | (pl.col("_prose_h").fill_null(0) > 0))
+        .with_columns(_body_h=_han(pl.col("body")))
         .select(
             "document_key",
             no_body=pl.when((pl.col("_body_h") == 0) | (pl.col("_prose_h").fill_null(0) > pl.col("_body_h")))
@@ -118,6 +121,7 @@ def no_body(lines: pl.DataFrame, bodies: pl.DataFrame) -> pl.DataFrame:
                             .otherwise(pl.col("_rules")))),
         )
     )
+    return bodies.select("document_key").join(suspects, on="document_key", how="left", maintain_order="left")
 
 
 def clean_documents(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> Cleaned:

@@ -75,7 +75,9 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     Adds column byline_text (the byline as written, in Simplified script, with a role word where the form
     implies one) for parse_bylines. The patterns run only on lines with a word every form needs."""
     roles = "|".join(map(re.escape, rules.byline_roles))
-    cue = f"{roles}|讯|电|由|[/／]|[—－―]|(?:文字|图片|文|图|摄影|摄)\\s*[:：]"
+    # a role word, a dateline (讯, 5月10日电), a credit (文/图, 图片由, 摄影：), a slash, a speech's dash
+    cue = (f"{roles}|讯|日电|(?:图片|照片|图|文字|文|视频)由|[/／]|^[—－―\\-]"
+           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]")
     return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
                      lambda part: _extract_byline_text(part, rules)).with_columns(
         pl.col("byline_text").cast(pl.String))

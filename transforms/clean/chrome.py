@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.clean.lines import drop_where, is_kept
+from transforms.clean.lines import drop_where, is_kept, on_subset
 from transforms.rules import CleaningRules
 
 # E-papers print the page's other headlines above the navigation bar; the bar sits within this many lines.
@@ -13,13 +13,22 @@ HEADER_ZONE_LINES = 40
 
 def drop_page_chrome(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     """Mark lines matched by a [[chrome]] rule, first matching rule's reason wins. Rules see the line's
-    Simplified view (column simp)."""
-    for rule in rules.chrome:
-        condition = pl.col("simp").str.contains(rule.pattern)
-        if rule.max_chars:
-            condition &= pl.col("text").str.len_chars() <= rule.max_chars
-        lines = drop_where(lines, condition, rule.reason)
-    return lines
+    Simplified view (column simp). One pass of all rules together finds the few lines any rule matches;
+    only those are tried rule by rule."""
+    any_rule = "|".join(f"(?:{rule.pattern})" for rule in rules.chrome)
+    if not any_rule:
+        return lines
+
+    def first_reason(part: pl.DataFrame) -> pl.DataFrame:
+        reason = pl.lit(None, pl.String)
+        for rule in reversed(rules.chrome):
+            condition = pl.col("simp").str.contains(rule.pattern)
+            if rule.max_chars:
+                condition &= pl.col("text").str.len_chars() <= rule.max_chars
+            reason = pl.when(condition).then(pl.lit(rule.reason)).otherwise(reason)
+        return part.with_columns(drop_reason=reason)
+
+    return on_subset(lines, is_kept() & pl.col("simp").str.contains(any_rule), first_reason)
 
 
 def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:

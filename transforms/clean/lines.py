@@ -43,12 +43,12 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
 def with_simplified(lines: pl.DataFrame, *, changed_only: bool = False) -> pl.DataFrame:
     """(Re)compute column simp, the Simplified view of text that rules match on (same length as text);
     changed_only: for the lines a rewrite changed since simp was last computed."""
-    from transforms.clean.script import simplified
+    from transforms.clean.script import with_simplified_columns
 
     if not changed_only:
-        return lines.with_columns(simp=simplified(pl.col("text")))
+        return with_simplified_columns(lines, {"simp": "text"})
     return on_subset(lines, pl.col("rewrites").list.len() > 0,
-                     lambda part: part.with_columns(simp=simplified(pl.col("text"))))
+                     lambda part: with_simplified_columns(part, {"simp": "text"}))
 
 
 def on_subset(lines: pl.DataFrame, mask: pl.Expr, step) -> pl.DataFrame:

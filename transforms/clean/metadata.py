@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.clean.lines import drop_where, is_kept
+from transforms.clean.lines import drop_where, is_kept, on_subset
 from transforms.rules import CleaningRules
 
 # Dropped lines whose text may state the page's publication, edition or date.
@@ -16,7 +16,7 @@ _DATELINE_LINES = 8
 
 def drop_source_lines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     """Lines made only of source, date, time, publication and counter tokens leave the body (they feed
-    metadata). Matched on the Simplified view (simp)."""
+    metadata). Matched on the Simplified view (simp), and only on lines holding a source or date token."""
     meta = rules.metadata
     simp = pl.col("simp")
     rest = (
@@ -27,7 +27,7 @@ def drop_source_lines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame
         .str.replace_all(r"[\s|｜/:：\-—()（）\[\]【】]", "")
     )
     has_token = simp.str.contains(meta["source"]) | simp.str.contains(meta["date"])
-    return drop_where(lines, has_token & (rest == ""), "source")
+    return on_subset(lines, is_kept() & has_token, lambda part: drop_where(part, rest == "", "source"))
 
 
 def source_author(rules: CleaningRules) -> pl.Expr:

@@ -7,6 +7,7 @@ map (transforms/extract/numerals.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 import polars as pl
@@ -25,7 +26,25 @@ def t2s_chars() -> dict[str, str]:
     return {t: s for t, s in zip(chars, converted) if t != s and len(s) == 1}
 
 
+@cache
+def traditional_class() -> str:
+    """A regex class of the characters the map converts: a text holding none of them is already Simplified."""
+    return "[" + "".join(sorted(t2s_chars())) + "]"
+
+
 def simplified(text: pl.Expr) -> pl.Expr:
     """The Simplified view of a text column, the same length as the text, character for character."""
     table = t2s_chars()
     return text.str.replace_many(list(table), list(table.values()))
+
+
+def with_simplified_columns(frame: pl.DataFrame, columns: Mapping[str, str]) -> pl.DataFrame:
+    """Add (or replace) columns name -> the Simplified view of column source. A frame with no Traditional
+    character, most batches, costs one regex pass instead of a dictionary replacement over every row."""
+    if not columns:
+        return frame
+    cls = traditional_class()
+    sources = set(columns.values())
+    if not frame.select(pl.any_horizontal(pl.col(c).str.contains(cls).any() for c in sources)).item():
+        return frame.with_columns(pl.col(source).alias(name) for name, source in columns.items())
+    return frame.with_columns(simplified(pl.col(source)).alias(name) for name, source in columns.items())

@@ -6,7 +6,7 @@ import re
 
 import polars as pl
 
-from transforms.clean.lines import rewrite
+from transforms.clean.lines import on_subset, rewrite
 
 # Characters that make a neighbouring ASCII mark "inside Chinese text".
 _CJK = r"[\p{Han}\u3000-\u303f\uff01-\uff5e“”‘’…—]"
@@ -73,9 +73,14 @@ def normalise_punctuation(lines: pl.DataFrame) -> pl.DataFrame:
     """ASCII , ; : ? ! ( ) next to a Chinese character become full-width; between Latin/digits they stay.
 
     A run of marks (,,) converts from the Chinese side inward, one mark per pass: as many passes as the
-    longest run in the batch, so the result is a fixed point (cleaning twice changes nothing)."""
-    marks = "".join(re.escape(m) for m in _ASCII_TO_FULL)
-    longest = lines.select(pl.col("text").str.extract_all(f"[{marks}]+").list.eval(pl.element().str.len_chars())
+    longest run among the lines, so the result is a fixed point (cleaning twice changes nothing). Only lines
+    holding an ASCII mark are rewritten: most hold none."""
+    marks = "[" + "".join(re.escape(m) for m in _ASCII_TO_FULL) + "]"
+    return on_subset(lines, pl.col("text").str.contains(marks), lambda part: _full_width_marks(part, marks))
+
+
+def _full_width_marks(lines: pl.DataFrame, marks: str) -> pl.DataFrame:
+    longest = lines.select(pl.col("text").str.extract_all(f"{marks}+").list.eval(pl.element().str.len_chars())
                            .list.max().max()).item()
     new = pl.col("text")
     # Pairs of brackets stay matched (an opener made full-width closes full-width), and that can put a

@@ -133,7 +133,7 @@ def _alt(words) -> str:
 def _simplified_context(frame: pl.DataFrame, words: IndicatorWords) -> pl.DataFrame:
     """before/after/clause_before in Simplified script where they are Traditional (the originals kept as
     _orig_*). Only those rows are converted: OpenCC over every figure's context would cost the batch."""
-    from transforms.extract.regions import to_simplified
+    from transforms.extract.script import to_simplified
 
     frame = frame.with_columns(_orig_before=pl.col("before"), _orig_after=pl.col("after"),
                                _orig_clause=pl.col("clause_before")).with_row_index("_ix")

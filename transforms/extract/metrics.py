@@ -15,10 +15,11 @@ import re
 
 import polars as pl
 
+from transforms.clean.script import with_simplified_columns
 from transforms.extract import SCHEMAS
 from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
-from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low, simplified_chars
+from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low
 from transforms.extract.periods import assign_periods
 from transforms.extract.restated import merge_restated
 from transforms.extract.spans import regex_spans
@@ -197,29 +198,30 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         pl.col("right").str.extract(f"^({after_q})", 1)
         .replace_strict(rules.qualifiers_after, default=None, return_dtype=pl.String),
     )
+    # Each step its own columns: nested, the cue regexes would run once per use of measure, sign and value.
+    frame = frame.with_columns(measure=measure, qualifier=qualifier,
+                               comparison=_first_match(pl.col("clause_before"), list(rules.comparisons)),
+                               is_target=is_target(rules.target_strong, rules.target_weak, rules.achieved))
     # A fall (同比下降0.2%, 回落1.5个百分点) is negative, unless the number carries its own sign (下降-3.8%).
-    falls = (measure.is_in(["growth_pct", "change"]) & left_bare.str.contains(rules.decrease_cue)
-             & (pl.col("num_value") > 0))
+    frame = frame.with_columns(_falls=pl.col("measure").is_in(["growth_pct", "change"])
+                               & left_bare.str.contains(rules.decrease_cue) & (pl.col("num_value") > 0))
+    falls = pl.col("_falls")
     sign = pl.when(falls).then(-1.0).otherwise(1.0)
     low_v, high_v = pl.col("num_value") * sign, pl.col("num_high") * sign
-    value = pl.when(falls & pl.col("num_high").is_not_null()).then(high_v).otherwise(low_v)
-    value_high = pl.when(pl.col("num_high").is_null()).then(None).when(falls).then(low_v).otherwise(high_v)
-    value_dec = pl.when(falls & pl.col("num_high").is_not_null()).then(pl.col("high_decimals")) \
-        .otherwise(pl.col("num_decimals"))
-    high_dec = pl.when(falls).then(pl.col("num_decimals")).otherwise(pl.col("high_decimals"))
-    factor = pl.when(is_rank).then(1.0).otherwise(pl.col("factor"))
+    frame = frame.with_columns(
+        value=pl.when(falls & pl.col("num_high").is_not_null()).then(high_v).otherwise(low_v),
+        value_high=pl.when(pl.col("num_high").is_null()).then(None).when(falls).then(low_v).otherwise(high_v),
+        _value_dec=pl.when(falls & pl.col("num_high").is_not_null()).then(pl.col("high_decimals"))
+        .otherwise(pl.col("num_decimals")),
+        _high_dec=pl.when(falls).then(pl.col("num_decimals")).otherwise(pl.col("high_decimals")),
+        _factor=pl.when(is_rank).then(1.0).otherwise(pl.col("factor")),
+    )
     return frame.with_columns(
-        value=value,
-        value_high=value_high,
         unit=pl.when(is_rank).then(pl.lit(None, dtype=pl.String)).otherwise(pl.coalesce("bare", "unit")),
         base_unit=pl.when(is_rank).then(pl.lit("rank")).otherwise(_currency(pl.col("base_unit"), left_bare, rules)),
-        base_value=base_value(value, value_dec, factor),
-        base_value_high=base_value(value_high, high_dec, factor),
-        measure=measure,
-        qualifier=qualifier,
-        comparison=_first_match(pl.col("clause_before"), list(rules.comparisons)),
-        is_target=is_target(rules.target_strong, rules.target_weak, rules.achieved),
-    )
+        base_value=base_value(pl.col("value"), pl.col("_value_dec"), pl.col("_factor")),
+        base_value_high=base_value(pl.col("value_high"), pl.col("_high_dec"), pl.col("_factor")),
+    ).drop("_falls", "_value_dec", "_high_dec", "_factor")
 
 
 def _mentions(texts: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
@@ -358,10 +360,11 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
     schema = SCHEMAS["fact_metric"]
     out_cols = list(schema) + ["region_name"]
     # Traditional pages are read in Simplified script, one character for one, so offsets stay the body's.
-    sent = sentences.select("document_key", "sentence_no", "paragraph_no", pl.col("span_start").alias("s_start"),
-                            simplified_chars(pl.col("text")).alias("text"))
-    documents = documents.with_columns(simplified_chars(pl.col(c)).alias(c) for c in
-                                       ("headline", "subheadline", "kicker") if c in documents.columns)
+    sent = with_simplified_columns(
+        sentences.select("document_key", "sentence_no", "paragraph_no", pl.col("span_start").alias("s_start"), "text"),
+        {"text": "text"})
+    documents = with_simplified_columns(documents, {c: c for c in ("headline", "subheadline", "kicker")
+                                                    if c in documents.columns})
     cands = _candidates(sent, rules)
     if cands.height == 0:
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import NamedTuple
 
 import polars as pl
 
-from transforms.clean.script import t2s_chars
 
 DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "兩": 2, "贰": 2, "貳": 2, "三": 3,
           "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6, "七": 7, "柒": 7,
@@ -330,28 +328,6 @@ def base_value(value: pl.Expr, decimals: pl.Expr, factor: pl.Expr) -> pl.Expr:
     up = pl.lit(10.0).pow(keep)
     down = pl.lit(10.0).pow(-keep)
     return pl.when(keep >= 0).then((raw * up).round(0) / up).otherwise((raw / down).round(0) * down)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Traditional script, for matching only: the cleaning's character map (OpenCC t2s, one character to one), so
-# offsets into the converted text are offsets into the original.
-
-def _t2s_chars() -> tuple[list[str], list[str]]:
-    table = t2s_chars()
-    return list(table), list(table.values())
-
-
-@cache
-def _traditional_class() -> str:
-    return "[" + "".join(re.escape(c) for c in _t2s_chars()[0]) + "]"
-
-
-def simplified_chars(text: pl.Expr) -> pl.Expr:
-    """Traditional characters -> Simplified, one for one (same length, spans stay valid); rows without a
-    Traditional character are passed through untouched."""
-    source, target = _t2s_chars()
-    return pl.when(text.str.contains(_traditional_class())).then(
-        text.str.replace_many(source, target)).otherwise(text)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -168,10 +169,33 @@ def _year_of(label: pl.Expr, rules: PeriodRules) -> pl.Expr:
     return label.str.extract(f"({rules.year})年", 1).cast(pl.Int32, strict=False)
 
 
+# Label tables already built, per rules: a corpus repeats a few hundred labels, and building the table's
+# expressions costs a batch more than applying them.
+_LABEL_TABLES: dict[PeriodRules, pl.DataFrame] = {}
+_LABEL_TABLES_LOCK = threading.Lock()
+_LABEL_TABLE_ROWS = 100_000
+
+
 def _label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
     """Per distinct label: its own year, the entry it matches (kind, offset) and its bounds as months and days
-    (_e_d null: the end of the month; _open: no end). The year is applied per figure."""
-    table = pl.DataFrame({"_label": labels.drop_nulls().unique()}, schema={"_label": pl.String})
+    (_e_d null: the end of the month; _open: no end). The year is applied per figure. Holds at least the
+    labels asked for (those built for earlier batches too)."""
+    wanted = labels.drop_nulls().unique()
+    known = _LABEL_TABLES.get(rules)
+    new = wanted if known is None else wanted.filter(~wanted.is_in(known["_label"].implode()))
+    if known is not None and new.is_empty():
+        return known
+    table = _build_label_table(new, rules)
+    with _LABEL_TABLES_LOCK:
+        known = _LABEL_TABLES.get(rules)
+        if known is not None and known.height < _LABEL_TABLE_ROWS:
+            table = pl.concat([known, table]).unique("_label", keep="first")
+        _LABEL_TABLES[rules] = table
+    return table
+
+
+def _build_label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
+    table = pl.DataFrame({"_label": labels}, schema={"_label": pl.String})
     own_year = _year_of(pl.col("_label"), rules)
     rest = pl.col("_label").str.replace(f"^(?:{rules.year})年", "")
     null_int = pl.lit(None, dtype=pl.Int32)
@@ -222,6 +246,9 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
     the year cannot be determined)."""
     rules = rules or default_period_rules()
     s_label, s_ylabel = _labels(pl.col("text"), rules)
+    # a figure reads labels in its own paragraph only
+    sentences = sentences.join(frame.select("document_key", "paragraph_no").unique(),
+                               on=["document_key", "paragraph_no"], how="semi")
     labelled = (sentences.select("document_key", "paragraph_no", "sentence_no", _p_label=s_label, _p_ylabel=s_ylabel)
                 .filter(pl.col("_p_label").is_not_null() | pl.col("_p_ylabel").is_not_null()))
     # A figure's own sentence, read up to the figure, only where the sentence has a label at all.
@@ -265,19 +292,23 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
     from_pub = pub_year - (ahead & ~pl.col("is_target").fill_null(False)).cast(pl.Int32)
     year = (pl.when(pl.col("_kind") == "relative").then(pl.coalesce("_own_year", pub_year + pl.col("_offset")))
             .when(pl.col("_kind") == "context").then(pl.coalesce(context_year, from_pub)))
-    year = pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year)
-    month_end = pl.date(year, pl.col("_e_m"), 1).dt.month_end()
-    on_day = pl.date(year, pl.col("_e_m"), 1) + pl.duration(days=pl.col("_e_d") - 1)
-    start = pl.when(pl.col("_kind") == "fixed").then(pl.col("_fs")).otherwise(pl.date(year, pl.col("_s_m"),
-                                                                                      pl.col("_s_d")))
-    end = (pl.when(pl.col("_kind") == "fixed").then(pl.col("_fe"))
-           .when(pl.col("_open")).then(None)
-           .when(pl.col("_e_d").is_null() | (on_day > month_end)).then(month_end)
-           .otherwise(on_day))
-    key = lambda d: d.dt.strftime("%Y%m%d").cast(pl.Int32)  # noqa: E731
+    # each step its own column: nested, the year's expression would be evaluated once per use
+    frame = frame.with_columns(_year=pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year))
+    frame = frame.with_columns(_first_of_end_month=pl.date("_year", "_e_m", 1))
+    month_end = pl.col("_first_of_end_month").dt.month_end()
+    on_day = pl.col("_first_of_end_month") + pl.duration(days=pl.col("_e_d") - 1)
+    frame = frame.with_columns(
+        _start=pl.when(pl.col("_kind") == "fixed").then(pl.col("_fs")).otherwise(pl.date("_year", "_s_m", "_s_d")),
+        _end=(pl.when(pl.col("_kind") == "fixed").then(pl.col("_fe"))
+              .when(pl.col("_open")).then(None)
+              .when(pl.col("_e_d").is_null() | (on_day > month_end)).then(month_end)
+              .otherwise(on_day)),
+    )
+    key = lambda d: (d.dt.year().cast(pl.Int32) * 10000 + d.dt.month().cast(pl.Int32) * 100  # noqa: E731
+                     + d.dt.day().cast(pl.Int32))
     out = frame.with_columns(
         period_label=pl.col("_label"),
-        period_start_key=key(start),
-        period_end_key=pl.when(start.is_not_null()).then(key(end)),
-    ).drop(*[c for c in table.columns if c != "_label"])
+        period_start_key=key(pl.col("_start")),
+        period_end_key=pl.when(pl.col("_start").is_not_null()).then(key(pl.col("_end"))),
+    ).drop(*[c for c in table.columns if c != "_label"], "_year", "_first_of_end_month", "_start", "_end")
     return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_pub")
