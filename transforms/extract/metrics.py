@@ -103,11 +103,10 @@ def _list_items(sentences: pl.DataFrame, rules: MetricRules, ara: str, mags: str
 
 def _contexts(frame: pl.DataFrame, quote_pairs: tuple[str, ...] = ("“”",)) -> pl.DataFrame:
     off, n = pl.col("off"), pl.col("match").str.len_chars()
-    before = pl.col("text").str.slice(0, off)
-    after = pl.col("text").str.slice(off + n)
+    # before and after as columns first: every context below reads them
+    frame = frame.with_columns(before=pl.col("text").str.slice(0, off), after=pl.col("text").str.slice(off + n))
+    before, after = pl.col("before"), pl.col("after")
     return frame.with_columns(
-        before=before,
-        after=after,
         left=before.str.slice(pl.max_horizontal(off - 12, 0), pl.min_horizontal(off, 12)),
         right=after.str.slice(0, 12),
         clause_before=before.str.replace(f"^.*{_CLAUSE_END}", ""),
