@@ -13,7 +13,6 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # back within a second instead of ten, so batches' peaks do not stack.
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000,muzzy_decay_ms:1000")
 
-import errno  # noqa: E402
 import glob  # noqa: E402
 import signal  # noqa: E402
 import time  # noqa: E402
@@ -27,6 +26,7 @@ from rich.progress import ProgressColumn  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from flows.errors import existing_db, explain, first_line  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 
 app = typer.Typer(
@@ -45,43 +45,8 @@ def _db(db: Optional[Path]) -> Path:
     return db or Settings().db
 
 
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip() or type(err).__name__
-    return text.splitlines()[0]
-
-
 def _existing_db(db: Optional[Path]) -> Path:
-    path = _db(db)
-    if not path.is_file():
-        console.print(f"[red]error:[/red] {path}: no warehouse there; create it with `gazette run` "
-                      "or name one with --db.", highlight=False)
-        raise typer.Exit(2)
-    return path
-
-
-def explain(err: BaseException, path: Path) -> str:
-    """One line with the cause of a failure to open or use the warehouse, and what to do about it."""
-    import duckdb
-
-    from warehouse.connection import WarehouseBusy
-    from warehouse.migrate import SchemaTooNew
-
-    text = _first_line(err)
-    if isinstance(err, (WarehouseBusy, SchemaTooNew)):
-        return f"{path}: {text}"
-    if isinstance(err, OSError) and err.errno == errno.ENOSPC or "No space left on device" in str(err):
-        return (f"no space left on the disk holding {path.resolve().parent} (warehouse, staging or DuckDB's "
-                "temporary files); free some and run again: batches already committed are kept")
-    if isinstance(err, duckdb.Error):
-        lowered = str(err).lower()
-        if "not a valid duckdb database file" in lowered or "could not read enough bytes" in lowered:
-            return (f"{path} is not a readable warehouse (truncated or not a DuckDB file): {text}. "
-                    "Restore it from a copy, or run into a new --db")
-        if "corrupt database file" in lowered or "checksum" in lowered:
-            return f"{path} is corrupt ({text}); restore it from a copy, or rebuild it with `gazette run` into a new --db"
-        if "version number" in lowered:
-            return f"{path} was written by another DuckDB version ({text}); use Gazette's pinned DuckDB"
-    return f"{type(err).__name__}: {text}"
+    return existing_db(_db(db), console)
 
 
 @contextmanager
@@ -170,7 +135,7 @@ def run(
             summary = flow(paths=paths, db=str(_db(db)), batch_mb=batch_mb, max_file_mb=max_file_mb,
                            in_flight=2 * workers)
     except FileNotFoundError as err:
-        console.print(f"[red]error:[/red] {_first_line(err)}", highlight=False)
+        console.print(f"[red]error:[/red] {first_line(err)}", highlight=False)
         raise typer.Exit(2) from None
     except BaseException as err:
         if cancel.is_stop(err):
@@ -256,11 +221,6 @@ def status(db: DbOption = None) -> None:
     for run_id, state, started, loaded, skipped, quarantined in runs:
         table.add_row(run_id, state, str(started), *(str(x) for x in (loaded, skipped, quarantined)))
     console.print(table)
-
-
-# What `gazette sql` runs: queries. Everything else (COPY, EXPORT, ATTACH, INSTALL, SET, CREATE ...) is refused
-# before anything runs; the connection itself also has file, network and extension access switched off.
-_QUERY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "CALL"}
 
 
 @app.command("check")

@@ -49,21 +49,21 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     before anything runs, as `gazette sql` always did."""
     import duckdb
 
-    from flows.cli import _QUERY_STATEMENTS, _first_line, _existing_db, explain
+    from flows.errors import QUERY_STATEMENTS, existing_db, explain, first_line
     from flows.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
 
-    path = _existing_db(db)
+    path = existing_db(_db(db), Console(soft_wrap=True))
     rows = None
     try:
         with reader(read_path(path), allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
             statements = con.extract_statements(query)
-            refused = [(i, s.type.name) for i, s in enumerate(statements, 1) if s.type.name not in _QUERY_STATEMENTS]
+            refused = [(i, s.type.name) for i, s in enumerate(statements, 1) if s.type.name not in QUERY_STATEMENTS]
             if refused:
                 i, kind = refused[0]
                 _fail(f"refused: statement {i} of {len(statements)} is {kind}; `gazette sql` runs read-only "
-                      f"queries ({', '.join(sorted(_QUERY_STATEMENTS))}). Nothing was run.", 2)
+                      f"queries ({', '.join(sorted(QUERY_STATEMENTS))}). Nothing was run.", 2)
             relation = None
             for statement in statements:
                 relation = con.sql(statement.query)
@@ -73,7 +73,7 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
                 return
             rows = write_relation(relation, fmt, output, max_rows=max_rows)
     except duckdb.PermissionException as err:
-        _fail(f"refused: {_first_line(err)} (a query reads the warehouse only; --allow-files DIR lets it read "
+        _fail(f"refused: {first_line(err)} (a query reads the warehouse only; --allow-files DIR lets it read "
               "files under DIR)", 2)
     except WarehouseBusy as err:
         _fail(f"error: {explain(err, path)}")
