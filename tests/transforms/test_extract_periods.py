@@ -122,3 +122,19 @@ def test_a_year_qualifying_a_noun_lends_no_year_to_a_later_label():
 def test_a_year_of_a_cohort_is_not_the_period():
     assert period(one("其中，2019年尚未完成的21个小区要加快改造。")) == (None, None, None)
     assert period(one("2021年新签约项目34个。")) == ("2021年", 20210101, 20211231)
+
+
+def test_label_tables_cached_across_batches_still_hold_every_label_asked_for():
+    import polars as pl
+
+    from transforms.extract.periods import _label_table
+
+    rules = default_period_rules()
+    first = _label_table(pl.Series(["上半年", "一季度"]), rules)
+    second = _label_table(pl.Series(["一季度", "2019年全年", None]), rules)
+    assert {"上半年", "一季度"} <= set(first["_label"])
+    assert {"一季度", "2019年全年"} <= set(second["_label"])
+    assert second["_label"].is_unique().all()
+    # the same label reads the same whichever batch first asked for it
+    row = lambda t, label: t.filter(pl.col("_label") == label).drop("_label").row(0)  # noqa: E731
+    assert row(first, "一季度") == row(second, "一季度")

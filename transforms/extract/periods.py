@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -172,7 +171,6 @@ def _year_of(label: pl.Expr, rules: PeriodRules) -> pl.Expr:
 # Label tables already built, per rules: a corpus repeats a few hundred labels, and building the table's
 # expressions costs a batch more than applying them.
 _LABEL_TABLES: dict[PeriodRules, pl.DataFrame] = {}
-_LABEL_TABLES_LOCK = threading.Lock()
 _LABEL_TABLE_ROWS = 100_000
 
 
@@ -182,15 +180,14 @@ def _label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
     labels asked for (those built for earlier batches too)."""
     wanted = labels.drop_nulls().unique()
     known = _LABEL_TABLES.get(rules)
+    if known is not None and known.height >= _LABEL_TABLE_ROWS:
+        known = None  # an unusual corpus: start afresh rather than grow without end
     new = wanted if known is None else wanted.filter(~wanted.is_in(known["_label"].implode()))
     if known is not None and new.is_empty():
         return known
-    table = _build_label_table(new, rules)
-    with _LABEL_TABLES_LOCK:
-        known = _LABEL_TABLES.get(rules)
-        if known is not None and known.height < _LABEL_TABLE_ROWS:
-            table = pl.concat([known, table]).unique("_label", keep="first")
-        _LABEL_TABLES[rules] = table
+    built = _build_label_table(new, rules)
+    table = built if known is None else pl.concat([known, built])
+    _LABEL_TABLES[rules] = table  # a thread's concurrent addition may be lost: it is only built again
     return table
 
 
