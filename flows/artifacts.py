@@ -3,11 +3,12 @@ files it quarantined) and, when the HTML report is written after the run, a link
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from prefect import get_run_logger
 from prefect.artifacts import create_link_artifact, create_table_artifact
+
+from flows.settings import Settings
 
 QUARANTINE_ROWS = 200  # a table artifact is for people: the rest is in `gazette report fct_quarantine`
 
@@ -42,10 +43,10 @@ def publish_run(summary: dict, db: Path) -> None:
         quarantined = []
     create_table_artifact(key="gazette-run-summary-table", table=summary_rows(summary, quarantined),
                           description=f"Gazette run {summary['run_id']}: {summary['status']}")
-    html = os.environ.get("GAZETTE_REPORT_HTML")
+    html = Settings().report_html
     if html and summary["status"] == "completed":
         try:
-            publish_report(db, Path(html))
+            publish_report(db, html)
         except Exception as err:
             logger.warning("could not write the HTML report: %s", err)
 

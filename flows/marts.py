@@ -20,8 +20,9 @@ DBT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 
 def marts_path(db: Path) -> Path:
     """$GAZETTE_MARTS_DB, else NAME_marts.duckdb beside the warehouse NAME.duckdb."""
-    env = os.environ.get("GAZETTE_MARTS_DB")
-    return Path(env) if env else db.with_name(f"{db.stem}_marts.duckdb")
+    from flows.settings import Settings
+
+    return Settings().marts_db or db.with_name(f"{db.stem}_marts.duckdb")
 
 
 def mart_names() -> list[str]:

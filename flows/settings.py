@@ -19,6 +19,11 @@ def _env_float(name: str, default: float) -> float:
         raise ValueError(f"{name}={raw!r} is not a number") from None
 
 
+def _env_path(name: str) -> Path | None:
+    raw = os.environ.get(name)
+    return Path(raw) if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     db: Path = field(default_factory=lambda: Path(os.environ.get("GAZETTE_DB", "warehouse/gazette.duckdb")))
@@ -48,6 +53,11 @@ class Settings:
     read_snapshot: bool = field(default_factory=lambda: os.environ.get("GAZETTE_READ_SNAPSHOT", "1") != "0")
     # An existing Dask scheduler for `--runner dask` (e.g. tcp://scheduler:8786); unset: a local cluster.
     dask_address: str | None = field(default_factory=lambda: os.environ.get("GAZETTE_DASK_ADDRESS") or None)
+    # Where dbt writes the reporting marts (unset: NAME_marts.duckdb beside the warehouse NAME.duckdb).
+    marts_db: Path | None = field(default_factory=lambda: _env_path("GAZETTE_MARTS_DB"))
+    # After each completed run, rebuild the marts and write the HTML report here, linked from the run's
+    # Prefect artifacts (unset: no report).
+    report_html: Path | None = field(default_factory=lambda: _env_path("GAZETTE_REPORT_HTML"))
 
     @property
     def staging_root(self) -> Path:
