@@ -7,20 +7,14 @@ from functools import cache
 
 import polars as pl
 
+from transforms.clean.script import traditional_class
+
 
 @cache
 def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
-
-
-@cache
-def _traditional_class() -> str:
-    """A regex class of the characters t2s converts on their own: a text with none is taken as Simplified."""
-    from transforms.clean.script import t2s_chars
-
-    return "[" + "".join(sorted(t2s_chars())) + "]"
 
 
 def _simplified(text: str) -> str:
@@ -34,7 +28,7 @@ def _simplified(text: str) -> str:
 def to_simplified(texts: pl.Series) -> pl.Series:
     """OpenCC t2s, same length as the input (spans stay valid); converted once per distinct text, and only
     texts holding a Traditional character (most pages hold none: one regex pass is all they cost)."""
-    traditional = texts.str.contains(_traditional_class()).fill_null(False)
+    traditional = texts.str.contains(traditional_class()).fill_null(False)
     if not traditional.any():
         return texts
     distinct = texts.filter(traditional).unique()
