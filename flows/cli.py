@@ -27,7 +27,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from flows.errors import existing_db, explain, first_line  # noqa: E402
-from flows.settings import Settings  # noqa: E402
+from flows.settings import Settings, warehouse_path  # noqa: E402
 
 app = typer.Typer(
     help="Gazette: raw Chinese local-government news -> a DuckDB star schema.\n\n"
@@ -41,12 +41,9 @@ DbOption = Annotated[
 ]
 
 
-def _db(db: Optional[Path]) -> Path:
-    return db or Settings().db
-
 
 def _existing_db(db: Optional[Path]) -> Path:
-    return existing_db(_db(db), console)
+    return existing_db(warehouse_path(db), console)
 
 
 @contextmanager
@@ -132,7 +129,7 @@ def run(
     try:
         with bar, (shared_api() if runner != "threads" else nullcontext()):
             flow = ingest.with_options(task_runner=task_runner(runner, workers))
-            summary = flow(paths=paths, db=str(_db(db)), batch_mb=batch_mb, max_file_mb=max_file_mb,
+            summary = flow(paths=paths, db=str(warehouse_path(db)), batch_mb=batch_mb, max_file_mb=max_file_mb,
                            in_flight=2 * workers)
     except FileNotFoundError as err:
         console.print(f"[red]error:[/red] {first_line(err)}", highlight=False)
@@ -146,7 +143,7 @@ def run(
             raise
         if verbose:
             console.print_exception()
-        console.print(f"[red]run failed:[/red] {explain(err, _db(db))}", highlight=False)
+        console.print(f"[red]run failed:[/red] {explain(err, warehouse_path(db))}", highlight=False)
         raise typer.Exit(1) from None
     finally:
         for logger, level in zip(prefect_loggers, prefect_levels):
@@ -316,7 +313,7 @@ def serve(
     `prefect server start`, then PREFECT_API_URL=http://127.0.0.1:4200/api). Runs until interrupted."""
     from flows.serve import serve_ingest
 
-    serve_ingest(paths or ["data/sample"], db=str(_db(db)), cron=cron, timezone=timezone, name=name)
+    serve_ingest(paths or ["data/sample"], db=str(warehouse_path(db)), cron=cron, timezone=timezone, name=name)
 
 
 from flows.report import register as _register_analysts_commands  # noqa: E402

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from flows.settings import Settings
+from flows.settings import Settings, warehouse_path
 
 FORMATS = ("table", "csv", "json", "parquet")
 console = Console(soft_wrap=True)
@@ -34,9 +34,6 @@ def format_for(output: Path | None, fmt: str | None) -> str:
     return {"csv": "csv", "json": "json", "parquet": "parquet", "pq": "parquet"}.get(suffix, "table")
 
 
-def _db(db: Optional[Path]) -> Path:
-    return db or Settings().db
-
 
 def _fail(message: str, code: int = 1) -> None:
     err_console.print(f"[red]{message}[/red]", highlight=False)
@@ -54,7 +51,7 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
 
-    path = existing_db(_db(db), Console(soft_wrap=True))
+    path = existing_db(warehouse_path(db), Console(soft_wrap=True))
     rows = None
     try:
         with reader(read_path(path), allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
@@ -131,7 +128,7 @@ def export(
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
 
-    path = _db(db)
+    path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
     try:
@@ -175,7 +172,7 @@ def report(
         return
     if name is not None and name not in names:
         _fail(f"no mart {name!r}; marts: {', '.join(names)}", 2)
-    path = _db(db)
+    path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
     marts = marts_path(path)

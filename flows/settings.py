@@ -63,3 +63,9 @@ class Settings:
     def staging_root(self) -> Path:
         # absolute: the path is handed to workers, which may run in other folders (a Dask cluster)
         return Path(os.environ.get("GAZETTE_STAGING_DIR", self.db.parent / "staging")).absolute()
+
+
+def warehouse_path(db: Path | None) -> Path:
+    """A command's --db, else $GAZETTE_DB or the default."""
+    return db or Settings().db
+

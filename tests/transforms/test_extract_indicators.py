@@ -121,7 +121,7 @@ def test_traditional_script_names_the_canonical_indicator():
 
 
 def test_traditional_marks_are_traditional_only():
-    from transforms.extract.regions import to_simplified
+    from transforms.extract.script import to_simplified
     import polars as pl
 
     marks = list(default_indicator_words().traditional_marks)

@@ -134,11 +134,12 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
         return Extracted()
     # the Simplified form regions and officials match in (one character for one: spans index the body)
     matchable = documents.with_columns(to_simplified(documents["body"]).alias("match_text"))
-    dim_region, region_mentions, subject = extract_regions(matchable, sentences, resources.gazetteer)
+    matchable_sentences = sentences.with_columns(to_simplified(sentences["text"]).alias("match_text"))
+    dim_region, region_mentions, subject = extract_regions(matchable, matchable_sentences, resources.gazetteer)
     regions = region_context(dim_region, region_mentions, subject)
     metrics, indicators = extract_metrics(documents, sentences, resources.metric_rules)
     person_titles, persons, organizations, person_mentions = extract_officials(
-        matchable, sentences, regions, resources.official_rules
+        matchable, matchable_sentences, regions, resources.official_rules
     )
     projects, project_mentions = extract_projects(documents, sentences, subject)
     started = time.perf_counter()

@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from transforms.extract import SCHEMAS, conform
-from transforms.extract.script import to_simplified
+from transforms.extract.script import match_text
 from transforms.extract.spans import attach_sentence, literal_spans, regex_spans, span_text
 from transforms.keys import keys_for
 from transforms.rules import RULES_DIR, RuleError, word_alternation, word_list
@@ -113,18 +113,16 @@ def extract_officials(
     """-> (fact_person_title, dim_person, dim_organization, fact_mention for persons and organizations).
 
     regions_frame: region mentions with document_key, region_key, name, level, span_start, span_end,
-    is_subject (transforms.extract.regions.region_context builds it); None or empty means no regions."""
+    is_subject (transforms.extract.subject.region_context builds it); None or empty means no regions."""
     rules = rules or default_official_rules()
     regions = _empty_regions() if regions_frame is None else regions_frame.select(_empty_regions().columns)
     regions = regions.with_columns(pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32))
     pattern = rules.pattern
     # matched in Simplified script (鄭州市長 -> 郑州市长), one character for one, so spans index the body
-    simplified = (documents.select("document_key", pl.col("match_text").alias("_simple"))
-                  if "match_text" in documents.columns else
-                  documents.select("document_key", to_simplified(documents["body"]).alias("_simple")))
-    stored = sentences
+    simplified = documents.select("document_key", match_text(documents, "body").alias("_simple"))
+    stored = sentences.drop("match_text", strict=False)
     # each sentence converted on its own: slicing the converted body at every sentence is quadratic
-    sentences = sentences.with_columns(to_simplified(sentences["text"]).alias("text"))
+    sentences = sentences.with_columns(match_text(sentences, "text").alias("text")).drop("match_text", strict=False)
 
     hits = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
     hits = (

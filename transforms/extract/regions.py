@@ -2,9 +2,9 @@
 
 Dictionary: every gazetteer unit under its name (郑州市, 管城回族区, 林山寨街道), its raw name, its short name
 plus level character (管城区) and, for provinces and cities, the bare short name (郑州, 河南). Matching is
-Aho-Corasick (ahocorasick_rs, the Rust aho-corasick crate; leftmost-longest) over the OpenCC t2s form of each body, so Traditional mirrors
-match too; t2s is checked to keep the length, so spans index the original body (a conversion that changes the
-length falls back to char-by-char). A bare short name followed by 区/县/市/省/路/街 is something else
+Aho-Corasick (ahocorasick_rs, the Rust aho-corasick crate; leftmost-longest) over the Simplified form of each
+body (transforms/extract/script.py), so Traditional mirrors match too; the conversion keeps the length, so
+spans index the original body. A bare short name followed by 区/县/市/省/路/街 is something else
 (河南区域总部, 郑州路) and dropped; names inside a project name (郑州正道商业广场项目) are not mentions.
 
 Units the gazetteer lacks are recognised by suffix: ...社区, ...村, ...办事处/...街道 (北下街办事处 = 北下街街道,
@@ -15,8 +15,8 @@ higher unit named before it.
 Ambiguity (one name, several units): each candidate scores by how many of its ancestors, or of its
 descendants, the same document names unambiguously; the best wins, then the lower code.
 
-Python UDFs that remain, and why: Aho-Corasick and OpenCC are per-text library calls, run once per distinct
-body (map_elements), not per sentence; everything else (suffix patterns, joins, scoring, hierarchy) is Polars.
+Python calls that remain, and why: Aho-Corasick is a per-text library call, run once per body; everything else
+(suffix patterns, joins, scoring, hierarchy) is Polars.
 """
 
 from __future__ import annotations
@@ -24,13 +24,11 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.extract import SCHEMAS, conform, per_text_rows
-from transforms.extract.gazetteer import (  # noqa: F401  (re-exported: the gazetteer used to live here)
-    DEPTH, GAZETTEER_DIR, Gazetteer, gazetteer_names, load_gazetteer,
-)
+from transforms.extract.gazetteer import DEPTH, Gazetteer, load_gazetteer
 from transforms.extract.projects import project_candidates
-from transforms.extract.script import to_simplified
-from transforms.extract.spans import attach_sentence, literal_spans, regex_spans, span_text  # noqa: F401
-from transforms.extract.subject import document_subject, gazetteer_subject, region_context  # noqa: F401
+from transforms.extract.script import match_text
+from transforms.extract.spans import attach_sentence, regex_spans, span_text
+from transforms.extract.subject import document_subject, gazetteer_subject
 from transforms.keys import keys_for
 from transforms.rules import word_alternation, word_list
 
@@ -173,10 +171,10 @@ def extract_regions(
     subject: document_key, region_key, name — the article's main administrative unit)."""
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     bodies = documents.select("document_key", "body")
-    texts = documents.select("document_key", "body", "match_text") if "match_text" in documents.columns else (
-        bodies.with_columns(to_simplified(bodies["body"]).alias("match_text")))
+    texts = bodies.with_columns(match_text(documents, "body").alias("match_text"))
     # each sentence converted on its own: slicing the converted body at every sentence's offset is quadratic
-    sentences_s = sentences.with_columns(to_simplified(sentences["text"]).alias("text"))
+    sentences_s = sentences.with_columns(match_text(sentences, "text").alias("text")).drop("match_text", strict=False)
+    sentences = sentences.drop("match_text", strict=False)
 
     hits = _dictionary_hits(texts, gazetteer)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))

@@ -34,3 +34,10 @@ def to_simplified(texts: pl.Series) -> pl.Series:
     distinct = texts.filter(traditional).unique()
     mapping = {t: _simplified(t) for t in distinct.to_list()}
     return texts.replace(mapping)
+
+
+def match_text(frame: pl.DataFrame, column: str) -> pl.Series:
+    """What matching reads for column: the frame's match_text when the caller converted it once for every
+    extractor, else column converted here."""
+    return frame["match_text"] if "match_text" in frame.columns else to_simplified(frame[column])
+
