@@ -5,14 +5,13 @@ function word); null when there is none. Word lists: transforms/rules/indicator_
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from transforms.rules import RULES_DIR, RuleError
+from transforms.rules import RULES_DIR, RuleError, read_rules_toml
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,7 @@ class IndicatorWords:
 
 def load_indicator_words(path: Path | None = None) -> IndicatorWords:
     path = Path(path) if path else RULES_DIR / "indicator_words.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError(f"{path}: {err}") from None
+    data = read_rules_toml(path)
     lists = {}
     for key in ("noun_pos", "head_pos", "verb_pos", "modifier_pos", "nouns", "stop_words", "skip_before", "skip_after"):
         value = data.get(key)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from transforms.rules import RULES_DIR, RuleError, check_pattern
+from transforms.rules import RULES_DIR, RuleError, check_pattern, read_rules_toml
 
 MEASURES = {"level", "growth_pct", "share_pct", "rank", "count", "change"}
 LEVELS = {"province", "city", "district", "county", "subdistrict", "town", "community", "village", "subject"}
@@ -224,10 +223,7 @@ def load_indicators(path: Path) -> tuple[Indicator, ...]:
 def load_metric_rules(path: Path | None = None, indicators: Path | None = None) -> MetricRules:
     path = Path(path) if path else RULES_DIR / "metrics.toml"
     indicators = Path(indicators) if indicators else path.with_name("indicators.csv")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError(f"{path}: {err}") from None
+    data = read_rules_toml(path)
     try:
         number, quals, rank, pct = (_table(path, data, k) for k in ("number", "qualifiers", "rank", "percent"))
         target, exclude, year, region = (_table(path, data, k) for k in ("target", "exclude", "year", "region"))

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from transforms.rules import RULES_DIR, RuleError, check_pattern
+from transforms.rules import RULES_DIR, RuleError, check_pattern, read_rules_toml
 
 _YEAR_KINDS = {"context", "relative", "fixed", "none"}
 _BOUNDS = {"open", "M1", "M2", "D"}
@@ -91,10 +90,7 @@ def _bound(value: object, path: Path, where: str) -> str | None:
 
 def load_period_rules(path: Path | None = None) -> PeriodRules:
     path = Path(path) if path else RULES_DIR / "periods.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError(f"{path}: {err}") from None
+    data = read_rules_toml(path)
     grammar = data.get("grammar")
     if not isinstance(grammar, dict):
         raise RuleError(f"{path}: missing table [grammar]")

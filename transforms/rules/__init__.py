@@ -48,12 +48,17 @@ def check_pattern(path: Path, where: str, pattern: object) -> str:
     return pattern
 
 
-def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
-    path = path or RULES_DIR / "cleaning.toml"
+def read_rules_toml(path: Path) -> dict:
+    """A rules file's TOML; a syntax error is a RuleError naming the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise RuleError(f"{path}: {err}") from None
+
+
+def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
+    path = path or RULES_DIR / "cleaning.toml"
+    data = read_rules_toml(path)
     chrome = []
     for i, entry in enumerate(data.get("chrome", []), 1):
         where = f"[[chrome]] entry {i}"
