@@ -1,1 +1,1 @@
-"""Prefect flows, their tasks and the `gazette` command line."""
+"""The Prefect pipeline: the ingest flow, its tasks, the batch steps, runners, staging and settings."""

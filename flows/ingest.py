@@ -15,9 +15,10 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows import batch as batch_steps
-from flows import artifacts, cancel, progress, tasks
+from flows import cancel, progress, tasks
 from flows.settings import Settings
 from flows.staging import StagingArea
+from reports import artifacts
 from transforms import PIPELINE_VERSION
 from transforms.rules import load_cleaning_rules
 from warehouse.load import Loader

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # A path as prose names it: a file with a known suffix under a folder, a folder ending in a slash, or anything
 # under one of the repository's top folders.
-TOP = r"(?:flows|transforms|sql|warehouse|tests|data|bench|scripts|docs|dbt)"
+TOP = r"(?:cli|flows|reports|transforms|sql|warehouse|tests|data|bench|scripts|docs|dbt)"
 PATH = re.compile(r"(?<![\w./<*$-])((?:\.{1,2}/)+[\w.-]+|" + TOP + r"/[\w.-]{2,}[\w./-]*[\w/]|(?:[A-Za-z_][\w.-]*/)+"
                   r"(?:[\w-]+\.(?:py|sql|toml|csv|txt|md|json|ya?ml|html|sh|gz))?)(?![\w*<>{-]|/[\w*])")
 # Where text names paths: comments and docstrings in code; all of a document.

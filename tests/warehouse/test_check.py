@@ -4,7 +4,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from warehouse.check import check_warehouse
 
 

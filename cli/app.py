@@ -26,7 +26,7 @@ from rich.progress import ProgressColumn  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from flows.errors import existing_db, explain, first_line  # noqa: E402
+from cli.errors import existing_db, explain, first_line  # noqa: E402
 from flows.settings import Settings, warehouse_path  # noqa: E402
 
 app = typer.Typer(
@@ -316,9 +316,9 @@ def serve(
     serve_ingest(paths or ["data/sample"], db=str(warehouse_path(db)), cron=cron, timezone=timezone, name=name)
 
 
-from flows.report import register as _register_analysts_commands  # noqa: E402
+from cli.analysts import register as _register_analysts_commands  # noqa: E402
 
-_register_analysts_commands(app)  # sql, export, report: flows/report.py
+_register_analysts_commands(app)  # sql, export, report: cli/analysts.py
 
 if __name__ == "__main__":
     app()

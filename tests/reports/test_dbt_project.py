@@ -11,7 +11,7 @@ import duckdb
 import pytest
 import yaml
 
-from flows.marts import DBT_DIR, mart_names
+from reports.marts import DBT_DIR, mart_names
 from tests.conftest import ROOT
 from warehouse.migrate import migrate
 

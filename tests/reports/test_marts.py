@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.marts import build_marts, dbt_executable, mart_names
-from tests.analytics.conftest import build_warehouse
+from cli.app import app
+from reports.marts import build_marts, dbt_executable, mart_names
+from tests.reports.conftest import build_warehouse
 from tests.conftest import ROOT, SAMPLE_DIR
 
 pytestmark = [pytest.mark.slow,

@@ -11,7 +11,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from flows.faults import InjectedFailure
 from flows.ingest import ingest
-from flows.marts import dbt_executable
+from reports.marts import dbt_executable
 from tests.conftest import SAMPLE_DIR
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

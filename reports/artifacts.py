@@ -52,8 +52,8 @@ def publish_run(summary: dict, db: Path) -> None:
 
 
 def publish_report(db: Path, html: Path) -> Path:
-    from flows.html_report import write_html_report
-    from flows.marts import build_marts
+    from reports.html import write_html_report
+    from reports.marts import build_marts
 
     result = build_marts(db)
     if not result.ok:

@@ -1,6 +1,6 @@
 """The analysts' commands: `gazette sql` (with --format/--output/-f), `gazette export`, `gazette report`.
 
-flows/cli.py registers them with `register(app)`; the logic lives here and in flows/export.py."""
+cli/app.py registers them with `register(app)`; the logic lives here and in reports/export.py."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     before anything runs, as `gazette sql` always did."""
     import duckdb
 
-    from flows.errors import QUERY_STATEMENTS, existing_db, explain, first_line
-    from flows.export import write_relation
+    from cli.errors import QUERY_STATEMENTS, existing_db, explain, first_line
+    from reports.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
 
@@ -124,7 +124,7 @@ def export(
     read files. A file is replaced only once it is complete."""
     import duckdb
 
-    from flows.export import export_parquet, table_names, view_names
+    from reports.export import export_parquet, table_names, view_names
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
 
@@ -163,8 +163,8 @@ def report(
     """Build the dbt project's marts from the warehouse (all its tests must pass) and print one, or write the
     HTML report. The marts live in their own file (NAME_marts.duckdb beside the warehouse, or
     $GAZETTE_MARTS_DB); the warehouse is only read."""
-    from flows.export import write_relation
-    from flows.marts import build_marts, mart_names, marts_path, needs_build, read_mart
+    from reports.export import write_relation
+    from reports.marts import build_marts, mart_names, marts_path, needs_build, read_mart
 
     names = mart_names()
     if name is None and html is None and build is None:
@@ -191,7 +191,7 @@ def report(
     if not marts.exists():
         _fail(f"{marts}: no marts yet; run `gazette report --build`", 2)
     if html is not None:
-        from flows.html_report import write_html_report
+        from reports.html import write_html_report
 
         write_html_report(marts, html)
         console.print(f"{html}: HTML report", highlight=False)

@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from flows.html_report import render_html, write_html_report
-from flows.marts import build_marts, dbt_executable
-from tests.analytics.conftest import build_warehouse
+from reports.html import render_html, write_html_report
+from reports.marts import build_marts, dbt_executable
+from tests.reports.conftest import build_warehouse
 from tests.conftest import ROOT, SAMPLE_DIR
 
 pytestmark = [pytest.mark.slow,

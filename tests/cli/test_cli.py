@@ -7,7 +7,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from tests.conftest import SAMPLE_DIR
 
 runner = CliRunner()
