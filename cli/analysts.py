@@ -175,7 +175,7 @@ def report(
     path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
-    marts = marts_path(path)
+    marts = marts_path(path, Settings().marts_db)
     try:
         fmt = format_for(output, fmt)
     except ValueError as err:

@@ -174,7 +174,7 @@ class _RateColumn(ProgressColumn):
 
 
 def _print_summary(summary: dict, wall_seconds: float) -> None:
-    from flows.ingest import RunSummary
+    from reports.summary import RunSummary
 
     table = Table(title=f"run {summary['run_id']}", show_header=False)
     table.add_column(style="bold")

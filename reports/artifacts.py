@@ -8,14 +8,15 @@ from pathlib import Path
 from prefect import get_run_logger
 from prefect.artifacts import create_link_artifact, create_table_artifact
 
-from flows.settings import Settings
+from reports.html import write_html_report
+from reports.marts import build_marts, marts_path
+from reports.summary import RunSummary
+from warehouse.connection import reader
 
 QUARANTINE_ROWS = 200  # a table artifact is for people: the rest is in `gazette report fct_quarantine`
 
 
 def quarantined_files(db: Path, run_id: str) -> list[dict]:
-    from warehouse.connection import reader
-
     with reader(db, wait_seconds=5) as con:
         cursor = con.execute("select source_uri, reason, detail from quarantine where run_id = ? "
                              "order by source_uri limit ?", [run_id, QUARANTINE_ROWS])
@@ -24,17 +25,15 @@ def quarantined_files(db: Path, run_id: str) -> list[dict]:
 
 def summary_rows(summary: dict, quarantined: list[dict]) -> list[dict]:
     """The run summary's rows (the same the terminal shows), then each quarantined file."""
-    from flows.ingest import RunSummary
-
     rows = RunSummary(**summary).rows()
     rows += [(f"quarantined file ({q['reason']})", f"{q['source_uri']}" + (f": {q['detail']}" if q["detail"] else ""))
              for q in quarantined]
     return [{"item": item, "value": "" if value is None else str(value)} for item, value in rows]
 
 
-def publish_run(summary: dict, db: Path) -> None:
-    """Table artifact of the run; then, if $GAZETTE_REPORT_HTML names a file, the marts and HTML report are
-    rebuilt after a completed run and linked. Never fails the run."""
+def publish_run(summary: dict, db: Path, html: Path | None = None, marts: Path | None = None) -> None:
+    """Table artifact of the run; then, if html names a file ($GAZETTE_REPORT_HTML), the marts (into marts, else
+    beside db) and HTML report are rebuilt after a completed run and linked. Never fails the run."""
     logger = get_run_logger()
     try:
         quarantined = quarantined_files(db, summary["run_id"]) if summary["files_quarantined"] else []
@@ -43,19 +42,15 @@ def publish_run(summary: dict, db: Path) -> None:
         quarantined = []
     create_table_artifact(key="gazette-run-summary-table", table=summary_rows(summary, quarantined),
                           description=f"Gazette run {summary['run_id']}: {summary['status']}")
-    html = Settings().report_html
     if html and summary["status"] == "completed":
         try:
-            publish_report(db, html)
+            publish_report(db, html, marts)
         except Exception as err:
             logger.warning("could not write the HTML report: %s", err)
 
 
-def publish_report(db: Path, html: Path) -> Path:
-    from reports.html import write_html_report
-    from reports.marts import build_marts
-
-    result = build_marts(db)
+def publish_report(db: Path, html: Path, marts: Path | None = None) -> Path:
+    result = build_marts(db, marts_path(db, marts))
     if not result.ok:
         raise RuntimeError("dbt build failed: " + result.output[-2000:])
     path = write_html_report(result.marts, html).resolve()

@@ -18,11 +18,9 @@ import duckdb
 DBT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 
 
-def marts_path(db: Path) -> Path:
-    """$GAZETTE_MARTS_DB, else NAME_marts.duckdb beside the warehouse NAME.duckdb."""
-    from flows.settings import Settings
-
-    return Settings().marts_db or db.with_name(f"{db.stem}_marts.duckdb")
+def marts_path(db: Path, configured: Path | None = None) -> Path:
+    """The configured marts file ($GAZETTE_MARTS_DB), else NAME_marts.duckdb beside the warehouse NAME.duckdb."""
+    return configured or db.with_name(f"{db.stem}_marts.duckdb")
 
 
 def mart_names() -> list[str]:
