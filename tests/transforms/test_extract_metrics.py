@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import GOLD_DIR, SAMPLE_DIR, clean_texts, docs_frame
 from transforms.decode import detect_and_decode, normalise_text
 from transforms.evaluate import load_gold, score_metrics
-from transforms.extract import SCHEMAS
+from transforms.extract.tables import SCHEMAS
 from transforms.extract.metric_rules import default_metric_rules, load_metric_rules
 from transforms.extract.metrics import extract_metrics
 from transforms.extract.numerals import read_number

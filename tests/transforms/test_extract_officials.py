@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from transforms.extract import SCHEMAS
+from transforms.extract.tables import SCHEMAS
 from transforms.extract.officials import extract_officials, load_official_rules
 from transforms.keys import stable_key
 

@@ -8,7 +8,7 @@ import re
 import polars as pl
 import pytest
 
-from transforms.extract import SCHEMAS
+from transforms.extract.tables import SCHEMAS
 from transforms.extract.gazetteer import Gazetteer
 from transforms.extract.regions import extract_regions
 from transforms.extract.script import to_simplified

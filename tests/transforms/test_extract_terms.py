@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.extract import SCHEMAS
+from transforms.extract.tables import SCHEMAS
 from transforms.extract.terms import TOP_N, extract_terms, segment
 
 

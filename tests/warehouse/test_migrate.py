@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT
-from transforms.extract import SCHEMAS
+from transforms.extract.tables import SCHEMAS
 from warehouse.migrate import current_version, latest_version, migrate, migrations
 
 CONTRACT = (ROOT / "tests" / "fixtures" / "WAREHOUSE.md").read_text(encoding="utf-8")

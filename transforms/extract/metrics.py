@@ -16,7 +16,7 @@ import re
 import polars as pl
 
 from transforms.clean.script import with_simplified_columns
-from transforms.extract import SCHEMAS
+from transforms.extract.tables import SCHEMAS
 from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
 from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.extract import SCHEMAS, conform
+from transforms.extract.tables import SCHEMAS, conform
 from transforms.extract.script import match_text
 from transforms.extract.spans import attach_sentence, literal_spans, regex_spans, span_text
 from transforms.keys import keys_for

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.extract import SCHEMAS, conform
+from transforms.extract.tables import SCHEMAS, conform
 from transforms.extract.spans import regex_spans
 from transforms.keys import keys_for
 from transforms.rules import word_alternation

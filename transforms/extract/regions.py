@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.extract import SCHEMAS, conform, per_text_rows
+from transforms.extract.tables import SCHEMAS, conform, per_text_rows
 from transforms.extract.gazetteer import DEPTH, Gazetteer, load_gazetteer
 from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.extract import SCHEMAS, conform, per_text_rows
+from transforms.extract.tables import SCHEMAS, conform, per_text_rows
 from transforms.rules import RULES_DIR
 
 TOP_N = 20
