@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import signal
 
+from flows.settings import Settings
+
 
 class InjectedFailure(RuntimeError):
     pass
 
 
 def reach(point: str, fail_at: str | None = None) -> None:
-    if os.environ.get("GAZETTE_CRASH_AT") == point:
+    if Settings().crash_at == point:
         os.kill(os.getpid(), signal.SIGKILL)
     if fail_at is not None and fail_at == point:
         raise InjectedFailure(f"injected failure at {point}")

@@ -1,6 +1,7 @@
 """The house's structure: the import graph of every project module (all imports, also those inside functions)
 has no circle, no module imports its own package's `__init__`, the top-level packages import one another in
-one direction only, and word lists live as data in transforms/rules, not in code."""
+one direction only, word lists live as data in transforms/rules, not in code, and settings are read from the
+environment in flows/settings.py only."""
 
 from __future__ import annotations
 
@@ -149,6 +150,30 @@ def test_word_lists_live_in_the_rules_folder():
 ])
 def test_a_word_list_in_code_is_seen(code, found):
     assert _word_lists_in_code(ast.parse(code)) == found
+
+
+def _environment_reads(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, name) of each os.environ.get / os.getenv / os.environ[...] read of a GAZETTE_ variable."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in ("os.environ.get", "os.getenv") and node.args:
+            name = node.args[0]
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            name = node.slice
+        else:
+            continue
+        if isinstance(name, ast.Constant) and str(name.value).startswith("GAZETTE_"):
+            found.append((node.lineno, name.value))
+    return found
+
+
+def test_settings_are_read_in_one_place():
+    reads = [f"{path.relative_to(ROOT)}:{line}: {name}" for module, path in MODULES.items()
+             if module.split(".")[0] in LAYERS and module != "flows.settings"
+             for line, name in _environment_reads(ast.parse(path.read_text(encoding="utf-8")))]
+    assert reads == []
+    assert _environment_reads(ast.parse('os.environ.get("GAZETTE_CACHE", "/tmp")\nx = os.environ["GAZETTE_DB"]')) == [
+        (1, "GAZETTE_CACHE"), (2, "GAZETTE_DB")]
 
 
 @pytest.mark.parametrize("graph, circles", [

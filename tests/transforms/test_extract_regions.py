@@ -189,18 +189,19 @@ def test_regions_f1_on_sample_gold(sample):
         assert body[m["document_key"]][m["span_start"]:m["span_end"]] == m["surface"]
 
 
-def test_a_cached_gazetteer_matches_one_built_from_its_files(tmp_path, monkeypatch):
+def test_a_cached_gazetteer_matches_one_built_from_its_files(tmp_path):
     from transforms.extract import gazetteer as regions
 
-    monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
+    cache = tmp_path / "cache"
     folder = tmp_path / "gazetteer"
     folder.mkdir()
     with gzip.open(folder / "regions.csv.gz", "wt", encoding="utf-8") as handle:
         handle.write(gazetteer().units.write_csv())
 
-    built = regions.load_gazetteer(folder)
+    built = regions.load_gazetteer(folder, cache)
+    assert len(list(cache.glob("gazetteer-*.parquet"))) == 2
     regions._load_cached.cache_clear()  # a new process: read from the cache this time
-    cached = regions.load_gazetteer(folder)
+    cached = regions.load_gazetteer(folder, cache)
 
     assert built.units.equals(cached.units)
     assert cached.known_surfaces is not None  # not derived again
@@ -210,4 +211,4 @@ def test_a_cached_gazetteer_matches_one_built_from_its_files(tmp_path, monkeypat
     with gzip.open(folder / "regions.csv.gz", "wt", encoding="utf-8") as handle:
         handle.write("code,name,level\n99,测试市,city\n")
     regions._load_cached.cache_clear()
-    assert regions.load_gazetteer(folder).units["name"].to_list() == ["测试市"]  # a changed file is read again
+    assert regions.load_gazetteer(folder, cache).units["name"].to_list() == ["测试市"]  # a changed file is read again

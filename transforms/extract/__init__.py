@@ -7,6 +7,7 @@ name), so batches agree on them without the warehouse."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -35,12 +36,13 @@ class Resources:
     official_rules: object
 
     @classmethod
-    def load(cls) -> "Resources":
+    def load(cls, cache: Path | None = None) -> "Resources":
+        """cache: where the gazetteer is kept parsed (GAZETTE_CACHE; default: the temp dir)."""
         from transforms.extract.metric_rules import default_metric_rules
         from transforms.extract.officials import default_official_rules
         from transforms.extract.gazetteer import load_gazetteer
 
-        return cls(load_gazetteer(), default_metric_rules(), default_official_rules())
+        return cls(load_gazetteer(cache=cache), default_metric_rules(), default_official_rules())
 
 
 def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resources | None = None,

@@ -119,10 +119,7 @@ class Gazetteer:
         ])
 
 
-def _cache_dir() -> Path:
-    path = Path(os.environ.get("GAZETTE_CACHE", Path(tempfile.gettempdir()) / "gazette-cache"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+CACHE_DIR = Path(tempfile.gettempdir()) / "gazette-cache"
 
 
 def _normalise(units: pl.DataFrame) -> pl.DataFrame:
@@ -142,9 +139,9 @@ def _normalise(units: pl.DataFrame) -> pl.DataFrame:
     ).filter(pl.col("name").is_not_null() & pl.col("level").is_in(LEVELS))
 
 
-def load_gazetteer(directory: Path | None = None) -> Gazetteer:
+def load_gazetteer(directory: Path | None = None, cache: Path | None = None) -> Gazetteer:
     """regions.csv.gz (and villages.csv.gz when present) from data/gazetteer; parsed once per process and
-    cached as Parquet in $GAZETTE_CACHE (default: the temp dir) with the matching surfaces derived from it,
+    cached as Parquet in cache (default: CACHE_DIR) with the matching surfaces derived from it,
     keyed by the files' size and mtime and by this module's source (which derives both).
     A missing gazetteer gives an empty one: only suffix-recognised units are then found."""
     directory = Path(directory or GAZETTEER_DIR)
@@ -154,7 +151,7 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     stats = [(f.resolve(), f.stat()) for f in files]
     stamp = "|".join([*(f"{path}:{st.st_size}:{st.st_mtime_ns}" for path, st in stats), _source_digest(),
                       ",".join(COMMON_WORD_NAMES)])
-    return _load_cached(stamp, tuple(str(f) for f in files))
+    return _load_cached(stamp, tuple(str(f) for f in files), Path(cache or CACHE_DIR))
 
 
 @cache
@@ -164,12 +161,13 @@ def _source_digest() -> str:
 
 
 @cache
-def _load_cached(stamp: str, files: tuple[str, ...]) -> Gazetteer:
+def _load_cached(stamp: str, files: tuple[str, ...], cache: Path) -> Gazetteer:
     if not files:
         return Gazetteer(pl.DataFrame(schema=GAZETTEER_SCHEMA))
     # surfaces take 0.5-0.7 s to derive from 700 k units and 0.05 s to read
     key = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    cached = {part: _cache_dir() / f"gazetteer-{key}-{part}.parquet" for part in ("units", "surfaces")}
+    cache.mkdir(parents=True, exist_ok=True)
+    cached = {part: cache / f"gazetteer-{key}-{part}.parquet" for part in ("units", "surfaces")}
     if all(path.exists() for path in cached.values()):
         return Gazetteer(pl.read_parquet(cached["units"]), pl.read_parquet(cached["surfaces"]))
     by_name = {Path(f).name: f for f in files}
