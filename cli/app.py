@@ -98,6 +98,7 @@ def run(
     from flows import progress as progress_hook
     from flows.ingest import ingest
     from flows.runners import RUNNERS, default_workers, shared_api, task_runner
+    from flows.tasks import hand_listing
 
     # after Prefect has set its logging up (on import): also when PREFECT_LOGGING_LEVEL is set, or in a notebook
     prefect_loggers = [logging.getLogger(name) for name in ("prefect", "prefect.flow_runs", "prefect.task_runs")]
@@ -113,8 +114,9 @@ def run(
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                    TextColumn("left"), TimeRemainingColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
                    console=console, disable=quiet)
-    # the files are counted before Prefect starts (a listing takes a fraction of a second; Prefect seconds)
-    total = None if quiet else _count_files(paths)
+    # the files are listed before Prefect starts (a listing takes a fraction of a second; Prefect seconds),
+    # and the flow takes that listing
+    total = _list_files(paths)
     task_id = bar.add_task("starting", total=total, visible=not quiet)
 
     def listener(stage: str, done: int, total: int) -> None:
@@ -150,6 +152,7 @@ def run(
             logger.setLevel(level)
         signal.signal(signal.SIGTERM, previous_handler)
         progress_hook.set_listener(None)
+        hand_listing(paths, None)  # not taken when the flow did not start
     if not quiet:
         _print_summary(summary, wall_seconds=time.monotonic() - started)
     if summary["integrity_violations"]:
@@ -158,13 +161,16 @@ def run(
         raise typer.Exit(3)
 
 
-def _count_files(paths: list[str]) -> int | None:
+def _list_files(paths: list[str]) -> int | None:
     from flows.batch import discover
+    from flows.tasks import hand_listing
 
     try:
-        listing, refused, _ = discover(paths)
+        found = discover(paths)
     except OSError:
-        return None  # the flow reports it
+        return None  # the flow lists again and reports it
+    hand_listing(paths, found)
+    listing, refused, _ = found
     return listing.height + len(refused)
 
 

@@ -38,9 +38,25 @@ def _io_error(task, task_run, state) -> bool:
     return False
 
 
+Listing = tuple[pl.DataFrame, list[batch_steps.Refusal], int]
+_handed: tuple[tuple[str, ...], Listing] | None = None
+
+
+def hand_listing(paths: list[str], listing: Listing | None) -> None:
+    """The CLI lists the files before Prefect starts (to size its bar) and hands the listing to the flow it
+    then runs in this process, so the files are listed once. Taken once; None takes it back."""
+    global _handed
+    _handed = None if listing is None else (tuple(paths), listing)
+
+
 @task(name="discover", retries=2, retry_delay_seconds=1, retry_condition_fn=_io_error, cache_policy=NONE)
-def discover(paths: list[str]) -> tuple[pl.DataFrame, list[batch_steps.Refusal], int]:
-    files, refused, ignored = batch_steps.discover(paths)
+def discover(paths: list[str]) -> Listing:
+    global _handed
+    handed, _handed = _handed, None
+    if handed is not None and handed[0] == tuple(paths):
+        files, refused, ignored = handed[1]
+    else:
+        files, refused, ignored = batch_steps.discover(paths)
     get_run_logger().info("found %d files (%d refused, %d ignored by suffix)", len(files), len(refused), ignored)
     return files, refused, ignored
 

@@ -20,11 +20,18 @@ def test_every_command_explains_itself(command):
     assert "--db" in result.output
 
 
-def test_run_status_sql_and_reports(tmp_path, prefect_harness):
+def test_run_status_sql_and_reports(tmp_path, prefect_harness, monkeypatch):
+    from flows import batch
+
+    listed = []
+    discover = batch.discover
+    monkeypatch.setattr(batch, "discover", lambda paths: listed.append(paths) or discover(paths))
     db = tmp_path / "w.duckdb"
     result = runner.invoke(app, ["run", str(SAMPLE_DIR), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "documents loaded" in result.output and "completed" in result.output
+    assert listed == [[str(SAMPLE_DIR)]]  # once: the flow takes the listing the CLI made for its bar
+    assert re.search(r"files seen\s+│?\s*5\b", result.output), result.output
 
     status = runner.invoke(app, ["status", "--db", str(db)])
     assert status.exit_code == 0 and "5 documents" in status.output
