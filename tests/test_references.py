@@ -38,7 +38,9 @@ def _exists(name: str, where: Path) -> bool:
     name = name.rstrip("/.")
     if "/" not in name:  # a bare folder name, as a tree listing gives it: any folder of ours by that name
         return any(p.is_dir() for p in ROOT.glob(f"*/{name}")) or (ROOT / name).is_dir()
-    return any((base / name).exists() for base in (ROOT, where.parent, *where.parents))
+    # inside the repository only: a clone has nothing beside it
+    bases = [ROOT, *(p for p in [where.parent, *where.parents] if p.is_relative_to(ROOT))]
+    return any((base / name).exists() for base in bases)
 
 
 def test_named_paths_exist():
@@ -52,6 +54,23 @@ def test_named_paths_exist():
             if not _exists(name, path):
                 missing.append(f"{path.relative_to(ROOT)}: {name}")
     assert not missing, "paths named but missing:\n" + "\n".join(sorted(set(missing)))
+
+
+def _readme_map() -> str:
+    """The README's picture (the block under "How it works") and its "One document's way" paragraph."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    picture = re.search(r"## How it works\n+```\n(.*?)```", readme, flags=re.S)
+    way = re.search(r"\nOne document's way.*?\n\n", readme, flags=re.S)
+    assert picture and way, "the README lost its picture or its one document's way"
+    return picture[1] + way[0]
+
+
+def test_the_readme_map_names_the_places_that_exist():
+    named = [m.group(1) for m in PATH.finditer(_readme_map())]
+    missing = [name for name in named if not (ROOT / name.rstrip("/")).exists()]
+    rooms = {name.split("/")[0] for name in named}
+    assert (missing, {"cli", "flows", "reports", "transforms", "warehouse"} - rooms) == ([], set())
+    assert "flows/batch.py" in named and "warehouse/load.py" in named
 
 
 @pytest.mark.parametrize("text, found", [

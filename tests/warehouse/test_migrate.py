@@ -1,4 +1,4 @@
-"""The DDL in sql/ against the contract (tests/fixtures/WAREHOUSE.md, a copy of shared/WAREHOUSE.md)."""
+"""The DDL in sql/ against the contract (tests/fixtures/WAREHOUSE.md, the repository's copy of the shared one)."""
 
 import re
 from pathlib import Path
