@@ -10,20 +10,28 @@ def credited(cleaned) -> set[tuple]:
 
 
 @pytest.mark.parametrize(
-    ("line", "expected"),
+    ("text", "expected"),
     [
-        ("记者 张改华 文/图", {("张改华", "记者", "文/图")}),
-        ("本版记者 李四", {("李四", "记者", None)}),
-        ("通讯员 郭佳星/文", {("郭佳星", "通讯员", "文")}),
-        ("胡源浩/图", {("胡源浩", "摄影", "图")}),
-        ("记者 柴琳琳 实习生 赵诗琦", {("柴琳琳", "记者", None), ("赵诗琦", "实习生", None)}),
-        ("本报记者 孙志刚 通讯员 张明伦 赵峰 文/图",
-         {("孙志刚", "记者", "文/图"), ("张明伦", "通讯员", "文/图"), ("赵峰", "通讯员", "文/图")}),
-        ("摄影记者 欧阳明", {("欧阳明", "摄影", None)}),
+        *((f"标题\n{line}\n{PARA}", credits) for line, credits in [
+            ("记者 张改华 文/图", {("张改华", "记者", "文/图")}),
+            ("本版记者 李四", {("李四", "记者", None)}),
+            ("通讯员 郭佳星/文", {("郭佳星", "通讯员", "文")}),
+            ("胡源浩/图", {("胡源浩", "摄影", "图")}),
+            ("记者 柴琳琳 实习生 赵诗琦", {("柴琳琳", "记者", None), ("赵诗琦", "实习生", None)}),
+            ("本报记者 孙志刚 通讯员 张明伦 赵峰 文/图",
+             {("孙志刚", "记者", "文/图"), ("张明伦", "通讯员", "文/图"), ("赵峰", "通讯员", "文/图")}),
+            ("摄影记者 欧阳明", {("欧阳明", "摄影", None)}),
+        ]),
+        # credit-first and reporting-credit lines closing the article
+        *((f"标题\n{PARA}\n{line}", credits) for line, credits in [
+            ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "记者", "图")}),
+            ("文字：周九州 图片：吴十一", {("周九州", "作者", "文"), ("吴十一", "摄影", "图")}),
+            ("本报记者 孙八一 报道", {("孙八一", "记者", "文")}),
+        ]),
     ],
 )
-def test_byline_lines(line, expected):
-    doc, cleaned = clean_one(f"标题\n{line}\n{PARA}")
+def test_byline_lines(text, expected):
+    doc, cleaned = clean_one(text)
     assert credited(cleaned) == expected
     assert doc["body"] == PARA
 
@@ -96,20 +104,6 @@ def test_a_speech_subtitle_gives_its_speaker_as_author():
 def test_a_run_of_characters_that_does_not_split_into_names_is_not_guessed():
     _, cleaned = clean_one(f"标题\n本报讯(记者徐建设发展){PARA}")
     assert "徐建设发展" not in set(cleaned.bylines["name"])
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "记者", "图")}),
-        ("文字：周九州 图片：吴十一", {("周九州", "作者", "文"), ("吴十一", "摄影", "图")}),
-        ("本报记者 孙八一 报道", {("孙八一", "记者", "文")}),
-    ],
-)
-def test_credit_first_and_reporting_credit_lines(line, expected):
-    doc, cleaned = clean_one(f"标题\n{PARA}\n{line}")
-    assert credited(cleaned) == expected
-    assert doc["body"] == PARA
 
 
 def test_a_bracketed_byline_closing_a_paragraph_is_cut_off():

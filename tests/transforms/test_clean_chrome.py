@@ -30,42 +30,7 @@ def reasons(lines: pl.DataFrame) -> dict[str, str | None]:
         ("分享到：微信 微博", "share"),
         ("扫一扫在手机打开当前页", "share"),
         ("（责任编辑：王小明）", "editor"),
-    ],
-)
-def test_chrome_lines_are_dropped_with_reason(rules, line, reason):
-    lines = drop_page_chrome(split_lines(docs_frame([f"{line}\n{ARTICLE}"])), rules)
-    assert reasons(lines)[" ".join(line.split())] == reason
-    assert reasons(lines)[ARTICLE] is None
-
-
-def test_prose_that_mentions_navigation_words_is_kept(rules):
-    prose = "会议回顾了上一期工作成果，并对下一期任务作出部署。" * 8
-    lines = drop_page_chrome(split_lines(docs_frame([prose])), rules)
-    assert lines["drop_reason"].to_list() == [None]
-
-
-def test_headlines_listed_above_the_navigation_bar_are_page_furniture(rules):
-    text = "\n".join(["第一条标题 副题", "另一篇文章的标题", "返回主页 | 某某日报 | 版面导航", "真正的标题", ARTICLE])
-    lines = drop_header_headline_list(drop_page_chrome(split_lines(docs_frame([text])), rules), rules)
-    got = reasons(lines)
-    assert got["第一条标题 副题"] == "page_headlines"
-    assert got["另一篇文章的标题"] == "page_headlines"
-    assert got["真正的标题"] is None
-
-
-def test_cleaning_log_keeps_what_was_removed_and_why():
-    doc, cleaned = clean_one("\n".join(["返回主页 | 某某日报 | 版面导航", "标题在这里", ARTICLE, "版权声明 @ 某某网"]))
-    log = cleaned.cleaning.filter(pl.col("action") == "drop")
-    assert set(zip(log["reason"], log["raw_text"])) == {
-        ("navigation", "返回主页 | 某某日报 | 版面导航"),
-        ("copyright", "版权声明 @ 某某网"),
-    }
-    assert "版权" not in doc["body"] and "返回主页" not in doc["body"]
-
-
-@pytest.mark.parametrize(
-    ("line", "reason"),
-    [
+        # the wider web
         ("您好，欢迎来到某某资讯网！ | 广告服务 | 联系我们 | 设为首页 | 加入收藏", "greeting"),
         ("您好,歡迎來到某某信息網! | 廣告服務 | 設為首頁", "greeting"),
         ("网站首页 | 新闻中心 | 手机版 | 网站地图", "site_menu"),
@@ -101,10 +66,35 @@ def test_cleaning_log_keeps_what_was_removed_and_why():
         ("本版其他文章", "widget"),
     ],
 )
-def test_chrome_of_the_wider_web_is_dropped_with_its_family(rules, line, reason):
+def test_chrome_lines_are_dropped_with_reason(rules, line, reason):
     lines = drop_page_chrome(split_lines(docs_frame([f"{line}\n{ARTICLE}"])), rules)
     assert reasons(lines)[" ".join(line.split())] == reason
     assert reasons(lines)[ARTICLE] is None
+
+
+def test_prose_that_mentions_navigation_words_is_kept(rules):
+    prose = "会议回顾了上一期工作成果，并对下一期任务作出部署。" * 8
+    lines = drop_page_chrome(split_lines(docs_frame([prose])), rules)
+    assert lines["drop_reason"].to_list() == [None]
+
+
+def test_headlines_listed_above_the_navigation_bar_are_page_furniture(rules):
+    text = "\n".join(["第一条标题 副题", "另一篇文章的标题", "返回主页 | 某某日报 | 版面导航", "真正的标题", ARTICLE])
+    lines = drop_header_headline_list(drop_page_chrome(split_lines(docs_frame([text])), rules), rules)
+    got = reasons(lines)
+    assert got["第一条标题 副题"] == "page_headlines"
+    assert got["另一篇文章的标题"] == "page_headlines"
+    assert got["真正的标题"] is None
+
+
+def test_cleaning_log_keeps_what_was_removed_and_why():
+    doc, cleaned = clean_one("\n".join(["返回主页 | 某某日报 | 版面导航", "标题在这里", ARTICLE, "版权声明 @ 某某网"]))
+    log = cleaned.cleaning.filter(pl.col("action") == "drop")
+    assert set(zip(log["reason"], log["raw_text"])) == {
+        ("navigation", "返回主页 | 某某日报 | 版面导航"),
+        ("copyright", "版权声明 @ 某某网"),
+    }
+    assert "版权" not in doc["body"] and "返回主页" not in doc["body"]
 
 
 @pytest.mark.parametrize(

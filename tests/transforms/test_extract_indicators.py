@@ -8,11 +8,10 @@ import pytest
 from bench.make_corpus import make_corpus
 from tests.conftest import SAMPLE_DIR, clean_texts
 from tests.transforms.test_extract_metrics import run
-from transforms.extract.indicators import default_indicator_words, load_indicator_words
+from transforms.extract.indicators import default_indicator_words
 from transforms.extract.metric_rules import default_metric_rules
 from transforms.extract.metrics import extract_metrics
 from transforms.extract.terms import segmenter
-from transforms.rules import RuleError
 
 # Words an indicator never starts or ends with (conjunctions, particles, prepositions, linking verbs).
 FUNCTION_WORDS = {"和", "及", "与", "或", "的", "等", "中", "了", "在", "对", "把", "被", "为", "是", "有", "获得", "完成",
@@ -105,13 +104,6 @@ def test_indicator_of_a_figure(body, indicator):
 
 def test_no_phrase_no_indicator():
     assert run("同比增长7.5%。")[0]["indicator_text"] is None
-
-
-def test_word_lists_load_and_fail_with_the_file_named(tmp_path):
-    bad = tmp_path / "indicator_words.toml"
-    bad.write_text('noun_pos = "n"\n', encoding="utf-8")
-    with pytest.raises(RuleError, match="indicator_words.toml"):
-        load_indicator_words(bad)
 
 
 def test_traditional_script_names_the_canonical_indicator():

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.transforms.test_extract_metrics import one, run
-from transforms.extract.periods import default_period_rules, load_period_rules
-from transforms.rules import RuleError
+from transforms.extract.periods import default_period_rules
 
 
 def period(row: dict) -> tuple:
@@ -86,14 +85,6 @@ def test_no_year_no_dates():
 def test_a_label_of_another_paragraph_does_not_carry_over():
     rows = run("2018年，全区新建公园5个。\n全区新增绿地12万平方米。")
     assert [r["period_start_key"] for r in rows] == [20180101, None]
-
-
-def test_rules_load_and_fail_with_the_file_named(tmp_path):
-    assert default_period_rules().entries
-    bad = tmp_path / "periods.toml"
-    bad.write_text("[grammar]\nyear='('\nmonth='1'\nday='1'\nboundary='，'\nignore='x'\n", encoding="utf-8")
-    with pytest.raises(RuleError, match="periods.toml"):
-        load_period_rules(bad)
 
 
 def test_a_span_of_years_names_no_year():
