@@ -1,1 +1,1 @@
-"""Reporting over a loaded warehouse: the dbt marts, the HTML page, file exports and the Prefect artifacts of a run."""
+"""Reporting: the dbt marts, the HTML page and file exports over a loaded warehouse; a run's summary and its Prefect artifacts."""

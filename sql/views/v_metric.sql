@@ -21,7 +21,15 @@ select
     pe.date as period_end,
     s.text as evidence,
     m.span_start,
-    m.span_end
+    m.span_end,
+    i.category as indicator_category,
+    m.metric_key,
+    m.document_key,
+    m.sentence_no,
+    m.region_key,
+    m.indicator_key,
+    m.period_start_key,
+    m.period_end_key
 from fact_metric m
 join dim_document d using (document_key)
 left join fact_sentence s on s.document_key = m.document_key and s.sentence_no = m.sentence_no
