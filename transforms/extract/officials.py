@@ -75,7 +75,8 @@ class OfficialRules:
     @property
     def chain(self) -> str:
         title = "|".join(re.escape(t) for t in sorted(self.titles, key=len, reverse=True))
-        return f"(?:{title})(?:、(?:{title}))*"
+        # 区委副书记、代区长; 村党支部书记兼村委会主任
+        return f"代?(?:{title})(?:(?:、|兼)代?(?:{title}))*"
 
     @property
     def appointment(self) -> str:
@@ -119,7 +120,7 @@ def default_official_rules() -> OfficialRules:
 
 def title_level(title: pl.Expr) -> pl.Expr:
     """The level of unit a title belongs to, from its leading characters (区委书记, 副区长 -> district)."""
-    head = title.str.strip_prefix("常务").str.strip_prefix("副").str.slice(0, 1)
+    head = title.str.strip_prefix("代").str.strip_prefix("常务").str.strip_prefix("副").str.slice(0, 1)
     return (
         pl.when(title.str.contains("^(党工委|办事处|街道|纪工委)")).then(pl.lit("subdistrict"))
         .when(title.str.starts_with("社区")).then(pl.lit("community"))
