@@ -140,3 +140,9 @@ def test_a_sentence_after_a_credit_is_kept():
     """Only furniture may follow a byline's credit on its line: a sentence keeps the line in the body."""
     doc, cleaned = clean_one(f"标题\n记者 李华 文/图，各单位要提高站位，压实责任。\n{PARA}")
     assert "各单位要提高站位" in doc["body"]
+
+
+def test_a_caption_credit_closing_a_paragraph():
+    doc, cleaned = clean_one(f"标题\n{PARA}图为施工现场。罗晓东摄\n{PARA}")
+    assert credited(cleaned) == {("罗晓东", "摄影", "图")}
+    assert doc["body"] == f"{PARA}图为施工现场。\n{PARA}"

@@ -31,6 +31,9 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
     body = f"(?:{group}\\s*)+(?:(?:{credits})\\s*)?"
     names = f"{name}(?:{_NAME_SEP}{name})*"
     credit_first = f"(文/图|图/文|文字|文|图片|图|摄影|摄)\\s*[/／:：]\\s*({role})?\\s*({name})"
+    # a caption's credit names a person: a surname first (某某摄, not 全景拍摄)
+    surname, _ = _surnames()
+    caption = f"{surname}\\p{{Han}}{{1,2}}"
     dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
     verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
     return {
@@ -40,9 +43,9 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         "line_tail": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:{credits}))\\s*(?:[A-Za-z0-9_][^。！？，,；;]{{0,40}})$",
         "line_tail_slash": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:文/图|图/文))\\s*[^。！？，,；;]{{1,40}}$",
         # a photo's caption credit: 某某摄
-        "caption": f"^({name})\\s*摄$",
+        "caption": f"^({caption})\\s*摄$",
         # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图, ...贡献力量。（记者 张改华）
-        "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body})\\s*[)）]?$",
+        "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body}|{caption}\\s*摄)\\s*[)）]?$",
         # The credit before the name: 文/记者 张三 图/李四, 摄影：王五
         "credit_first": f"^[（(]?\\s*(?:{credit_first}\\s*)+[)）]?$",
         "credit_first_one": credit_first,
@@ -115,7 +118,7 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .when(simp.str.contains(p["credit_first"]))
         .then(credit_first.str.strip_chars("（()） "))
         .when(simp.str.contains(p["trailing"]))
-        .then(simp.str.extract(p["trailing"], 2))
+        .then(simp.str.extract(p["trailing"], 2).str.replace(r"\s*摄$", "/摄"))
         .when(simp.str.contains(p["bracket"]))
         .then(pl.when(bracket_inner.str.contains(f"^(?:{p['role']})")).then(bracket_inner)
               .otherwise(pl.concat_str(names_only, bracket_inner)))
