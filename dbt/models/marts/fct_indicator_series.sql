@@ -61,6 +61,7 @@ select
     r.name as region,
     r.level as region_level,
     r.full_name as region_full_name,
+    r.code as region_code,
     src.indicator,
     src.indicator_category,
     src.measure,
