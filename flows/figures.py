@@ -21,13 +21,18 @@ def _units() -> tuple[pl.DataFrame, dict[str, str], str]:
     from transforms.extract.metric_rules import default_metric_rules
 
     rules = default_metric_rules()
-    table = rules.unit_table().unique("unit", keep="first")
+    table = rules.unit_table().unique("unit", keep="first", maintain_order=True)
     plain = table.filter(pl.col("scale") == 1)
     stems = (table.select("unit", "base_unit", stem=pl.col("unit").str.replace(f"^(?:{rules.magnitude})", ""))
              .join(plain.select(stem="unit", base_unit="base_unit", stem_factor="factor"), on=["stem", "base_unit"],
                    how="left")
              .select("unit", "stem", "stem_factor"))
-    base_plain = {b: u for u, b in plain.filter(pl.col("factor") == 1).select("unit", "base_unit").reverse().iter_rows()}
+    # a base unit's plain word: its shortest unit of factor 1 (元, 人), the first listed on a tie; counts of
+    # things mix measure words (个, 家, 辆), so they go bare
+    base_plain = dict(plain.filter(pl.col("factor") == 1).with_row_index()
+                      .sort(pl.col("unit").str.len_chars(), "index").unique("base_unit", keep="first")
+                      .select("base_unit", "unit").iter_rows())
+    base_plain["item"] = ""
     return stems, base_plain, rules.magnitude
 
 
@@ -40,8 +45,11 @@ def _number(x: pl.Expr) -> pl.Expr:
 def with_shown_value(frame: pl.DataFrame) -> pl.DataFrame:
     """Adds `shown`: each figure as a report writes it. Amounts are rescaled to 万/亿/万亿 of their unit from
     base_value (so 1520000000000元 reads 1.52万亿元); rates, points and ranks keep their own form."""
-    stems, base_plain, _ = _units()
-    frame = frame.join(stems, on="unit", how="left")
+    stems, base_plain, magnitude_pattern = _units()
+    bare = pl.col("unit").str.contains(f"^(?:{magnitude_pattern})$").fill_null(False)  # 3.5亿: the base unit's
+    frame = frame.join(stems, on="unit", how="left").with_columns(
+        stem=pl.when(bare).then(pl.lit("")).otherwise("stem"),
+        stem_factor=pl.when(bare).then(pl.lit(1.0)).otherwise("stem_factor"))
     unit_word = pl.coalesce(pl.when(pl.col("stem") != "").then(pl.col("stem")),
                             pl.col("base_unit").replace_strict(base_plain, default=None, return_dtype=pl.String),
                             pl.col("unit"), pl.lit(""))
