@@ -439,9 +439,9 @@ def render_html(marts: Path) -> str:
 
 
 def write_html_report(marts: Path, path: Path) -> Path:
+    from flows.export import _atomic  # the one way reports and exports reach a file
+
     text = render_html(marts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    with _atomic(path) as partial:
+        partial.write_text(text, encoding="utf-8")
     return path

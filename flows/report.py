@@ -115,30 +115,76 @@ def sql(
     run_query(query, db, fmt, output, max_rows, allow_files)
 
 
+EXPORT_FORMATS = ("parquet", "xlsx")
+
+
 def export(
-    directory: Annotated[Path, typer.Argument(help="Folder to write NAME.parquet files into (created if missing).")],
+    directory: Annotated[Path, typer.Argument(help="Folder to write into (created if missing).")],
     db: DbOption = None,
     tables: Annotated[bool, typer.Option(help="Also export every base table, not only the views.")] = False,
+    marts: Annotated[bool, typer.Option(help="Also export the dbt marts (built first when the warehouse "
+                                             "changed).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="parquet: DIR/NAME.parquet per view; xlsx: one workbook "
+                                                      "DIR/NAME.xlsx (NAME: the warehouse's), a sheet per view "
+                                                      "and a first sheet 说明 describing every column.")] = "parquet",
 ) -> None:
-    """Write every view of the warehouse (its stable interface) as Parquet, one file each, for tools that
-    read files. A file is replaced only once it is complete."""
+    """Write every view of the warehouse (its stable interface) for tools that read files: Parquet, one file
+    each, or one Excel workbook. A file is replaced only once it is complete."""
     import duckdb
 
-    from flows.export import export_parquet, table_names, view_names
+    from flows.export import column_comments, export_parquet, table_names, view_names, write_xlsx
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
 
+    if fmt not in EXPORT_FORMATS:
+        _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", 2)
     path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
+    marts_file = fresh_marts(db, None) if marts else None
+    written: dict[str, int] = {}
     try:
-        with reader(read_path(path)) as con:
+        with reader(read_path(path)) as con, _marts_reader(marts_file) as marts_con:
             names = view_names(con) + (table_names(con) if tables else [])
-            written = export_parquet(con, directory, names)
+            mart_names = _mart_tables(marts_con)
+            if fmt == "parquet":
+                for name, rows in export_parquet(con, directory, names).items():
+                    written[str(directory / f"{name}.parquet")] = rows
+                if marts_con is not None:
+                    for name, rows in export_parquet(marts_con, directory, mart_names).items():
+                        written[str(directory / f"{name}.parquet")] = rows
+            else:
+                from flows.marts import mart_descriptions
+
+                said = column_comments(con, names)
+                sheets = [(name, con.table(name), *said[name]) for name in names]
+                if marts_con is not None:
+                    described = mart_descriptions()
+                    sheets += [(name, marts_con.table(name), *described.get(name, ("", {}))) for name in mart_names]
+                workbook = directory / f"{path.stem}.xlsx"
+                for name, rows in write_xlsx(workbook, sheets).items():
+                    written[f"{workbook}, sheet {name[:31]}"] = rows
     except (duckdb.Error, WarehouseBusy) as err:
         _fail(f"export failed: {err}")
-    for name, rows in written.items():
-        console.print(f"{directory / (name + '.parquet')}: {rows} rows", highlight=False)
+    for label, rows in written.items():
+        console.print(f"{label}: {rows} rows", highlight=False, markup=False)
+
+
+def _marts_reader(marts: Optional[Path]):
+    import contextlib
+
+    import duckdb
+
+    if marts is None:
+        return contextlib.nullcontext()
+    return contextlib.closing(duckdb.connect(str(marts), read_only=True))
+
+
+def _mart_tables(con) -> list[str]:
+    from flows.export import table_names
+    from flows.marts import mart_names
+
+    return [] if con is None else [name for name in table_names(con) if name in mart_names()]
 
 
 def register(app: typer.Typer) -> None:

@@ -111,3 +111,20 @@ def test_indicator_series_keeps_targets_apart_and_undated_figures_without_a_year
     undated = query(marts, "select count(*), count(year), count(*) filter (where full_year) "
                            "from fct_indicator_series where period_start is null")[0]
     assert undated[1] == 0 and undated[2] == 0
+
+
+def test_export_marts_adds_a_sheet_per_mart_described_from_the_dbt_project(built, tmp_path):
+    from openpyxl import load_workbook
+
+    db, marts = built
+    result = runner.invoke(app, ["export", str(tmp_path), "--db", str(db), "--format", "xlsx", "--marts"])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(tmp_path / f"{db.stem}.xlsx", read_only=True)
+    names = workbook.sheetnames
+    assert names[0] == "说明" and "v_metric" in names and "fct_indicator_series" in names
+    assert "fct_documents_by_publication_mo" in names  # Excel's 31-character limit on sheet names
+    series = list(workbook["fct_indicator_series"].iter_rows(values_only=True))
+    assert len(series) - 1 == query(marts, "select count(*) from fct_indicator_series")[0][0]
+    said = {(s, c): text for s, c, text in workbook["说明"].iter_rows(min_row=2, values_only=True)}
+    assert said[("fct_indicator_series", "sentence")] == "The sentence stating the value."
+    assert said[("fct_documents_by_publication_mo", None)].startswith("fct_documents_by_publication_month: ")
