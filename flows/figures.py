@@ -36,6 +36,11 @@ def _units() -> tuple[pl.DataFrame, dict[str, str], str]:
     return stems, base_plain, rules.magnitude
 
 
+def plain_unit(base_unit: str | None) -> str:
+    """The word a base unit is written with (元 for CNY, % for pct; counts of things go bare)."""
+    return {"pct": "%", "pct_point": "个百分点", "rank": "位"}.get(base_unit or "", _units()[1].get(base_unit or "", ""))
+
+
 def _number(x: pl.Expr) -> pl.Expr:
     """2 decimals at most, no trailing zeros: 838.7, 567, 4650.99."""
     text = x.round(2).cast(pl.String)

@@ -18,7 +18,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from flows.figures import shorten, with_shown_value
+from flows.figures import plain_unit, shorten, with_shown_value
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
 LEVELS = ["province", "city", "district", "county", "subdistrict", "town", "community", "village"]
@@ -83,10 +83,7 @@ def _tooltip(fields=FIGURE_TOOLTIP) -> list[alt.Tooltip]:
 
 def _scale(base_unit: str | None, peak: float) -> tuple[float, str]:
     """Divisor and axis unit for amounts in base_unit whose largest is peak: 亿元 for billions of yuan."""
-    from flows.figures import _units
-
-    _, plain, _ = _units()
-    word = {"pct": "%", "pct_point": "个百分点", "rank": "位"}.get(base_unit or "", plain.get(base_unit or "", ""))
+    word = plain_unit(base_unit)
     if base_unit in ("pct", "pct_point", "rank"):
         return 1.0, word
     if abs(peak) >= 1e8:
