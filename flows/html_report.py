@@ -34,11 +34,25 @@ def _e(value: object) -> str:
 
 @cache
 def _vega_script() -> str:
-    """Vega, Vega-Lite and vega-embed as one script (vl-convert bundles them; nothing to fetch)."""
+    """Vega, Vega-Lite and vega-embed as one script (vl-convert bundles them; nothing to fetch), kept in
+    the cache folder: bundling takes seconds, and the same versions always give the same script."""
     import vl_convert
     from altair.utils._importers import vl_version_for_vl_convert
 
-    return vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    from flows.export import _atomic
+    from flows.settings import Settings
+
+    version = vl_version_for_vl_convert()
+    kept = Settings().cache / f"vega-embed-{vl_convert.__version__}-{version}.js"
+    if kept.exists():
+        return kept.read_text(encoding="utf-8")
+    script = vl_convert.javascript_bundle(vl_version=version)
+    try:
+        with _atomic(kept) as partial:
+            partial.write_text(script, encoding="utf-8")
+    except OSError:
+        pass  # a read-only cache folder costs the next report the bundling, nothing else
+    return script
 
 
 def main_indicators() -> list[str]:
