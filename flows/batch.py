@@ -214,7 +214,7 @@ def sha256_file(path: Path) -> str:
 def extraction_resources() -> Resources:
     from transforms.extract import Resources
 
-    return Resources.load(Settings().gazetteer_cache)
+    return Resources.load(Settings().cache)
 
 
 @cache

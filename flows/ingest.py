@@ -118,7 +118,7 @@ def ingest(
                    summary=json.dumps(asdict(summary), ensure_ascii=False))
         try:
             tasks.record_run(settings, row)
-            artifacts.publish_run(asdict(summary), settings.db, settings.report_html, settings.marts_db)
+            artifacts.publish_run(asdict(summary), settings.db, settings.report_html, settings.marts_db, settings.cache)
         except Exception as err:  # the run's own outcome matters more than its audit row
             logger.warning("could not record the run: %s", err)
         changed = summary.documents_loaded or summary.files_quarantined

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +59,10 @@ class Settings:
     # After each completed run, rebuild the marts and write the HTML report here, linked from the run's
     # Prefect artifacts (unset: no report).
     report_html: Path | None = field(default_factory=lambda: _env_path("GAZETTE_REPORT_HTML"))
-    # Where the gazetteer is kept parsed as Parquet, once per machine (unset: <temp dir>/gazette-cache).
-    gazetteer_cache: Path | None = field(default_factory=lambda: _env_path("GAZETTE_CACHE"))
+    # Files derived once per machine (the gazetteer as Parquet, the report's charting script), handed to
+    # the gazetteer's loader and the HTML report.
+    cache: Path = field(default_factory=lambda: _env_path("GAZETTE_CACHE")
+                        or Path(tempfile.gettempdir()) / "gazette-cache")
     # The reliability tests' crash point (flows/faults.py); not a user setting.
     crash_at: str | None = field(default_factory=lambda: os.environ.get("GAZETTE_CRASH_AT") or None)
 

@@ -31,7 +31,8 @@ def summary_rows(summary: dict, quarantined: list[dict]) -> list[dict]:
     return [{"item": item, "value": "" if value is None else str(value)} for item, value in rows]
 
 
-def publish_run(summary: dict, db: Path, html: Path | None = None, marts: Path | None = None) -> None:
+def publish_run(summary: dict, db: Path, html: Path | None = None, marts: Path | None = None,
+                cache: Path | None = None) -> None:
     """Table artifact of the run; then, if html names a file ($GAZETTE_REPORT_HTML), the marts (into marts, else
     beside db) and HTML report are rebuilt after a completed run and linked. Never fails the run."""
     logger = get_run_logger()
@@ -44,16 +45,16 @@ def publish_run(summary: dict, db: Path, html: Path | None = None, marts: Path |
                           description=f"Gazette run {summary['run_id']}: {summary['status']}")
     if html and summary["status"] == "completed":
         try:
-            publish_report(db, html, marts)
+            publish_report(db, html, marts, cache)
         except Exception as err:
             logger.warning("could not write the HTML report: %s", err)
 
 
-def publish_report(db: Path, html: Path, marts: Path | None = None) -> Path:
+def publish_report(db: Path, html: Path, marts: Path | None = None, cache: Path | None = None) -> Path:
     result = build_marts(db, marts_path(db, marts))
     if not result.ok:
         raise RuntimeError("dbt build failed: " + result.output[-2000:])
-    path = write_html_report(result.marts, html).resolve()
+    path = write_html_report(result.marts, html, cache).resolve()
     create_link_artifact(key="gazette-html-report", link=path.as_uri(), link_text=f"Gazette report ({path.name})",
                          description="Charts from the dbt marts, rebuilt after the run")
     return path
