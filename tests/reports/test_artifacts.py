@@ -68,6 +68,6 @@ def test_a_run_links_the_html_report_it_wrote(tmp_path, monkeypatch):
     monkeypatch.setenv("GAZETTE_REPORT_HTML", str(html))
     summary = ingest(paths=[str(SAMPLE_DIR)], db=str(tmp_path / "w.duckdb"))
     assert summary["status"] == "completed"
-    assert html.exists() and 'data-chart="reconciliation"' in html.read_text(encoding="utf-8")
+    assert html.exists() and '<section id="reconciliation">' in html.read_text(encoding="utf-8")
     links = [a for a in artifacts("gazette-html-report") if html.resolve().as_uri() in str(a.data)]
     assert len(links) == 1
