@@ -111,6 +111,8 @@ def run(
         raise typer.Exit(2)
     if not verbose:  # a failure is told in one line below; Prefect would log it again with its traceback
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        # and the temporary server's shutdown after a failure would log its cancelled flushes
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     import logging
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -157,6 +159,7 @@ def run(
         raise typer.Exit(2) from None
     except BaseException as err:
         if cancel.is_stop(err):
+            _drop_tracebacks(err)
             console.print("[yellow]run cancelled:[/yellow] batches committed before the signal are kept; the run "
                           "is recorded as cancelled in etl_run. Run again to load the rest.", highlight=False)
             raise typer.Exit(130 if isinstance(err, KeyboardInterrupt) else 143) from None
@@ -165,6 +168,7 @@ def run(
         if verbose:
             console.print_exception()
         console.print(f"[red]run failed:[/red] {explain(err, db_path)}", highlight=False)
+        _drop_tracebacks(err)
         raise typer.Exit(1) from None
     finally:
         for logger, level in zip(prefect_loggers, prefect_levels):
@@ -177,6 +181,16 @@ def run(
         console.print(f"[red]integrity checks failed:[/red] {', '.join(summary['failed_checks'])} "
                       "(details: `gazette check`)")
         raise typer.Exit(3)
+
+
+def _drop_tracebacks(err: BaseException | None) -> None:
+    """Prefect keeps a failed run's exception; the frames its traceback holds keep DuckDB connections alive
+    past interpreter exit, which nanobind then reports in ~40 lines after our one."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        err.__traceback__ = None
+        err = err.__cause__ or err.__context__
 
 
 def _count_files(paths: list[str]) -> int | None:
