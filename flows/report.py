@@ -84,7 +84,7 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     except duckdb.Error as err:
         _fail(f"query failed: {explain(err, path)}")
     except ValueError as err:
-        _fail(f"error: {err}", 2)
+        _fail(f"error: {first_line(err)}", 2)
     except OSError as err:
         _fail(f"error: {_write_error(err, output)}")
     except pa.ArrowException as err:

@@ -77,9 +77,11 @@ def _env_path(name: str) -> Path | None:
 class Settings:
     db: Path = field(default_factory=lambda: Path(os.environ.get("GAZETTE_DB", "warehouse/gazette.duckdb")))
     # Work is cut into batches of about this many raw bytes: one transaction and one staging folder each.
-    batch_bytes: int = field(default_factory=lambda: int(_env_number("GAZETTE_BATCH_MB", 2, 0, 4096, low_open=True) * 2**20))
+    batch_bytes: int = field(
+        default_factory=lambda: int(_env_number("GAZETTE_BATCH_MB", 2, 0, 4096, low_open=True) * 2**20))
     # Larger files are quarantined as too_large without being read into memory.
-    max_file_bytes: int = field(default_factory=lambda: int(_env_number("GAZETTE_MAX_FILE_MB", 16, 0, 4096, low_open=True) * 2**20))
+    max_file_bytes: int = field(
+        default_factory=lambda: int(_env_number("GAZETTE_MAX_FILE_MB", 16, 0, 4096, low_open=True) * 2**20))
     # How long a run waits for another process's write lock on the warehouse.
     lock_wait_seconds: float = field(default_factory=lambda: _env_number("GAZETTE_LOCK_WAIT_SECONDS", 60, 0, 86400))
     # DuckDB's memory_limit for the end-of-run checks; its default is 80 % of RAM, and its buffer pool keeps
@@ -90,7 +92,8 @@ class Settings:
     query_memory_limit: str | None = field(default_factory=lambda: _env_memory("GAZETTE_MEMORY_LIMIT"))
     # The load starts at this memory_limit and doubles it when a batch needs more: what it needs grows
     # with the warehouse (its key indexes; 100 000 documents fail under 128MB).
-    load_memory_mb: int = field(default_factory=lambda: _env_number("GAZETTE_LOAD_MEMORY_MB", 512, 64, 65536, integer=True))
+    load_memory_mb: int = field(
+        default_factory=lambda: _env_number("GAZETTE_LOAD_MEMORY_MB", 512, 64, 65536, integer=True))
     # The load keeps the write lock across batches (each its own transaction) and checkpoints then
     # releases it this often: a checkpoint costs about 0.6 s however little was written.
     hold_seconds: float = field(default_factory=lambda: _env_number("GAZETTE_HOLD_SECONDS", 10, 0, 3600))
