@@ -18,9 +18,11 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
     return con.sql(f"with docs as ({_DOCS}) {sql}").pl()
 
 
-def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path, gold: dict[str, dict] | None = None) -> dict:
-    """Scores against the gold in gold_dir (or gold, when it was read already)."""
-    gold = evaluate.load_gold(gold_dir) if gold is None else gold
+def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path, half: str | None = None) -> dict:
+    """Scores against the gold of `gold_dir`; with `half` ("A" or "B"), against that half of it only."""
+    gold = evaluate.load_gold(gold_dir)
+    if half:
+        gold = evaluate.split_halves(gold)[half]
     metrics = _frame(con, """
         select docs.doc, substring(d.body, m.span_start + 1, m.span_end - m.span_start) as text, m.value,
                m.base_value, m.base_unit, m.measure, i.name as indicator, r.name as region, m.is_target,
