@@ -184,3 +184,22 @@ def test_two_builds_at_once_both_succeed(tmp_path):
         thread.join()
     assert [r.ok for r in results] == [True, True], [r.output[-2000:] for r in results if not r.ok]
     assert db.with_name("gazette_marts.duckdb").exists()
+
+
+@pytest.mark.slow
+def test_a_failed_run_in_a_real_process_says_one_line_and_nothing_more(tmp_path):
+    """A run that fails inside the flow (here: a warehouse from a newer Gazette) printed its line, then the
+    temporary server's shutdown log and ~40 lines of nanobind's report of DuckDB objects alive at exit."""
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table meta_schema_version (version integer primary key, name varchar not null, "
+                "applied_at timestamp not null)")
+    con.execute("insert into meta_schema_version values (999, 'future', now()::timestamp)")
+    con.close()
+    env = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600"}
+    env.pop("PREFECT_LOGGING_LEVEL", None)
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", str(ROOT / "data" / "sample"), "--db", str(db),
+                           "-q"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    output = (done.stdout + done.stderr).strip().splitlines()
+    assert done.returncode == 1 and len(output) == 1, output[:5] + ["..."] + output[-5:]
+    assert "schema version 999" in output[0]
