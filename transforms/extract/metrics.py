@@ -350,12 +350,13 @@ def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
     return frame.with_columns(region_name=pl.coalesce("r_mod", "r_par", "r_doc", "subject"))
 
 
-def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
-                    rules: MetricRules) -> tuple[pl.DataFrame, pl.DataFrame]:
+def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: MetricRules,
+                    context: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(fact_metric rows + `region_name`, dim_indicator rows) for a batch of cleaned documents.
 
     documents: document_key, headline, published_on (optional: subheadline, kicker); sentences: fact_sentence
-    rows (document_key, sentence_no, paragraph_no, span_start, span_end, text). Spans index the body."""
+    rows (document_key, sentence_no, paragraph_no, span_start, span_end, text); context: the documents'
+    context (transforms/extract/context.py), computed from them when not given. Spans index the body."""
     schema = SCHEMAS["fact_metric"]
     out_cols = list(schema) + ["region_name"]
     # Traditional pages are read in Simplified script, one character for one, so offsets stay the body's.
@@ -369,7 +370,7 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
-    frame = assign_periods(frame, sent, documents)
+    frame = assign_periods(frame, sent, documents, context=context)
     frame = assign_indicators(frame, rules.indicators)
     frame = merge_restated(_regions(frame, sent, documents, rules)).sort("document_key", "span_start")
     natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()

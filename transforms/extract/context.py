@@ -1,0 +1,100 @@
+"""What a document says about itself, computed once per document for the steps that read it: its date and
+how the cleaning found it, the year it reports on (a bulletin opening `2022年，…`, a report titled
+`某镇2021年政府工作报告`), and the year each section heading sets for what follows (`2020年工作回顾`).
+
+Pure Polars over the batch; the year grammar is the periods' (transforms/rules/periods.toml). Where the text
+does not settle a year, it stays null."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.extract.periods import PeriodRules, default_period_rules, year_labels
+
+# A work report of year Y is delivered early in Y: its 今年 is Y and the year it reviews is Y-1.
+_WORK_REPORT = "政府工作[报報]告"
+# A heading: a short paragraph without the punctuation of a sentence.
+_HEADING_CHARS = 32
+_SENTENCE_MARKS = "[，,。；;！？!?：:]"
+
+CONTEXT_SCHEMA = {"document_key": pl.Int64, "published_on": pl.Date, "published_on_basis": pl.String,
+                  "anchor_on": pl.Date, "year": pl.Int32, "year_basis": pl.String}
+
+
+def _heading_year(text: pl.Expr, rules: PeriodRules) -> pl.Expr:
+    """The year a heading paragraph names (2020年工作回顾, 一、2022年主要目标), else null."""
+    y = f"({rules.year})年"
+    is_heading = (text.str.len_chars() <= _HEADING_CHARS) & ~text.str.contains(_SENTENCE_MARKS)
+    # a year alone, not a date (2020年5月) nor a span (2019年以来, 2018年以前)
+    year = text.str.extract(f"{y}(?:度)?(?:[^0-9〇零一二三四五六七八九十月以前后後]|$)", 1)
+    return pl.when(is_heading).then(year.cast(pl.Int32, strict=False))
+
+
+def _headings(sentences: pl.DataFrame, rules: PeriodRules) -> pl.DataFrame:
+    """(document_key, paragraph_no, section_year) of the heading paragraphs that name a year."""
+    return (sentences.filter(pl.col("text").str.contains(f"(?:{rules.year})年"))
+            .group_by("document_key", "paragraph_no")
+            .agg(pl.col("text").sort_by("sentence_no").str.join(""))
+            .with_columns(section_year=_heading_year(pl.col("text"), rules).cast(pl.Int32))
+            .filter(pl.col("section_year").is_not_null())
+            .select("document_key", "paragraph_no", "section_year"))
+
+
+def section_years(sentences: pl.DataFrame, rules: PeriodRules | None = None) -> pl.DataFrame:
+    """(document_key, paragraph_no, section_year): per paragraph, the year of the last heading before it that
+    names one; paragraphs before any such heading are not listed."""
+    rules = rules or default_period_rules()
+    headings = _headings(sentences, rules)
+    every = sentences.select("document_key", "paragraph_no").unique()
+    return (every.join(headings.select("document_key").unique(), on="document_key", how="semi")
+            .sort("paragraph_no")
+            .join_asof(headings.sort("paragraph_no"), on="paragraph_no", by="document_key",
+                       strategy="backward", allow_exact_matches=False, check_sortedness=False)
+            .filter(pl.col("section_year").is_not_null()))
+
+
+def document_context(documents: pl.DataFrame, sentences: pl.DataFrame,
+                     rules: PeriodRules | None = None) -> pl.DataFrame:
+    """One row per document (CONTEXT_SCHEMA):
+    anchor_on   the date 今年/去年 count from: published_on, else the first day of a work report's year;
+    year        the year the document reports on: the headline's; else the one year its opening paragraph's
+                labels and its headings all name (none when they name several);
+    year_basis  headline | work_report | text."""
+    rules = rules or default_period_rules()
+    docs = documents.select(
+        "document_key",
+        pl.col("published_on").cast(pl.Date) if "published_on" in documents.columns
+        else pl.lit(None, dtype=pl.Date).alias("published_on"),
+        pl.col("published_on_basis") if "published_on_basis" in documents.columns
+        else pl.lit(None, dtype=pl.String).alias("published_on_basis"),
+        headline=pl.col("headline").fill_null("") if "headline" in documents.columns else pl.lit(""),
+    )
+    head_years = year_labels(pl.col("headline"), rules).list.eval(
+        pl.element().str.extract(f"({rules.year})年", 1).cast(pl.Int32)).list.unique()
+    report_year = pl.col("headline").str.extract(f"({rules.year})年度?[^0-9，,]{{0,4}}{_WORK_REPORT}", 1)
+    docs = docs.with_columns(_report=report_year.cast(pl.Int32, strict=False))
+    docs = docs.with_columns(_head=pl.coalesce("_report", pl.when(head_years.list.len() == 1)
+                                               .then(head_years.list.first())))
+    # The opening paragraph's year labels (2022年，面对…; 2017年度…项目) and the headings' years.
+    first = sentences.group_by("document_key").agg(pl.col("paragraph_no").min().alias("_first"))
+    opening = (sentences.join(first, on="document_key")
+               .filter(pl.col("paragraph_no") == pl.col("_first"))
+               .group_by("document_key").agg(pl.col("text").sort_by("sentence_no").str.join(""))
+               .select("document_key", _years=year_labels(pl.col("text"), rules).list.eval(
+                   pl.element().str.extract(f"({rules.year})年", 1).cast(pl.Int32))))
+    headings = (_headings(sentences, rules).group_by("document_key")
+                .agg(pl.col("section_year").unique().alias("_years")))
+    text_years = (pl.concat([opening, headings]).explode("_years").drop_nulls("_years")
+                  .group_by("document_key").agg(pl.col("_years").unique())
+                  .select("document_key", _text=pl.when(pl.col("_years").list.len() == 1)
+                          .then(pl.col("_years").list.first())))
+    docs = docs.join(text_years, on="document_key", how="left")
+    basis = (pl.when(pl.col("_report").is_not_null()).then(pl.lit("work_report"))
+             .when(pl.col("_head").is_not_null()).then(pl.lit("headline"))
+             .when(pl.col("_text").is_not_null()).then(pl.lit("text")))
+    return docs.select(
+        "document_key", "published_on", "published_on_basis",
+        anchor_on=pl.coalesce("published_on", pl.date(pl.col("_report"), 1, 1)),
+        year=pl.coalesce("_head", "_text").cast(pl.Int32),
+        year_basis=basis,
+    ).cast(CONTEXT_SCHEMA)
