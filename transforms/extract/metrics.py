@@ -64,8 +64,10 @@ def _candidates(sentences: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     return found.with_columns(
         num=pl.coalesce(pl.col("numtext").str.replace("%", "", literal=True), pl.col("barenum"),
                         pl.col("rank").str.replace("^首位$", "一").str.replace_all("^[第前]|[名位]$", ""),
-                        pl.col("pcn")),
-        unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%"))
+                        pl.col("pcn").str.replace("千分之", "", literal=True)),
+        # 千分之三 is 3 ‰, like 3‰
+        unit=pl.when(pl.col("pcn").str.contains("千分之", literal=True)).then(pl.lit("‰"))
+        .when(pl.col("pcn").is_not_null()).then(pl.lit("%"))
         .otherwise(pl.concat_str(pl.col("mag").fill_null(""), pl.col("unit"))),
         is_chinese=pl.coalesce(pl.col("numtext"), pl.col("rank"), pl.col("pcn"))
         .str.contains(f"^[第前]?(?:{rules.sign})?{chi}").fill_null(False),
@@ -178,7 +180,8 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
             & pl.col("right").str.contains(rules.session_right))
         & ~(pl.col("is_chinese") & (pl.col("num_value").abs() < rules.min_chinese_value) & ~is_rank
             & pl.col("pcn").is_null())
-        & (~is_rank | pl.col("clause_before").str.contains(rules.rank_cue))
+        & (~is_rank | (pl.col("clause_before").str.contains(rules.rank_cue)
+                       & ~pl.col("right").str.contains(rules.rank_not_before)))
     )
     if rules.exclude_in_quotes:
         keep = keep & ~(pl.col("quote_len").fill_null(10**6) <= rules.max_quote_chars)
@@ -188,6 +191,8 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     measure = (
         pl.when(is_rank).then(pl.lit("rank"))
         .when((pl.col("base_unit") == "pct") & left_bare.str.contains(rules.growth_cue)).then(pl.lit("growth_pct"))
+        .when(pl.col("unit_measure").is_in(["level", "count"]) & left_bare.str.contains(rules.change_cue))
+        .then(pl.lit("change"))
         .otherwise(pl.col("unit_measure"))
     )
     qualifier = pl.coalesce(
