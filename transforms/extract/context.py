@@ -77,7 +77,8 @@ def document_context(documents: pl.DataFrame, sentences: pl.DataFrame,
                                                .then(head_years.list.first())))
     # The opening paragraph's year labels (2022年，面对…; 2017年度…项目) and the headings' years.
     first = sentences.group_by("document_key").agg(pl.col("paragraph_no").min().alias("_first"))
-    opening = (sentences.join(first, on="document_key")
+    opening = (sentences.filter(pl.col("text").str.contains(f"(?:{rules.year})年"))
+               .join(first, on="document_key")
                .filter(pl.col("paragraph_no") == pl.col("_first"))
                .group_by("document_key").agg(pl.col("text").sort_by("sentence_no").str.join(""))
                .select("document_key", _years=year_labels(pl.col("text"), rules).list.eval(

@@ -158,8 +158,10 @@ _MONTHS, _DAYS = _numbers(12), _numbers(31)
 def _found(text: pl.Expr, rules: PeriodRules) -> pl.Expr:
     """Every label in `text`, comparison bases blanked first; 自2006年…以来 read as 2006年以来."""
     since = f"(?:自|从|從)({rules.year})年[^，,。；;：:0-9月]{{0,24}}?以[来來]"
-    return (text.str.replace_all(rules.expand(rules.ignore), "＿").str.replace_all(since, "，${1}年以来")
-            .str.extract_all(rules.finder))
+    blanked = text.str.replace_all(rules.expand(rules.ignore), "＿")
+    blanked = pl.when(blanked.str.contains("以[来來]")).then(blanked.str.replace_all(since, "，${1}年以来")) \
+        .otherwise(blanked)
+    return blanked.str.extract_all(rules.finder)
 
 
 def _with_year(found: pl.Expr, rules: PeriodRules) -> pl.Expr:
