@@ -17,6 +17,7 @@ import polars as pl
 
 from transforms.clean.script import with_simplified_columns
 from transforms.extract import SCHEMAS
+from transforms.extract.context import document_context, section_years
 from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
 from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low
@@ -375,7 +376,10 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: Met
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
-    frame = assign_periods(frame, sent, documents, context=context)
+    if context is None:
+        context = document_context(documents, sent)
+    sections = section_years(sent.join(frame.select("document_key").unique(), on="document_key", how="semi"))
+    frame = assign_periods(frame, sent, context, sections)
     frame = assign_indicators(frame, rules.indicators)
     frame = merge_restated(_regions(frame, sent, documents, rules)).sort("document_key", "span_start")
     natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()

@@ -258,20 +258,13 @@ def _build_label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
     return table.with_columns(_own_year=own_year, **{k: v.alias(k) for k, v in cols.items()})
 
 
-def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
-                   rules: PeriodRules | None = None, context: pl.DataFrame | None = None) -> pl.DataFrame:
+def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.DataFrame, sections: pl.DataFrame,
+                   rules: PeriodRules | None = None) -> pl.DataFrame:
     """frame: figures with document_key, sentence_no, paragraph_no, before (their sentence's text before them),
-    is_target; sentences: document_key, sentence_no, paragraph_no, text; documents: document_key, headline,
-    published_on; context: the documents' context (transforms/extract/context.py), computed here when not
-    given. Adds period_label (as written), period_start_key, period_end_key (yyyymmdd, null when the year
-    cannot be determined)."""
-    from transforms.extract.context import document_context, section_years
-
+    is_target; sentences: document_key, sentence_no, paragraph_no, text; context and sections: the documents'
+    context and their paragraphs' section years (transforms/extract/context.py). Adds period_label (as
+    written), period_start_key, period_end_key (yyyymmdd, null when the year cannot be determined)."""
     rules = rules or default_period_rules()
-    if context is None:
-        context = document_context(documents, sentences, rules)
-    sections = section_years(sentences.join(frame.select("document_key").unique(), on="document_key", how="semi"),
-                             rules)
     s_label, s_ylabel = _labels(pl.col("text"), rules)
     # a figure reads labels in its own paragraph only
     sentences = sentences.join(frame.select("document_key", "paragraph_no").unique(),
