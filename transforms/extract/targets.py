@@ -18,7 +18,10 @@ def is_target(strong: str, weak: str, achieved: str) -> pl.Expr:
     return (
         pl.when(pl.col("clause_after").str.contains(any_cue)).then(True)
         .when(last_cue.str.contains(f"^(?:{achieved})$")).then(False)
-        .when(pl.col("before").str.replace_all(achieved, "").str.contains(any_cue)).then(True)
+        # a cue in an earlier item of a list (；) reaches on only from the sentence's first item (力争：A；B；C),
+        # not from another item with a subject of its own
+        .when(pl.col("before").str.replace_all(achieved, "").str.replace("^([^；;]*[；;])(?:[^；;]*[；;])+", "${1}")
+              .str.contains(any_cue)).then(True)
         .when(pl.col("after").str.replace_all(achieved, "").str.contains(strong)).then(True)
         .otherwise(False)
     )
