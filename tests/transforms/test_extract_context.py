@@ -38,6 +38,13 @@ def test_a_section_heading_sets_the_year_of_what_follows():
                                               ("900人", "全年", 2021)]
 
 
+def test_a_heading_naming_two_years_sets_none():
+    body = "2021年工作总结和2022年工作安排\n全年新增城镇就业860人。"
+    assert years(body) == [("860人", "全年", None)]
+    body = "2022年工作安排：\n全年确保新增城镇就业900人。"
+    assert years(body) == [("900人", "全年", 2022)]
+
+
 def test_an_undated_article_says_this_year_of_the_year_it_reports():
     body = "县发改委公布2017年度重点建设项目。\n今年全县计划新开工项目45个。"
     assert years(body) == [("45个", "今年", 2017)]

@@ -24,7 +24,9 @@ CONTEXT_SCHEMA = {"document_key": pl.Int64, "published_on": pl.Date, "published_
 def _heading_year(text: pl.Expr, rules: PeriodRules) -> pl.Expr:
     """The year a heading paragraph names (2020年工作回顾, 一、2022年主要目标), else null."""
     y = f"({rules.year})年"
-    is_heading = (text.str.len_chars() <= _HEADING_CHARS) & ~text.str.contains(_SENTENCE_MARKS)
+    # a colon may end a heading (2020年工作回顾：); one naming two years (2021年工作和2022年安排) sets none
+    is_heading = ((text.str.len_chars() <= _HEADING_CHARS) & ~text.str.replace("[：:]$", "").str.contains(_SENTENCE_MARKS)
+                  & (text.str.count_matches(f"(?:{rules.year})年") == 1))
     # a year alone, not a date (2020年5月) nor a span (2019年以来, 2018年以前)
     year = text.str.extract(f"{y}(?:度)?(?:[^0-9〇零一二三四五六七八九十月以前后後]|$)", 1)
     return pl.when(is_heading).then(year.cast(pl.Int32, strict=False))
