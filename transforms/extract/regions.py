@@ -29,6 +29,7 @@ from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
 from transforms.extract.spans import attach_sentence, regex_spans, span_text
 from transforms.extract.subject import document_subject, gazetteer_subject
+from transforms.extract.words import word_reading
 from transforms.keys import keys_for
 from transforms.rules import word_alternation, word_list
 
@@ -178,9 +179,15 @@ def extract_regions(
 
     hits = _dictionary_hits(texts, gazetteer)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
+    hits = _context_chars(hits, sentences_s)
+    # a match that segmentation reads as part of another word or as a given name is no place (安居乐业, 曹广州)
+    rows = gazetteer.surface_rows(hits["surface"])
+    short = rows.group_by("surface").agg((pl.col("is_short") | pl.col("bare_local")).any().alias("short"))
+    hits = hits.join(short, on="surface", how="left").with_columns(pl.col("short").fill_null(False))
+    hits = pl.concat([hits, word_reading(hits, sentences_s)], how="horizontal").filter(~pl.col("misread")).drop(
+        "short", "misread")
     hits = (
-        _context_chars(hits, sentences_s)
-        .join(gazetteer.surface_rows(hits["surface"]), on="surface")
+        hits.join(rows, on="surface")
         # a bare short name before 区/路 is part of another name (河南区域, 郑州路); before an organisation's
         # ending it names the organisation (郑州某某有限公司, 建材（河南）有限公司)
         .filter(~(pl.col("is_short") & (pl.col("_next").is_in(list("区市省路街镇乡村道"))
@@ -305,7 +312,9 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     everyday = pl.col("surface").is_in(list(word_list("everyday_place_names")))
     # ... or it recurs (郑州火车站 twice is about 郑州, 某某医药 once may be a company)
     recurs = pl.col("surface_is_short").sum().over("document_key", "code") >= 2
-    certain = pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]) & ~everyday & (ends | recurs)
+    # ... or segmentation reads it as a word with a verb after it (赴重庆考察)
+    certain = pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]) & ~everyday & (
+        ends | recurs | pl.col("verb_next"))
     # a district's bare short name run into a longer name (金水河, 中原网) is not the district
     # ... and it is certain where it is the only place a document names, one unit of that name in the
     # country, and the document speaks as that kind of unit (我区, 区委, 全区 for a 区): a district's own news
@@ -335,7 +344,7 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
             .filter(~weak | pl.col("_ok").fill_null(False))
-            .drop("_ok", "surface_is_short", "surface", "_next", "bare_local", "_n", *(
+            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "bare_local", "_n", *(
                 c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市") if c in resolved.columns)))
 
 
@@ -349,13 +358,13 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
-        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local", "_n")
+        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n")
     related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
                                       "code", "ctx")
     score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
-    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local", "_n"]
+    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 

@@ -1,0 +1,46 @@
+"""Places inside other words and places without their suffix, on sentences of our own: a match that
+segmentation reads as an idiom or a person's given name is no place; short forms and zones still are."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms.extract.gazetteer import Gazetteer, with_derived_units
+
+from tests.transforms.test_extract_places import names
+from tests.transforms.test_extract_regions import UNITS, gazetteer
+
+MORE = [  # code, name, level, parent, short
+    ("44", "广东省", "province", None, "广东"),
+    ("4401", "广州市", "city", "44", "广州"),
+    ("45", "广西壮族自治区", "province", None, "广西"),
+    ("4510", "百色市", "city", "45", "百色"),
+    ("451028", "乐业县", "county", "4510", "乐业"),
+    ("37", "山东省", "province", None, "山东"),
+    ("3708", "济宁市", "city", "37", "济宁"),
+    ("370828", "金乡县", "county", "3708", "金乡"),
+    ("50", "重庆市", "province", None, "重庆"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer(with_derived_units(gazetteer([*UNITS, *MORE]).units))
+
+
+@pytest.mark.parametrize("text,want", [
+    ("县委县政府团结带领全县人民，百姓安居乐业。", set()),  # an idiom holds 乐业
+    ("县委常委：孙某某、曹广州、刘某某。", set()),  # a surname and a given name
+    ("市委书记王郑州在会上讲话。", set()),
+    ("乐业县召开会议，部署全县工作。", {"乐业县"}),  # the full name is the county
+    ("今年以来，重庆的经济增长较快。", {"重庆市"}),  # a short form on its own
+    ("代表团赴广州、重庆考察。", {"广州市", "重庆市"}),
+])
+def test_a_place_read_inside_another_word_is_no_place(gaz, text, want):
+    assert names(gaz, [text])[0] == want
+
+
+def test_a_misread_name_leaves_the_document_to_its_real_places(gaz):
+    got = names(gaz, ["金乡县领导名录：书记曹广州，县长李某。"])[0]
+    assert got == {"金乡县"}
