@@ -24,6 +24,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.extract import SCHEMAS, conform, per_text_rows
+from transforms.extract.context import document_regions
 from transforms.extract.gazetteer import DEPTH, Gazetteer, load_gazetteer
 from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
@@ -264,9 +265,11 @@ def extract_regions(
     suffix = suffix.join(same, on="_u", how="left").with_columns(
         pl.concat_str(pl.col("p_full").fill_null(""), pl.col("name")).alias("full_name"))
 
+    # the document's own unit (headline, title line): a figure's region even when the body never names it
+    own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
     # dim_region: mentioned gazetteer units, their ancestors, suffix units
     mentioned = pl.concat([resolved.select("code"), suffix.filter(pl.col("code").is_not_null()).select("code"),
-                           suffix.select(pl.col("p_code").alias("code")).drop_nulls()]).unique()
+                           suffix.select(pl.col("p_code").alias("code")).drop_nulls(), own.select("code")]).unique()
     ancestors = gazetteer.ancestors(mentioned["code"])
     with_anc = pl.concat([mentioned, mentioned.join(ancestors, on="code").select(pl.col("ancestor_code").alias("code"))]).unique()
     gaz_rows = with_anc.join(gazetteer.rows(with_anc["code"]), on="code")
@@ -299,7 +302,9 @@ def extract_regions(
     fact_mention = conform(mentions, "fact_mention").sort(
         "document_key", "span_start")
 
-    subject = document_subject(fact_mention, dim_region, documents)
+    own = own.join(gazetteer.rows(own["code"]).select("code", "full_name"), on="code")
+    own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"))
+    subject = document_subject(fact_mention, dim_region, documents, own)
     return dim_region, fact_mention, subject
 
 
