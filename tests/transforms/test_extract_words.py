@@ -44,3 +44,20 @@ def test_a_place_read_inside_another_word_is_no_place(gaz, text, want):
 def test_a_misread_name_leaves_the_document_to_its_real_places(gaz):
     got = names(gaz, ["金乡县领导名录：书记曹广州，县长李某。"])[0]
     assert got == {"金乡县"}
+
+
+@pytest.mark.parametrize("text", [
+    "卢氏县外出务工村民今年增收2万元。",
+    "卢氏县当年便增加村集体收入10万元。",
+    "卢氏县计划修建村级道路12公里。",
+    "卢氏县出租闲置老村部3处。",
+    "卢氏县一位干部说，我们村今年变化大。",
+    "卢氏县推行村财村管，账目公开。",
+])
+def test_a_word_ending_in_village_is_no_village(gaz, text):
+    assert names(gaz, [text])[0] == {"卢氏县"}
+
+
+def test_villages_named_by_their_suffix_stay(gaz):
+    got = names(gaz, ["卢氏县城阳村与陶墟村、栾庄村结对，大石桥村建成社区服务中心。"])[0]
+    assert {"城阳村", "陶墟村", "栾庄村", "大石桥村"} <= got

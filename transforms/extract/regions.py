@@ -30,7 +30,7 @@ from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
 from transforms.extract.spans import attach_sentence, regex_spans, span_text
 from transforms.extract.subject import document_subject, gazetteer_subject
-from transforms.extract.words import word_reading
+from transforms.extract.words import unnamed_units, word_reading
 from transforms.keys import keys_for
 from transforms.rules import word_alternation, word_list
 
@@ -264,6 +264,12 @@ def extract_regions(
                        on=["name", "p_code"], how="inner").select("_u", "code")
     suffix = suffix.join(same, on="_u", how="left").with_columns(
         pl.concat_str(pl.col("p_full").fill_null(""), pl.col("name")).alias("full_name"))
+    # a village or community the gazetteer does not hold under its parent needs a name for a stem: not 务工村民,
+    # 增加村集体收入, 我们村 (segmentation reads the stem's words)
+    loose = suffix.filter(pl.col("code").is_null() & pl.col("level").is_in(["village", "community"])).with_columns(
+        pl.when(pl.col("name").str.ends_with("社区")).then(pl.lit("社区")).otherwise(pl.lit("村")).alias("_sfx"))
+    unnamed = loose.filter(unnamed_units(loose, sentences_s, "_sfx"))["_u"]
+    suffix = suffix.filter(~pl.col("_u").is_in(unnamed.implode()))
 
     # the document's own unit (headline, title line): a figure's region even when the body never names it
     own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))

@@ -71,3 +71,36 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     verbs = read.filter(verb)["_w"].unique()
     return hits.select(pl.col("_w").is_in(bad.implode()).alias("misread"),
                        pl.col("_w").is_in(verbs.implode()).alias("verb_next"))
+
+
+# parts of speech a place name's stem is not made of: verbs, pronouns, adverbs, prepositions, conjunctions,
+# particles, numerals with measure words (务工村, 我们村, 便增加村, 计划修建村)
+NOT_A_NAME = r"^(?:v|r|d|p|c|u|y|e|o|q|t)"
+
+
+def unnamed_units(units: pl.DataFrame, sentences: pl.DataFrame, suffix: str, text: str = "text") -> pl.Series:
+    """For each unit recognised by its suffix (document_key, span_start, span_end; the name ends with column
+    suffix, 村 or 社区), whether segmentation says it is no name: a word of its stem is a verb, pronoun,
+    adverb and the like (增加村集体收入, 我们村), or the suffix begins a longer word (务工村民, 村级道路, 老村部)."""
+    flags = pl.Series("unnamed", [False] * units.height, dtype=pl.Boolean)
+    if units.is_empty():
+        return flags
+    units = units.with_row_index("_w")
+    windows = _windows(units, sentences, text)
+    from transforms.extract.terms import segmenter
+
+    tagger = segmenter()
+    tokens = per_text_rows(windows.select(pl.col("_w").cast(pl.Int64).alias("document_key"), "window"), "window",
+                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
+    tokens = (tokens.rename({"document_key": "_w"}).with_columns(pl.col("_w").cast(pl.UInt32))
+              .with_columns(pl.col("token").str.len_chars().alias("_len"))
+              .with_columns((pl.col("_len").cum_sum().over("_w") - pl.col("_len")).alias("_at")))
+    read = tokens.join(windows.select("_w", "offset"), on="_w").join(
+        units.select("_w", (pl.col("span_end") - pl.col("span_start")).alias("_n"),
+                     pl.col(suffix).str.len_chars().alias("_k")), on="_w")
+    end = pl.col("offset") + pl.col("_n")
+    in_stem = (pl.col("_at") >= pl.col("offset")) & (pl.col("_at") < end - pl.col("_k"))
+    # a word that holds the suffix's first character and runs on past the unit's end
+    runs_on = (pl.col("_at") <= end - pl.col("_k")) & (pl.col("_at") + pl.col("_len") > end)
+    bad = read.filter((in_stem & pl.col("pos").str.contains(NOT_A_NAME)) | runs_on)["_w"].unique()
+    return units.select(pl.col("_w").is_in(bad.implode()).alias("unnamed"))["unnamed"]
