@@ -61,3 +61,19 @@ def test_a_word_ending_in_village_is_no_village(gaz, text):
 def test_villages_named_by_their_suffix_stay(gaz):
     got = names(gaz, ["卢氏县城阳村与陶墟村、栾庄村结对，大石桥村建成社区服务中心。"])[0]
     assert {"城阳村", "陶墟村", "栾庄村", "大石桥村"} <= got
+
+
+def test_a_citys_zone_the_division_list_lacks(gaz):
+    got = names(gaz, ["广州高新区召开会议。广州市高新技术产业开发区完成投资。", "广州高新技术企业增加到100家。"])
+    assert got[0] == {"广州高新区"}
+    assert "广州高新区" not in got[1]
+    zone = gaz.units.filter(pl.col("name") == "广州高新区").row(0, named=True)
+    assert zone["kind"] == "zone" and zone["parent_code"] == "4401"
+
+
+def test_a_city_with_its_zone_listed_gets_no_second_one(gaz):
+    from tests.transforms.test_extract_places import MORE as PLACES_MORE
+
+    units = with_derived_units(gazetteer([*UNITS, *PLACES_MORE]).units)
+    assert units.filter(pl.col("name").str.contains("高新") & (pl.col("parent_code") == "4101"))["name"].to_list() == [
+        "郑州高新技术产业开发区"]
