@@ -184,9 +184,10 @@ def extract_regions(
     # a match that segmentation reads as part of another word or as a given name is no place (安居乐业, 曹广州)
     rows = gazetteer.surface_rows(hits["surface"])
     short = rows.group_by("surface").agg((pl.col("is_short") | pl.col("bare_local")).any().alias("short"))
-    hits = hits.join(short, on="surface", how="left").with_columns(pl.col("short").fill_null(False))
+    hits = hits.join(short, on="surface", how="left").with_columns(
+        pl.col("short").fill_null(False), (pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "")).alias("ends"))
     hits = pl.concat([hits, word_reading(hits, sentences_s)], how="horizontal").filter(~pl.col("misread")).drop(
-        "short", "misread")
+        "short", "misread", "ends")
     hits = (
         hits.join(rows, on="surface")
         # a bare short name before 区/路 is part of another name (河南区域, 郑州路); before an organisation's

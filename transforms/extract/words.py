@@ -4,8 +4,9 @@ another word (乐业 in 安居乐业) or as a person's given name after a surnam
 Segmentation is the project's jieba-rs tagger (transforms/extract/terms.segmenter: jieba's dictionary plus
 the gazetteer's names, so real places stay whole words). It runs only on a short window around each
 candidate match, never on whole sentences: the cost is linear in the number of candidates, and a candidate
-is a match glued to a Han character on its left (a match after punctuation or a line start cannot begin
-inside a word, and has no surname before it) or a bare short name."""
+is a name of up to three characters or a short name glued to a Han character on its left (a match after
+punctuation or a line start cannot begin inside a word, and has no surname before it), or a short name
+that does not visibly end (followed by punctuation or a particle)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import polars as pl
 from transforms.extract import per_text_rows
 
 # characters of the window read before and after a match: enough for the word around it
-BEFORE, AFTER = 6, 4
+BEFORE, AFTER = 4, 3
 
 
 def _windows(hits: pl.DataFrame, sentences: pl.DataFrame, text: str) -> pl.DataFrame:
@@ -34,19 +35,23 @@ def _windows(hits: pl.DataFrame, sentences: pl.DataFrame, text: str) -> pl.DataF
 
 def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text") -> pl.DataFrame:
     """For each row of hits (document_key, span_start, span_end, surface, _before: the character before it,
-    short: whether the surface is a bare short name), how segmentation reads it:
+    short: whether the surface is a bare short name, ends: whether the name visibly ends there), how
+    segmentation reads it:
     misread -- no place: its first character lies inside a longer word that is not itself a place
     (安居乐业, 确保城镇), or it is a short name right after a one-character surname token (曹广州, 王郑州说);
     verb_next -- a short name read as a word of its own with a verb or preposition after it (赴重庆考察):
     a place, not the first word of a longer name (重庆医药).
-    Only hits glued to a Han character on the left, or short ones, are segmented.
+    Only names of up to three characters or short names glued to a Han character on the left, and short
+    names that do not visibly end, are segmented.
     sentences: document_key, span_start and column text."""
     out = pl.DataFrame({"misread": [False] * hits.height, "verb_next": [False] * hits.height},
                        schema={"misread": pl.Boolean, "verb_next": pl.Boolean})
     if hits.is_empty():
         return out
     hits = hits.with_row_index("_w")
-    candidates = hits.filter(pl.col("_before").str.contains(r"^\p{Han}$") | pl.col("short"))
+    # a longer full name (管城回族区, 林山寨街道) is not read into a word before it
+    glued = pl.col("_before").str.contains(r"^\p{Han}$") & ((pl.col("surface").str.len_chars() <= 3) | pl.col("short"))
+    candidates = hits.filter(glued | (pl.col("short") & ~pl.col("ends")))
     if candidates.is_empty():
         return out
     windows = _windows(candidates, sentences, text)
