@@ -20,6 +20,7 @@ MORE = [  # code, name, level, parent, short
     ("37", "山东省", "province", None, "山东"),
     ("3708", "济宁市", "city", "37", "济宁"),
     ("370828", "金乡县", "county", "3708", "金乡"),
+    ("411224-1", "官道口镇", "town", "411224", "官道口"),
     ("50", "重庆市", "province", None, "重庆"),
 ]
 
@@ -77,3 +78,8 @@ def test_a_city_with_its_zone_listed_gets_no_second_one(gaz):
     units = with_derived_units(gazetteer([*UNITS, *PLACES_MORE]).units)
     assert units.filter(pl.col("name").str.contains("高新") & (pl.col("parent_code") == "4101"))["name"].to_list() == [
         "郑州高新技术产业开发区"]
+
+
+def test_a_short_name_run_into_one_of_its_units_is_a_chain_of_places(gaz):
+    assert names(gaz, ["卢氏官道口镇完成改造。"])[0] == {"卢氏县", "官道口镇"}
+    assert names(gaz, ["卢氏林业局完成改造。"])[0] == set()

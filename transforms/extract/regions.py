@@ -320,7 +320,19 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     also names, in full, one of its ancestors or descendants (or the unit itself). The bare short name of a
     province or city is certain on its own (超越重庆，; 新疆的) where the name ends there or recurs, unless it
     is also an everyday word (大同, 安康)."""
-    ends = pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "")
+    # a unit run straight into one of its own units (晋江西园街道, 郑州中原区) is a chain of names: both are places
+    pairs = (resolved.select("document_key", pl.col("code").alias("_a"), pl.col("span_end").alias("_at"))
+             .join(resolved.select("document_key", pl.col("code").alias("_b"), pl.col("span_start").alias("_at")),
+                   on=["document_key", "_at"]))
+    chain = gazetteer.related_pairs(pairs, "_a", "_b")
+    resolved = resolved.with_columns(
+        pl.struct("document_key", "code", "span_end").is_in(
+            chain.select(pl.struct("document_key", pl.col("_a").alias("code"), pl.col("_at").alias("span_end"))
+                         .implode()).to_series()).alias("_head"),
+        pl.struct("document_key", "code", "span_start").is_in(
+            chain.select(pl.struct("document_key", pl.col("_b").alias("code"), pl.col("_at").alias("span_start"))
+                         .implode()).to_series()).alias("_tail"))
+    ends = pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "") | pl.col("_head")
     everyday = pl.col("surface").is_in(list(word_list("everyday_place_names")))
     # ... or it recurs (郑州火车站 twice is about 郑州, 某某医药 once may be a company)
     recurs = pl.col("surface_is_short").sum().over("document_key", "code") >= 2
@@ -353,10 +365,11 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     # is_in first: a scan of the big pair table is cheap, a hash join against all of it is not
     rel_support = gazetteer.related_pairs(weak_units.join(strong_up, on="document_key"), "code", "ctx").select(
         "document_key", "code").unique()
-    ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
+    in_chain = resolved.filter(pl.col("_head") | pl.col("_tail")).select("document_key", "code").unique()
+    ok = pl.concat([self_support, rel_support, in_chain]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
             .filter(~weak | pl.col("_ok").fill_null(False))
-            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "bare_local", "_n", *(
+            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "bare_local", "_n", "_head", "_tail", *(
                 c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市") if c in resolved.columns)))
 
 
