@@ -22,6 +22,11 @@ MORE = [  # code, name, level, parent, short
     ("370828", "金乡县", "county", "3708", "金乡"),
     ("411224-1", "官道口镇", "town", "411224", "官道口"),
     ("50", "重庆市", "province", None, "重庆"),
+    ("65", "新疆维吾尔自治区", "province", None, "新疆"),
+    ("6528", "巴音郭楞蒙古自治州", "city", "65", "巴音郭楞州"),
+    ("53", "云南省", "province", None, "云南"),
+    ("5329", "大理白族自治州", "city", "53", "大理州"),
+    ("532901", "大理市", "county", "5329", "大理"),
 ]
 
 
@@ -83,3 +88,10 @@ def test_a_city_with_its_zone_listed_gets_no_second_one(gaz):
 def test_a_short_name_run_into_one_of_its_units_is_a_chain_of_places(gaz):
     assert names(gaz, ["卢氏官道口镇完成改造。"])[0] == {"卢氏县", "官道口镇"}
     assert names(gaz, ["卢氏林业局完成改造。"])[0] == set()
+
+
+def test_an_autonomous_prefecture_by_its_bare_stem(gaz):
+    assert names(gaz, ["新疆巴音郭楞的牧民今年增收。"])[0] == {"新疆维吾尔自治区", "巴音郭楞蒙古自治州"}
+    # a stem another unit goes by stays that unit's
+    short = gaz.surfaces.filter(pl.col("surface") == "大理").join(gaz.units.select("code", "name"), on="code")
+    assert short["name"].to_list() == ["大理市"]

@@ -303,6 +303,16 @@ def _surfaces(units: pl.DataFrame) -> pl.DataFrame:
         units.filter(pl.col("name").str.ends_with("街道"))
         .select(pl.col("name").str.replace("街道$", "办事处").alias("surface"), "code", pl.lit(False).alias("is_short")),
     ]
+    # an autonomous prefecture by its bare stem (巴音郭楞, 凉山: short name 凉山州), a short name like a city's,
+    # unless another unit already goes by it (大理市, 海南省)
+    prefectures = (units.filter((pl.col("level") == "city") & pl.col("name").str.ends_with("自治州")
+                                & pl.col("short_name").str.ends_with("州"))
+                   .select(pl.col("short_name").str.strip_suffix("州").alias("surface"), "code",
+                           pl.lit(True).alias("is_short"))
+                   .filter(pl.col("surface").str.len_chars() >= 2))
+    taken = pl.concat([f.select("surface") for f in forms] + [
+        units.filter(pl.col("level").is_in(["district", "county"])).select(pl.col("short_name").alias("surface"))])
+    forms.append(prefectures.join(taken.drop_nulls().unique(), on="surface", how="anti"))
     stem = pl.col("surface").str.replace(LEVEL_SUFFIX + "$", "")
     checked = pl.concat(forms).filter(pl.col("is_short") | (pl.col("surface").str.contains(LEVEL_SUFFIX + "$")
                                                             & (stem.str.len_chars() >= 2)))
