@@ -171,7 +171,7 @@ def test_serve_with_a_bad_schedule(tmp_path, args, names):
 def test_two_builds_at_once_both_succeed(tmp_path):
     """They share the marts' build folder: one waits for the other instead of both failing."""
     from reports.marts import build_marts, dbt_executable
-    from tests.analytics.conftest import build_warehouse
+    from tests.reports.conftest import build_warehouse
 
     if dbt_executable() is None:
         pytest.skip("dbt is not installed")
