@@ -27,11 +27,27 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def _start_mid_run(tmp_path, documents: int = 480) -> tuple[Gazette, object]:
+def _server_alive(tmp_path, wait: float = 30) -> bool:
+    """A temporary Prefect server of this test's Prefect home (in a session of its own, not the run's group)."""
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        alive = [p for p in psutil.process_iter(["cmdline", "environ"])
+                 if "uvicorn" in " ".join(p.info["cmdline"] or [])
+                 and (p.info["environ"] or {}).get("PREFECT_HOME") == str(tmp_path / "prefect-home")]
+        if not alive:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def _start_mid_run(tmp_path, documents: int = 480, extra: tuple[str, ...] = ()) -> tuple[Gazette, object]:
     corpus = tmp_path / "corpus"
     make_corpus(documents, corpus, seed=13, noise=0.0)
     db = tmp_path / "w.duckdb"
-    run = Gazette(["run", str(corpus), "--db", str(db), "--batch-mb", str(BATCH_MB), "-q"], gazette_env(tmp_path))
+    run = Gazette(["run", str(corpus), "--db", str(db), "--batch-mb", str(BATCH_MB), "-q", *extra],
+                  gazette_env(tmp_path))
     deadline = time.monotonic() + GUARD
     while (not any((tmp_path / "staging").glob("*/batch-00002")) and run.proc.poll() is None
            and time.monotonic() < deadline):
@@ -40,32 +56,40 @@ def _start_mid_run(tmp_path, documents: int = 480) -> tuple[Gazette, object]:
     return run, db
 
 
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_to_the_process_group_cancels_the_run(tmp_path, sig, code):
-    run, db = _start_mid_run(tmp_path)
+@pytest.mark.parametrize(("sig", "code", "extra"), [
+    (signal.SIGINT, 130, ()), (signal.SIGTERM, 143, ()),
+    # worker processes and the temporary Prefect server they share
+    (signal.SIGINT, 130, ("--runner", "processes", "--workers", "2")),
+], ids=["sigint", "sigterm", "sigint-processes"])
+def test_a_signal_to_the_process_group_cancels_the_run(tmp_path, sig, code, extra):
+    run, db = _start_mid_run(tmp_path, extra=extra)
     os.killpg(run.proc.pid, sig)
     returned = run.proc.wait(timeout=GUARD)
     deadline = time.monotonic() + 30  # the group's last member may still be being reaped
     while _group_alive(run.proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     left_behind = _group_alive(run.proc.pid)
+    server_left = _server_alive(tmp_path)
     result = run.wait()
 
     assert returned == code, result.output
     assert "run cancelled" in result.output
     assert "Traceback" not in result.output and "EventsWorker" not in result.output, result.output
-    assert not left_behind, "a process of the run outlived it"
+    assert not left_behind and not server_left, "a process of the run outlived it"
     assert query(db, "select status from etl_run") == [("cancelled",)]
     assert run_gazette(["check", "--db", str(db)], gazette_env(tmp_path)).returncode == 0
 
 
-def test_nothing_outlives_a_killed_run(tmp_path):
-    run, _ = _start_mid_run(tmp_path)
+@pytest.mark.parametrize("extra", [(), ("--runner", "processes", "--workers", "2")], ids=["threads", "processes"])
+def test_nothing_outlives_a_killed_run(tmp_path, extra):
+    run, _ = _start_mid_run(tmp_path, extra=extra)
     os.kill(run.proc.pid, signal.SIGKILL)  # the run alone, as the OOM killer would
     run.proc.wait(timeout=GUARD)
     deadline = time.monotonic() + 30
     while _group_alive(run.proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     left_behind = _group_alive(run.proc.pid)
+    server_left = _server_alive(tmp_path)
     run.wait()
+    assert not server_left, "the temporary Prefect server outlived the killed run"
     assert not left_behind, "a child of the killed run (a Prefect server, a worker) outlived it"
