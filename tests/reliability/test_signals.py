@@ -56,11 +56,8 @@ def _start_mid_run(tmp_path, documents: int = 480, extra: tuple[str, ...] = ()) 
     return run, db
 
 
-@pytest.mark.parametrize(("sig", "code", "extra"), [
-    (signal.SIGINT, 130, ()), (signal.SIGTERM, 143, ()),
-    # worker processes and the temporary Prefect server they share
-    (signal.SIGINT, 130, ("--runner", "processes", "--workers", "2")),
-], ids=["sigint", "sigterm", "sigint-processes"])
+@pytest.mark.parametrize(("sig", "code", "extra"), [(signal.SIGINT, 130, ()), (signal.SIGTERM, 143, ())],
+                         ids=["sigint", "sigterm"])
 def test_a_signal_to_the_process_group_cancels_the_run(tmp_path, sig, code, extra):
     run, db = _start_mid_run(tmp_path, extra=extra)
     os.killpg(run.proc.pid, sig)
@@ -80,9 +77,8 @@ def test_a_signal_to_the_process_group_cancels_the_run(tmp_path, sig, code, extr
     assert run_gazette(["check", "--db", str(db)], gazette_env(tmp_path)).returncode == 0
 
 
-@pytest.mark.parametrize("extra", [(), ("--runner", "processes", "--workers", "2")], ids=["threads", "processes"])
-def test_nothing_outlives_a_killed_run(tmp_path, extra):
-    run, _ = _start_mid_run(tmp_path, extra=extra)
+def test_nothing_outlives_a_killed_run(tmp_path):
+    run, _ = _start_mid_run(tmp_path)
     os.kill(run.proc.pid, signal.SIGKILL)  # the run alone, as the OOM killer would
     run.proc.wait(timeout=GUARD)
     deadline = time.monotonic() + 30
@@ -93,3 +89,37 @@ def test_nothing_outlives_a_killed_run(tmp_path, extra):
     run.wait()
     assert not server_left, "the temporary Prefect server outlived the killed run"
     assert not left_behind, "a child of the killed run (a Prefect server, a worker) outlived it"
+
+
+SERVER_LIKE = """
+import subprocess, sys, time
+from flows.runners import _children_outside_the_group
+with _children_outside_the_group():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print(child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_temporary_server_of_process_runners_dies_with_the_run():
+    """--runner processes and dask start Prefect's temporary server the way shared_api() does: in a session of
+    its own (a Ctrl-C to the run's group does not reach it) and gone when the run is killed."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    run = subprocess.Popen([sys.executable, "-c", SERVER_LIKE], stdout=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    child = psutil.Process(int(run.stdout.readline()))
+    try:
+        assert os.getpgid(child.pid) != run.pid, "the server would get the run's Ctrl-C"
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=GUARD)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and child.is_running() and child.status() != psutil.STATUS_ZOMBIE:
+            time.sleep(0.1)
+        assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE, "the server outlived the run"
+    finally:
+        if child.is_running():
+            child.kill()
