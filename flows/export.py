@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -57,6 +58,25 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
+def _finite(value: object) -> object:
+    """value with every NaN or infinity (which JSON cannot hold) made None, at any depth."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json_row(row: dict) -> bytes:
+    try:
+        text = json.dumps(row, ensure_ascii=False, default=_json_default, allow_nan=False)
+    except ValueError:  # NaN or infinity somewhere: null, as JSON readers expect, not Python's NaN/Infinity
+        text = json.dumps(_finite(row), ensure_ascii=False, default=_json_default, allow_nan=False)
+    return text.encode("utf-8")
+
+
 def _write_json(schema: pa.Schema, batches: Iterator[pa.RecordBatch], out: BinaryIO) -> int:
     """A JSON array of one object per row, streamed batch by batch; Chinese text is kept as is."""
     rows = 0
@@ -64,10 +84,20 @@ def _write_json(schema: pa.Schema, batches: Iterator[pa.RecordBatch], out: Binar
     for batch in batches:
         for row in batch.to_pylist():
             out.write(b"," if rows else b"")
-            out.write(b"\n" + json.dumps(row, ensure_ascii=False, default=_json_default).encode("utf-8"))
+            out.write(b"\n" + _json_row(row))
             rows += 1
     out.write(b"\n]\n" if rows else b"]\n")
     return rows
+
+
+def _intervals_as_text(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """INTERVAL columns as DuckDB writes them ('1 day 02:00:00'): Arrow's CSV and Parquet writers have no
+    interval type, and JSON none either."""
+    if not any(str(t) == "INTERVAL" for t in relation.types):
+        return relation
+    names = ['"' + name.replace('"', '""') + '"' for name in relation.columns]
+    return relation.project(", ".join(f"{n}::varchar as {n}" if str(t) == "INTERVAL" else n
+                                      for n, t in zip(names, relation.types)))
 
 
 def _csv_safe(schema: pa.Schema) -> pa.Schema:
@@ -116,6 +146,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path | N
         return None
     if fmt == "parquet" and output is None:
         raise ValueError("--format parquet needs --output FILE (Parquet is binary)")
+    relation = _intervals_as_text(relation)
     with _batches(relation) as (schema, batches):
         if fmt == "parquet":
             with _atomic(output) as partial:

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from flows.errors import first_line
 from flows.settings import Settings, warehouse_path
 
 FORMATS = ("table", "csv", "json", "parquet")
@@ -35,6 +36,11 @@ def format_for(output: Path | None, fmt: str | None) -> str:
 
 
 
+def _write_error(err: OSError, output: Path | None) -> str:
+    """One line for a file that could not be written: the file the user named, and why."""
+    return f"cannot write {output or err.filename}: {err.strerror or first_line(err)}"
+
+
 def _fail(message: str, code: int = 1) -> None:
     err_console.print(f"[red]{message}[/red]", highlight=False)
     raise typer.Exit(code)
@@ -45,8 +51,9 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     """Run read-only queries (the last one's result is written): any statement that is not a query is refused
     before anything runs, as `gazette sql` always did."""
     import duckdb
+    import pyarrow as pa
 
-    from flows.errors import QUERY_STATEMENTS, existing_db, explain, first_line
+    from flows.errors import QUERY_STATEMENTS, existing_db, explain
     from flows.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
@@ -77,7 +84,11 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     except duckdb.Error as err:
         _fail(f"query failed: {explain(err, path)}")
     except ValueError as err:
-        _fail(f"error: {err}", 2)
+        _fail(f"error: {first_line(err)}", 2)
+    except OSError as err:
+        _fail(f"error: {_write_error(err, output)}")
+    except pa.ArrowException as err:
+        _fail(f"error: cannot write the result as {fmt}: {first_line(err)}")
     if output is not None:
         counted = "" if rows is None else f"{rows} {'row' if rows == 1 else 'rows'}, "
         err_console.print(f"{output}: {counted}{fmt}", highlight=False)
@@ -105,7 +116,12 @@ def sql(
     if file is not None:
         if not file.is_file():
             _fail(f"{file}: no such file", 2)
-        query = file.read_text(encoding="utf-8")
+        try:
+            query = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            _fail(f"{file}: not UTF-8 text (byte {err.start}); save the SQL as UTF-8", 2)
+        except OSError as err:
+            _fail(f"{file}: cannot read it ({err.strerror})", 2)
     try:
         fmt = format_for(output, fmt)
     except ValueError as err:
@@ -141,6 +157,8 @@ def export(
     path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
+    if directory.exists() and not directory.is_dir():
+        _fail(f"{directory} is a file; `gazette export` writes its files into a folder", 2)
     marts_file = fresh_marts(db, None) if marts else None
     written: dict[str, int] = {}
     try:
@@ -165,7 +183,9 @@ def export(
                 for name, rows in write_xlsx(workbook, sheets).items():
                     written[f"{workbook}, sheet {name[:31]}"] = rows
     except (duckdb.Error, WarehouseBusy) as err:
-        _fail(f"export failed: {err}")
+        _fail(f"export failed: {first_line(err)}")
+    except OSError as err:
+        _fail(f"export failed: {_write_error(err, None)}")
     for label, rows in written.items():
         console.print(f"{label}: {rows} rows", highlight=False, markup=False)
 
@@ -204,12 +224,14 @@ def fresh_marts(db: Optional[Path], build: Optional[bool]) -> Path:
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
     marts = marts_path(path)
     if build or (build is None and needs_build(path, marts)):
+        _readable_warehouse(path)  # dbt would say it in ~90 lines
         err_console.print(f"dbt build: {path} -> {marts}", highlight=False)
         result = build_marts(path, marts)
         summary = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line or "FAIL" in line]
         if not result.ok:
-            err_console.print(result.output[-6000:], highlight=False, markup=False)
-            _fail("dbt build failed; the marts were left as they were")
+            errors = [line.strip() for line in summary if "Done." not in line]
+            cause = errors[0] if errors else (result.output.strip().splitlines() or ["no output"])[-1]
+            _fail(f"dbt build failed, the marts were left as they were: {cause} (dbt's log: {result.log})")
         err_console.print("\n".join(summary[-3:]), highlight=False, markup=False)
     if not marts.exists():
         _fail(f"{marts}: no marts yet; run `gazette report --build`", 2)
@@ -232,6 +254,9 @@ def report(
     """Build the dbt project's marts from the warehouse (all its tests must pass) and print one, or write the
     HTML report. The marts live in their own file (NAME_marts.duckdb beside the warehouse, or
     $GAZETTE_MARTS_DB); the warehouse is only read."""
+    import duckdb
+    import pyarrow as pa
+
     from flows.export import write_relation
     from flows.marts import mart_names, read_mart
 
@@ -249,16 +274,51 @@ def report(
     if html is not None:
         from flows.html_report import write_html_report
 
-        write_html_report(marts, html)
+        try:
+            write_html_report(marts, html)
+        except duckdb.Error as err:
+            _fail(f"error: {_marts_error(err, marts)}")
+        except OSError as err:
+            _fail(f"error: {_write_error(err, html)}")
         console.print(f"{html}: HTML report", highlight=False)
     if name is not None:
-        con, relation = read_mart(marts, name)
+        try:
+            con, relation = read_mart(marts, name)
+        except duckdb.Error as err:
+            _fail(f"error: {_marts_error(err, marts)}")
         try:
             rows = write_relation(relation, fmt, output, max_rows=max_rows)
+        except duckdb.Error as err:
+            _fail(f"error: {_marts_error(err, marts)}")
+        except OSError as err:
+            _fail(f"error: {_write_error(err, output)}")
+        except pa.ArrowException as err:
+            _fail(f"error: cannot write {name} as {fmt}: {first_line(err)}")
         finally:
             con.close()
+            del con, relation  # not kept alive by the exit's traceback
         if output is not None:
             err_console.print(f"{output}: {rows} rows, {fmt}", highlight=False)
+
+
+def _marts_error(err: Exception, marts: Path) -> str:
+    return f"{marts} is not a readable marts file ({first_line(err)}); rebuild it with `gazette report --build`"
+
+
+def _readable_warehouse(path: Path) -> None:
+    """Exit with one line unless path opens as a DuckDB warehouse."""
+    import duckdb
+
+    from flows.errors import explain
+    from warehouse.connection import WarehouseBusy, reader
+
+    try:
+        with reader(path, wait_seconds=0):
+            pass
+    except WarehouseBusy:
+        pass  # a run holds it: dbt waits for it as before
+    except duckdb.Error as err:
+        _fail(f"error: {explain(err, path)}")
 
 
 MEASURES = ("level", "growth_pct", "share_pct", "rank", "count", "change")
