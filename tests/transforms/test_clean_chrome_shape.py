@@ -106,3 +106,18 @@ def test_the_cleaning_log_names_the_shape_a_line_was_dropped_for():
     _, cleaned = clean_one(page("时间 : 2022年01月05日  来源 : 县电视台  作者 :   浏览次数 : 9"))
     log = cleaned.cleaning.filter(pl.col("action") == "drop")
     assert log.select("reason", "raw_text").rows() == [("metadata_fields", "时间 : 2022年01月05日  来源 : 县电视台  作者 :   浏览次数 : 9")]
+
+
+def test_a_header_line_with_a_weekday_is_chrome_and_dates_the_page():
+    header = "某某日报 要闻 第3版 某县项目签约 2019-04-02 2019年04月02日 星期二"
+    doc, cleaned = clean_one(page(header))
+    assert fates(cleaned)[header] == "page_date"
+    assert (doc["published_on"], doc["published_on_basis"]) == (dt.date(2019, 4, 2), "metadata_line")
+    today = clean_texts([page("今天是：2024年4月18日 星期四")]).documents.row(0, named=True)
+    assert today["published_on"] is None
+
+
+def test_a_reports_dateline_run_into_its_title_line_dates_it():
+    line = "某县2021年政府工作报告（全文） ——2020年12月29日在某县第十七届人民代表大会第四次会议上"
+    row = clean_texts([f"{line}\n各位代表：\n{PROSE[0]}"]).documents.row(0, named=True)
+    assert (row["published_on"], row["published_on_basis"]) == (dt.date(2020, 12, 29), "dateline")

@@ -79,7 +79,7 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
 
 
 # The reason a line dropped by its shape is recorded with: its strongest feature's.
-SHAPE_REASONS = {"fields": "metadata_fields", "date_only": "page_date", "url": "url", "bar_list": "link_bar",
+SHAPE_REASONS = {"fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url", "bar_list": "link_bar",
                  "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
                  "tail_after_chrome": "page_tail"}
 # Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
@@ -99,6 +99,7 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         "_i",
         f_fields=fields,
         f_date_only=simp.str.contains(shape["date_only"]),
+        f_dated_header=simp.str.contains(shape["dated_header"]),
         f_url=simp.str.contains(shape["url"]) & (han <= int(shape["url_max_han"])),
         f_bar_list=simp.str.contains(shape["bar_list"]),
         f_word_list=simp.str.contains(shape["word_list"])
@@ -111,7 +112,7 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     )
 
 
-_OWN = ("f_fields", "f_date_only", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like", "f_byline", "_clock")
+_OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like", "f_byline", "_clock")
 
 
 def shape_features(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
@@ -169,7 +170,8 @@ def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     reason = pl.lit(None, pl.String)
     for name in reversed(strongest):
         reason = pl.when(pl.col(f"f_{name}")).then(pl.lit(SHAPE_REASONS[name])).otherwise(reason)
-    reason = pl.when(pl.col("f_date_only") & pl.col("_clock")).then(pl.lit("clock")).otherwise(reason)
+    reason = pl.when((pl.col("f_date_only") | pl.col("f_dated_header")) & pl.col("_clock")).then(
+        pl.lit("clock")).otherwise(reason)
 
     def step(part: pl.DataFrame) -> pl.DataFrame:
         columns = part.columns
