@@ -121,3 +121,11 @@ def test_a_reports_dateline_run_into_its_title_line_dates_it():
     line = "某县2021年政府工作报告（全文） ——2020年12月29日在某县第十七届人民代表大会第四次会议上"
     row = clean_texts([f"{line}\n各位代表：\n{PROSE[0]}"]).documents.row(0, named=True)
     assert (row["published_on"], row["published_on_basis"]) == (dt.date(2020, 12, 29), "dateline")
+
+
+def test_a_menu_of_dictionary_words_above_the_headline_is_dropped_even_with_no_chrome_beside_it():
+    _, cleaned = clean_one(page("体育", "財經", "城市", "教育"))
+    assert {fates(cleaned)[m] for m in ("体育", "財經", "城市", "教育")} == {"link_bar"}
+    names = ("王大明", "张小红", "李建国", "赵铁柱")
+    _, cleaned = clean_one(page(*names))
+    assert {fates(cleaned)[m] for m in names} == {None}

@@ -39,7 +39,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl
     lines = drop_header_headline_list(lines, rules)
     lines = drop_article_lists(lines, rules)
     lines = drop_source_lines(lines, rules)
-    lines = drop_by_shape(lines, rules)
+    lines = drop_by_shape(lines, rules, words)
     lines = strip_emphasis(lines)
     lines = strip_markup(lines)
     lines = strip_pinyin_glosses(lines)

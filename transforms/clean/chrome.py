@@ -80,13 +80,13 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
 
 # The reason a line dropped by its shape is recorded with: its strongest feature's.
 SHAPE_REASONS = {"fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url", "bar_list": "link_bar",
-                 "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
+                 "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar", "menu_run_of_words": "link_bar",
                  "tail_after_chrome": "page_tail"}
 # Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
 _TAIL_OPENERS = ("image", "table", "byline")
 
 
-def _line_shapes(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None) -> pl.DataFrame:
     """Candidate lines (kept, not prose) -> _i and the features a line shows by itself."""
     from transforms.clean.structure import title_like
 
@@ -109,13 +109,15 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         # a role word outside a metadata line (作者 :  浏览次数 : 12 is not a byline)
         f_byline=simp.str.contains(roles) & ~fields,
         _clock=simp.str.contains(shape["clock"]),
+        # a menu item is a word (新闻, 财经); a directory's items are names
+        _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
     )
 
 
-_OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like", "f_byline", "_clock")
+_OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like", "f_byline", "_clock", "_word")
 
 
-def shape_features(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
     """Non-blank lines in document order -> one boolean column per [chrome_shape] weight (f_NAME), and _score,
     their weighted sum. Neighbours and zones are counted over non-blank lines only; the features a line
     shows by itself are computed for the lines that can be chrome (kept, not prose) only."""
@@ -129,7 +131,7 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         _prose=is_kept() & ((plain.str.len_chars() > rules.title_max_chars) | plain.str.contains("[。！？!?；;]")),
     )
     if not all(c in frame.columns for c in _OWN):
-        own = _line_shapes(frame.filter(is_kept() & ~pl.col("_prose")), rules)
+        own = _line_shapes(frame.filter(is_kept() & ~pl.col("_prose")), rules, words)
         frame = frame.join(own, on="_i", how="left", maintain_order="left").with_columns(pl.col(_OWN).fill_null(False))
     frame = frame.with_columns(
         _chrome=pl.col("drop_reason").is_not_null() & ~pl.col("drop_reason").is_in(_TAIL_OPENERS),
@@ -143,12 +145,14 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     ).with_columns(
         _cc_last=pl.col("_cc").filter(pl.col("_r") == pl.col("_last")).first().over(doc),
         _run_len=pl.col("_menu").cast(pl.Int32).sum().over(doc, "_run"),
+        _run_words=(pl.col("_menu") & pl.col("_word")).cast(pl.Int32).sum().over(doc, "_run"),
         _run_by_chrome=(pl.col("_chrome").first() | pl.col("_below").last()).over(doc, "_run"),
     )
     head, tail = pl.col("_r") < pl.col("_first"), pl.col("_r") > pl.col("_last")
     context = {
         "menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3),
         "menu_run_by_chrome": pl.col("_menu") & (pl.col("_run_len") >= 3) & pl.col("_run_by_chrome"),
+        "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3) & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
         "tail_after_chrome": tail & (pl.col("_cc") > pl.col("_cc_last")),
         # a document without prose has no zones: its lines count as body
         "body": ~head.fill_null(False) & ~tail.fill_null(False),
@@ -160,11 +164,12 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     )
 
 
-def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
+def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
     """A transparent scored rule set for the chrome the phrase rules miss: a kept line whose [chrome_shape]
     features weigh `threshold` or more is dropped, for the reason of its strongest feature (SHAPE_REASONS; a
     page clock's date line as `clock`, so that it never dates the page). Two passes, so that a line the
-    first pass drops counts as a chrome neighbour in the second (a footer's lines under its copyright)."""
+    first pass drops counts as a chrome neighbour in the second (a footer's lines under its copyright).
+    words: the dictionary's two-character words (a menu's items are words, a directory's are names)."""
     shape, weights = rules.chrome_shape, rules.chrome_shape["weights"]
     strongest = sorted(SHAPE_REASONS, key=lambda name: -int(weights[name]))
     reason = pl.lit(None, pl.String)
@@ -177,7 +182,7 @@ def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
         columns = part.columns
         for _ in range(2):
             # the second pass reuses the line's own features, recomputing only its neighbours'
-            part = shape_features(part, rules)
+            part = shape_features(part, rules, words)
             part = drop_where(part, pl.col("_score") >= int(shape["threshold"]), reason).select(*columns, *_OWN)
         return part.select(columns)
 
