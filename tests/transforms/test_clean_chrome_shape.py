@@ -103,9 +103,10 @@ def test_metadata_and_header_lines_date_the_page_and_a_clock_never_does():
 
 
 def test_the_cleaning_log_names_the_shape_a_line_was_dropped_for():
-    _, cleaned = clean_one(page("时间 : 2022年01月05日  来源 : 县电视台  作者 :   浏览次数 : 9"))
+    line = "时间 : 2022年01月05日  来源 : 县电视台  作者 :   浏览次数 : 9"
+    _, cleaned = clean_one(page(line))
     log = cleaned.cleaning.filter(pl.col("action") == "drop")
-    assert log.select("reason", "raw_text").rows() == [("metadata_fields", "时间 : 2022年01月05日  来源 : 县电视台  作者 :   浏览次数 : 9")]
+    assert log.select("reason", "raw_text").rows() == [("metadata_fields", line)]
 
 
 def test_a_header_line_with_a_weekday_is_chrome_and_dates_the_page():

@@ -33,7 +33,8 @@ class Cleaned:
 
 
 def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
-    """Run the line rules in order: chrome, source lines, chrome by its shape, markup, bylines, punctuation, structure."""
+    """Run the line rules in order: chrome, source lines, chrome by its shape, markup, bylines, punctuation,
+    structure."""
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
     lines = drop_header_headline_list(lines, rules)

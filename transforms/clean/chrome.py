@@ -1,4 +1,5 @@
-"""Page chrome: navigation, copyright, image names, table remnants, share prompts, the page's headline list."""
+"""Page chrome: navigation, copyright, image names, table remnants, share prompts, the page's headline list; and
+the chrome no phrase names, told by its shape (drop_by_shape)."""
 
 from __future__ import annotations
 
@@ -79,9 +80,11 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
 
 
 # The reason a line dropped by its shape is recorded with: its strongest feature's.
-SHAPE_REASONS = {"fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url", "bar_list": "link_bar",
-                 "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar", "menu_run_of_words": "link_bar",
-                 "tail_after_chrome": "page_tail"}
+SHAPE_REASONS = {
+    "fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url",
+    "bar_list": "link_bar", "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
+    "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail",
+}
 # Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
 _TAIL_OPENERS = ("image", "table", "byline")
 
@@ -114,7 +117,8 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
     )
 
 
-_OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like", "f_byline", "_clock", "_word")
+_OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like",
+        "f_byline", "_clock", "_word")
 
 
 def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
@@ -152,7 +156,8 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
     context = {
         "menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3),
         "menu_run_by_chrome": pl.col("_menu") & (pl.col("_run_len") >= 3) & pl.col("_run_by_chrome"),
-        "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3) & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
+        "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3)
+        & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
         "tail_after_chrome": tail & (pl.col("_cc") > pl.col("_cc_last")),
         # a document without prose has no zones: its lines count as body
         "body": ~head.fill_null(False) & ~tail.fill_null(False),
@@ -172,7 +177,7 @@ def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | 
     words: the dictionary's two-character words (a menu's items are words, a directory's are names)."""
     shape, weights = rules.chrome_shape, rules.chrome_shape["weights"]
     strongest = sorted(SHAPE_REASONS, key=lambda name: -int(weights[name]))
-    reason = pl.lit(None, pl.String)
+    reason = pl.lit("shape")
     for name in reversed(strongest):
         reason = pl.when(pl.col(f"f_{name}")).then(pl.lit(SHAPE_REASONS[name])).otherwise(reason)
     reason = pl.when((pl.col("f_date_only") | pl.col("f_dated_header")) & pl.col("_clock")).then(
