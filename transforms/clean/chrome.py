@@ -134,15 +134,27 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
         _r=pl.int_range(pl.len()).over(doc),
         _prose=is_kept() & ((plain.str.len_chars() > rules.title_max_chars) | plain.str.contains("[。！？!?；;]")),
     )
-    if not all(c in frame.columns for c in _OWN):
-        own = _line_shapes(frame.filter(is_kept() & ~pl.col("_prose")), rules, words)
-        frame = frame.join(own, on="_i", how="left", maintain_order="left").with_columns(pl.col(_OWN).fill_null(False))
-    frame = frame.with_columns(
-        _chrome=pl.col("drop_reason").is_not_null() & ~pl.col("drop_reason").is_in(_TAIL_OPENERS),
-        _menu=pl.col("_menu") & is_kept(),
-    ).with_columns(
+    own = _line_shapes(frame.filter(is_kept() & ~pl.col("_prose")), rules, words)
+    frame = frame.join(own, on="_i", how="left", maintain_order="left").with_columns(
+        pl.col(_OWN).fill_null(False),
         _first=pl.col("_r").filter("_prose").min().over(doc),
         _last=pl.col("_r").filter("_prose").max().over(doc),
+    )
+    head, tail = pl.col("_r") < pl.col("_first"), pl.col("_r") > pl.col("_last")
+    zones = {
+        # a document without prose has no zones: its lines count as body
+        "body": ~head.fill_null(False) & ~tail.fill_null(False),
+        "prose": pl.col("_prose"),
+    }
+    frame = frame.with_columns(**{f"f_{name}": expr for name, expr in zones.items()})
+    # Lines chrome by their own shape are chrome neighbours already: one pass finds the lines beside them.
+    alone = pl.sum_horizontal(pl.col(name).cast(pl.Int32) * int(weights[name.removeprefix("f_")])
+                              for name in (*_OWN, "f_body", "f_prose") if name.startswith("f_"))
+    frame = frame.with_columns(
+        _chrome=(pl.col("drop_reason").is_not_null() & ~pl.col("drop_reason").is_in(_TAIL_OPENERS))
+        | (is_kept() & (alone >= int(rules.chrome_shape["threshold"]))),
+        _menu=pl.col("_menu") & is_kept(),
+    ).with_columns(
         _cc=pl.col("_chrome").cast(pl.Int32).cum_sum().over(doc),
         _run=(~pl.col("_menu")).cast(pl.Int32).cum_sum().over(doc),
         _below=pl.col("_chrome").shift(-1).over(doc).fill_null(False),
@@ -152,16 +164,12 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
         _run_words=(pl.col("_menu") & pl.col("_word")).cast(pl.Int32).sum().over(doc, "_run"),
         _run_by_chrome=(pl.col("_chrome").first() | pl.col("_below").last()).over(doc, "_run"),
     )
-    head, tail = pl.col("_r") < pl.col("_first"), pl.col("_r") > pl.col("_last")
     context = {
         "menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3),
         "menu_run_by_chrome": pl.col("_menu") & (pl.col("_run_len") >= 3) & pl.col("_run_by_chrome"),
         "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3)
         & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
         "tail_after_chrome": tail & (pl.col("_cc") > pl.col("_cc_last")),
-        # a document without prose has no zones: its lines count as body
-        "body": ~head.fill_null(False) & ~tail.fill_null(False),
-        "prose": pl.col("_prose"),
     }
     frame = frame.with_columns(**{f"f_{name}": expr.fill_null(False) for name, expr in context.items()})
     return frame.with_columns(
@@ -172,8 +180,8 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
 def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
     """A transparent scored rule set for the chrome the phrase rules miss: a kept line whose [chrome_shape]
     features weigh `threshold` or more is dropped, for the reason of its strongest feature (SHAPE_REASONS; a
-    page clock's date line as `clock`, so that it never dates the page). Two passes, so that a line the
-    first pass drops counts as a chrome neighbour in the second (a footer's lines under its copyright).
+    page clock's date line as `clock`, so that it never dates the page). A line chrome by its own shape is a
+    chrome neighbour for the lines beside it (a footer's lines under its copyright).
     words: the dictionary's two-character words (a menu's items are words, a directory's are names)."""
     shape, weights = rules.chrome_shape, rules.chrome_shape["weights"]
     strongest = sorted(SHAPE_REASONS, key=lambda name: -int(weights[name]))
@@ -184,11 +192,7 @@ def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | 
         pl.lit("clock")).otherwise(reason)
 
     def step(part: pl.DataFrame) -> pl.DataFrame:
-        columns = part.columns
-        for _ in range(2):
-            # the second pass reuses the line's own features, recomputing only its neighbours'
-            part = shape_features(part, rules, words)
-            part = drop_where(part, pl.col("_score") >= int(shape["threshold"]), reason).select(*columns, *_OWN)
-        return part.select(columns)
+        scored = shape_features(part, rules, words)
+        return drop_where(scored, pl.col("_score") >= int(shape["threshold"]), reason).select(part.columns)
 
     return on_subset(lines, pl.col("text") != "", step)
