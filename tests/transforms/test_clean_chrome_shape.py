@@ -130,3 +130,21 @@ def test_a_menu_of_dictionary_words_above_the_headline_is_dropped_even_with_no_c
     names = ("王大明", "张小红", "李建国", "赵铁柱")
     _, cleaned = clean_one(page(*names))
     assert {fates(cleaned)[m] for m in names} == {None}
+
+
+@pytest.mark.parametrize("header", ["2020年05月07日 第A01版", "第3版 综合新闻 2019-04-02"])
+def test_a_header_line_with_the_pages_edition_and_date_dates_the_page(header):
+    doc, cleaned = clean_one(page(header))
+    assert fates(cleaned)[header] is not None
+    assert doc["published_on"] in (dt.date(2020, 5, 7), dt.date(2019, 4, 2))
+
+
+@pytest.mark.parametrize("pager", ["共3页 第1页 [1] [2] [3] 下一页", "[1] [2] [3]", "尾页"])
+def test_a_pager_is_navigation(pager):
+    _, cleaned = clean_one(page(tail=(pager,)))
+    assert fates(cleaned)[pager] == "navigation"
+
+
+def test_numbers_on_a_line_of_a_table_are_not_a_pager():
+    _, cleaned = clean_one("\n".join([HEAD, PROSE[0], "12 15 18", PROSE[1]]))
+    assert fates(cleaned)["12 15 18"] is None
