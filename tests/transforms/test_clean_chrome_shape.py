@@ -148,3 +148,10 @@ def test_a_pager_is_navigation(pager):
 def test_numbers_on_a_line_of_a_table_are_not_a_pager():
     _, cleaned = clean_one("\n".join([HEAD, PROSE[0], "12 15 18", PROSE[1]]))
     assert fates(cleaned)["12 15 18"] is None
+
+
+def test_a_wechat_header_with_a_date_and_time_dates_the_page():
+    header = "原创 某县发布 2021-04-29 18:00 发表于河南"
+    doc, cleaned = clean_one(page(header))
+    assert fates(cleaned)[header] == "page_date"
+    assert doc["published_on"] == dt.date(2021, 4, 29)
