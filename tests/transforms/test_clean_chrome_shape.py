@@ -155,3 +155,9 @@ def test_a_wechat_header_with_a_date_and_time_dates_the_page():
     doc, cleaned = clean_one(page(header))
     assert fates(cleaned)[header] == "page_date"
     assert doc["published_on"] == dt.date(2021, 4, 29)
+
+
+def test_a_lead_clause_broken_after_its_date_and_time_is_not_a_header():
+    lead = "2021年4月29日 10:00，某县召开全县经济工作会议"
+    _, cleaned = clean_one("\n".join([HEAD, lead, "会议部署了下一阶段的重点工作，要求各部门加快项目建设进度，确保完成全年目标。"]))
+    assert fates(cleaned)[lead] is None

@@ -102,7 +102,8 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         "_i",
         f_fields=fields,
         f_date_only=simp.str.contains(shape["date_only"]),
-        f_dated_header=simp.str.contains(shape["dated_header"]),
+        # a header lists tokens; a clause (2021年4月29日 10:00，某县召开…) is the lead broken across lines
+        f_dated_header=simp.str.contains(shape["dated_header"]) & ~simp.str.contains("[，,、]"),
         f_url=simp.str.contains(shape["url"]) & (han <= int(shape["url_max_han"])),
         f_bar_list=simp.str.contains(shape["bar_list"]),
         f_word_list=simp.str.contains(shape["word_list"])
