@@ -161,3 +161,10 @@ def test_a_lead_clause_broken_after_its_date_and_time_is_not_a_header():
     lead = "2021年4月29日 10:00，某县召开全县经济工作会议"
     _, cleaned = clean_one("\n".join([HEAD, lead, "会议部署了下一阶段的重点工作，要求各部门加快项目建设进度，确保完成全年目标。"]))
     assert fates(cleaned)[lead] is None
+
+
+def test_a_notices_time_and_place_fields_are_its_content_and_never_its_date():
+    fields = "时间：2021年5月1日 地点：县人民广场"
+    doc, cleaned = clean_one(page(fields))
+    assert fates(cleaned)[fields] is None
+    assert doc["published_on"] is None

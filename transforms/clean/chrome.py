@@ -96,7 +96,8 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
     shape = rules.chrome_shape
     simp = pl.col("simp")
     han = simp.str.count_matches(r"\p{Han}")
-    fields = (simp.str.count_matches(shape["field"]) >= 2) & simp.str.contains(shape["field_value"])
+    fields = ((simp.str.count_matches(shape["field"]) >= 2) & simp.str.contains(shape["field_value"])
+              & simp.str.contains(shape["field_label"]))
     roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
     return lines.select(
         "_i",
