@@ -153,3 +153,85 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, names: list[
                 _atomic(directory / f"{name.split('.')[-1]}.parquet") as partial:
             written[name] = _write_parquet(schema, batches, partial)
     return written
+
+
+# Excel's limits: rows per sheet (the header included), characters per cell, characters in a sheet name
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_CELL = 32_767
+XLSX_MAX_NAME = 31
+
+
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones; DuckDB's timestamps here are UTC
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, str) and len(value) > XLSX_MAX_CELL:
+        return value[: XLSX_MAX_CELL - 1] + "…"
+    return value
+
+
+def write_xlsx(path: Path, sheets: list[tuple[str, duckdb.DuckDBPyRelation, str, dict[str, str]]]) -> dict[str, int]:
+    """One workbook: a first sheet "说明" describing every sheet and column, then one sheet per
+    (name, relation, description, column descriptions), its header the relation's columns. Rows past Excel's
+    limit and text past its cell limit are cut, and the 说明 sheet says so. Returns rows written per name."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)  # rows streamed to disk: memory stays flat whatever the size
+    bold = Font(bold=True)
+
+    def header(sheet, names) -> list:
+        cells = [WriteOnlyCell(sheet, value=name) for name in names]
+        for cell in cells:
+            cell.font = bold
+        return cells
+
+    notes = workbook.create_sheet("说明")
+    notes.append(header(notes, ("sheet", "column", "description")))
+    titles = {}
+    for name, relation, description, columns in sheets:
+        title = name[:XLSX_MAX_NAME]
+        titles[name] = title
+        total = relation.aggregate("count(*)").fetchall()[0][0]
+        cut = f" Only the first {XLSX_MAX_ROWS - 1} of its {total} rows fit in a sheet." \
+            if total >= XLSX_MAX_ROWS else ""
+        notes.append([title, None, (f"{name}: " if title != name else "") + (description or "") + cut])
+        for column in relation.columns:
+            notes.append([title, column, columns.get(column, "")])
+    written = {}
+    for name, relation, _, _ in sheets:
+        sheet = workbook.create_sheet(titles[name])
+        sheet.freeze_panes = "A2"
+        sheet.append(header(sheet, relation.columns))
+        rows = 0
+        with _batches(relation.limit(XLSX_MAX_ROWS - 1)) as (_, batches):
+            for batch in batches:
+                for row in batch.to_pylist():
+                    sheet.append([_xlsx_value(v) for v in row.values()])
+                rows += batch.num_rows
+        written[name] = rows
+    with _atomic(path) as partial:
+        workbook.save(partial)
+    return written
+
+
+def column_comments(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """name -> (its comment, {column: comment}) from the catalog (COMMENT ON, from dbt's sources.yml)."""
+    out = {name: ("", {}) for name in names}
+    for name, comment in con.execute(
+            "select view_name, comment from duckdb_views() where schema_name = 'main' and not internal "
+            "union all select table_name, comment from duckdb_tables() where schema_name = 'main'").fetchall():
+        if name in out:
+            out[name] = (comment or "", out[name][1])
+    for name, column, comment in con.execute(
+            "select table_name, column_name, comment from duckdb_columns() where schema_name = 'main' "
+            "and not internal order by table_name, column_index").fetchall():
+        if name in out and comment:
+            out[name][1][column] = comment
+    return out

@@ -85,3 +85,12 @@ def read_mart(marts: Path, name: str) -> tuple[duckdb.DuckDBPyConnection, duckdb
         con.close()
         raise KeyError(name)
     return con, con.table(name)
+
+
+def mart_descriptions() -> dict[str, tuple[str, dict[str, str]]]:
+    """mart -> (its description, {column: description}) from dbt/models/marts/schema.yml."""
+    import yaml
+
+    models = yaml.safe_load((DBT_DIR / "models" / "marts" / "schema.yml").read_text(encoding="utf-8"))["models"]
+    return {m["name"]: (m.get("description", ""), {c["name"]: c.get("description", "") for c in m.get("columns", [])})
+            for m in models}

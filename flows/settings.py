@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,10 @@ class Settings:
     # After each completed run, rebuild the marts and write the HTML report here, linked from the run's
     # Prefect artifacts (unset: no report).
     report_html: Path | None = field(default_factory=lambda: _env_path("GAZETTE_REPORT_HTML"))
+    # Files derived once per machine (the gazetteer as Parquet, the report's charting script); the
+    # gazetteer's loader in transforms/ reads the same variable itself.
+    cache: Path = field(default_factory=lambda: _env_path("GAZETTE_CACHE")
+                        or Path(tempfile.gettempdir()) / "gazette-cache")
 
     @property
     def staging_root(self) -> Path:
