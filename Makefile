@@ -39,8 +39,10 @@ eval: $(STAMP)
 	$(BIN)/gazette eval --db warehouse/eval.duckdb --gold tests/fixtures/gold $(if $(wildcard $(DEV_CORPUS)/gold),--gold $(DEV_CORPUS)/gold --halves) $(EVAL_ARGS)
 
 # Speed and memory on a synthetic corpus; BENCH_ARGS="--n 100000 --server both" for the full set.
+# With BASE=<commit>: that commit and this checkout run alternately on one corpus, medians and ratios
+# (bench/compare.py; 500 documents by default, BENCH_ARGS="--n 10000" for the issue's shape).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python $(if $(BASE),bench/compare.py --base $(BASE),bench/run.py) $(BENCH_ARGS)
 
 # Re-resolve the pinned environment (run after changing pyproject.toml).
 lock:

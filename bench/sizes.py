@@ -1,9 +1,10 @@
-"""How the cost of one document grows with its size: a 1 MB, a 4 MB and a 16 MB article, and a file of 200 000
-one-character lines, each taken through every step of a run (read, clean, extract, stage, load in one
-transaction, the integrity checks), without Prefect. Reports seconds, peak RSS growth and the ratios to 1 MB:
-cost linear in size gives 4 and 16.
+"""How the cost of one document grows with its size: a 1 MB, a 4 MB and a 16 MB article, a file of 200 000
+one-character lines, and N place names (金水区) run together in one sentence against the same names each in a
+sentence of its own, each taken through every step of a run (read, clean, extract, stage, load in one
+transaction, the integrity checks), without Prefect. Reports seconds, peak RSS growth and the ratios to 1 MB
+(cost linear in size gives 4 and 16) and of one sentence to separate ones (linear: about 1).
 
-    python bench/sizes.py [--work DIR] [--sizes 1 4 16]
+    python bench/sizes.py [--work DIR] [--sizes 1 4 16] [--names 100000]
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--names", type=int, default=100_000, help="place names in the one-sentence case (0: skip)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="gazette-sizes-"))
     warm_up()
@@ -84,6 +86,16 @@ def main() -> None:
     lines.write_text("金水区通报\n" + "我\n" * 200_000, encoding="utf-8")
     results["200 000 one-character lines"] = one_document(lines, work)
     print(f"lines: {json.dumps(results['200 000 one-character lines'], ensure_ascii=False)}")
+    if args.names:
+        for shape, separator in (("one sentence", ""), ("separate sentences", "。")):
+            path = work / shape.replace(" ", "-") / "names.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("金水区通报\n" + ("金水区" + separator) * args.names + "\n", encoding="utf-8")
+            results[f"{args.names} names, {shape}"] = one_document(path, work)
+            print(f"{args.names} names, {shape}: {json.dumps(results[f'{args.names} names, {shape}'], ensure_ascii=False)}",
+                  flush=True)
+        one, apart = (results[f"{args.names} names, {shape}"]["total_s"] for shape in ("one sentence", "separate sentences"))
+        print(f"{args.names} names, one sentence / separate sentences: {one / apart:.2f}")
     base = results[f"{args.sizes[0]:g} MB"]["total_s"]
     for mb in args.sizes[1:]:
         print(f"{mb:g} MB / {args.sizes[0]:g} MB: {results[f'{mb:g} MB']['total_s'] / base:.2f} "

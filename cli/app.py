@@ -117,7 +117,7 @@ def run(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from flows import cancel
+    from flows import cancel, local
     from flows import progress as progress_hook
     from flows.ingest import ingest
     from flows.runners import RUNNERS, default_workers, shared_api, task_runner
@@ -152,10 +152,14 @@ def run(
     progress_hook.set_listener(None if quiet else listener)
     previous_handler = signal.signal(signal.SIGTERM, stop)
     try:
-        with bar, (shared_api() if runner != "threads" else nullcontext()):
-            flow = ingest.with_options(task_runner=task_runner(runner, workers))
-            summary = flow(paths=paths, db=str(db_path), batch_mb=batch_mb, max_file_mb=max_file_mb,
-                           in_flight=2 * workers)
+        arguments = dict(paths=paths, db=str(db_path), batch_mb=batch_mb, max_file_mb=max_file_mb,
+                         in_flight=2 * workers)
+        if runner == "threads" and not local.api_configured():  # no server to report to: none started
+            with bar, local.thread_pool(workers):
+                summary = ingest.fn(**arguments)
+        else:
+            with bar, (shared_api() if runner != "threads" else nullcontext()):
+                summary = ingest.with_options(task_runner=task_runner(runner, workers))(**arguments)
     except FileNotFoundError as err:
         console.print(f"[red]error:[/red] {first_line(err)}", highlight=False)
         raise typer.Exit(2) from None

@@ -11,11 +11,11 @@ from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import flow
 from prefect.runtime import flow_run
 
 from flows import batch as batch_steps
-from flows import cancel, progress, tasks
+from flows import cancel, local, progress, tasks
 from flows.settings import Settings
 from flows.staging import StagingArea
 from reports import artifacts
@@ -50,7 +50,7 @@ def ingest(
         batch_bytes=int(batch_mb * 2**20) if batch_mb else base.batch_bytes,
         max_file_bytes=int(max_file_mb * 2**20) if max_file_mb else base.max_file_bytes,
     )
-    logger = get_run_logger()
+    logger = local.run_logger()
     started_at, clock = _now(), time.perf_counter()
     run_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     summary = RunSummary(run_id=run_id, db=str(settings.db))
@@ -64,18 +64,18 @@ def ingest(
     loader = Loader(settings.db, hold_seconds=settings.hold_seconds, wait_seconds=settings.lock_wait_seconds,
                     memory_limit_mb=settings.load_memory_mb)
     try:
-        files, refused, summary.files_ignored = tasks.discover(paths)
+        files, refused, summary.files_ignored = local.call(tasks.discover, paths)
         summary.files_seen = files.height + len(refused)
-        known_sources = tasks.prepare_warehouse(settings, row, staging.known_keys)
+        known_sources = local.call(tasks.prepare_warehouse, settings, row, staging.known_keys)
         to_read, summary.skipped_unchanged = batch_steps.unchanged_files(files, known_sources)
         batches = batch_steps.plan_batches(to_read, settings.batch_bytes) or ([to_read.clear()] if refused else [])
         summary.batches = len(batches)
         progress.report("files", summary.skipped_unchanged, files.height)
 
         def submit(i: int):
-            return tasks.process_batch.submit(
-                batches[i], known_keys_path=staging.known_keys, staging=staging.batch(i), settings=settings,
-                rules=rules, run_id=run_id, started_at=started_at, refusals=refused if i == 0 else [],
+            return local.submit(
+                tasks.process_batch, batches[i], known_keys_path=staging.known_keys, staging=staging.batch(i),
+                settings=settings, rules=rules, run_id=run_id, started_at=started_at, refusals=refused if i == 0 else [],
             )
 
         # A bounded window of batches in flight: memory stays flat however large the corpus.
@@ -86,7 +86,7 @@ def ingest(
             if i + len(window) + 1 < len(batches):
                 window.append(submit(i + len(window) + 1))
             load_started = time.perf_counter()
-            result = tasks.load(outcome, loader, batch_no=i, fail_at=fail_at)
+            result = local.call(tasks.load, outcome, loader, batch_no=i, fail_at=fail_at)
             shutil.rmtree(outcome.staging, ignore_errors=True)
             summary.add_batch(outcome, result, time.perf_counter() - load_started)
             done_files += outcome.files
@@ -96,7 +96,7 @@ def ingest(
         summary.add_seconds("load", time.perf_counter() - load_started)
         summary.close_books()
         if summary.documents_loaded:  # the checks cover the run's documents: none, nothing to check
-            summary.add_checks(tasks.check(settings, run_id))
+            summary.add_checks(local.call(tasks.check, settings, run_id))
         summary.status = "completed"
     except BaseException as err:
         if cancel.is_stop(err):
@@ -117,7 +117,7 @@ def ingest(
                    files_quarantined=summary.files_quarantined, integrity_violations=summary.integrity_violations,
                    summary=json.dumps(asdict(summary), ensure_ascii=False))
         try:
-            tasks.record_run(settings, row)
+            local.call(tasks.record_run, settings, row)
             artifacts.publish_run(asdict(summary), settings.db, settings.report_html, settings.marts_db, settings.cache)
         except Exception as err:  # the run's own outcome matters more than its audit row
             logger.warning("could not record the run: %s", err)

@@ -33,7 +33,8 @@ def shared_api() -> Iterator[str | None]:
         from prefect.server.api.server import SubprocessASGIServer
 
         server = SubprocessASGIServer()
-        server.start()
+        with _children_outside_the_group():
+            server.start()
         configured = server.api_url
     os.environ["PREFECT_API_URL"] = configured  # inherited by the worker processes spawned from here
     try:
@@ -46,6 +47,38 @@ def shared_api() -> Iterator[str | None]:
             os.environ["PREFECT_API_URL"] = saved
         if server is not None:
             server.stop()
+
+
+@contextmanager
+def _children_outside_the_group() -> Iterator[None]:
+    """Processes started in this block (Prefect's temporary server: Prefect starts it with subprocess.Popen)
+    get a session of their own, so a Ctrl-C to the run's process group does not take the server down under the
+    stopping flow (whose event and log workers then retry it for minutes); shared_api() stops it. On Linux
+    they also get SIGTERM when the run dies, kill -9 included, instead of outliving it."""
+    import subprocess
+
+    original = subprocess.Popen
+
+    class Popen(original):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("start_new_session", True)
+            if sys.platform == "linux":
+                kwargs.setdefault("preexec_fn", _die_with_parent)
+            super().__init__(*args, **kwargs)
+
+    subprocess.Popen = Popen
+    try:
+        yield
+    finally:
+        subprocess.Popen = original
+
+
+def _die_with_parent() -> None:
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 _this_thread = threading.local()

@@ -7,11 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NONE
 
 from flows import batch as batch_steps
 from flows import faults, runners
+from flows.local import run_logger, transient
 from flows.settings import Settings
 from flows.staging import remove, staging_folders
 from transforms.rules import CleaningRules
@@ -23,18 +24,11 @@ from warehouse.migrate import migrate
 
 # What a second try can fix: a busy or flaky file system. A missing file, a refused permission, a full disk
 # or a bug fails the same way again, at once.
-_TRANSIENT = {errno.EAGAIN, errno.EINTR, errno.EIO, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE}
-
-
 def _io_error(task, task_run, state) -> bool:
     try:
         state.result()
-    except WarehouseBusy:
-        return True
-    except OSError as err:
-        return err.errno in _TRANSIENT
-    except Exception:
-        return False
+    except Exception as err:
+        return transient(err)
     return False
 
 
@@ -57,7 +51,7 @@ def discover(paths: list[str]) -> Listing:
         files, refused, ignored = handed[1]
     else:
         files, refused, ignored = batch_steps.discover(paths)
-    get_run_logger().info("found %d files (%d refused, %d ignored by suffix)", len(files), len(refused), ignored)
+    run_logger().info("found %d files (%d refused, %d ignored by suffix)", len(files), len(refused), ignored)
     return files, refused, ignored
 
 
@@ -66,7 +60,7 @@ def prepare_warehouse(settings: Settings, run: dict, known_keys_path: Path) -> p
     """Migrate the schema, record the run (an etl_run row), close the books of runs that were killed, write
     the keys of loaded documents for the batch workers, and return the loaded source files (a short write,
     then released)."""
-    logger = get_run_logger()
+    logger = run_logger()
     live, abandoned = staging_folders(settings.staging_root, keep=run["run_id"])
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
         applied = migrate(con)
@@ -103,7 +97,7 @@ def process_batch(
         files, known_keys_path=known_keys_path, staging=staging, settings=settings, rules=rules, run_id=run_id,
         started_at=started_at, refusals=refusals,
     )
-    get_run_logger().info(
+    run_logger().info(
         "%s: %d files, %d new documents, %d already loaded, quarantined %s",
         staging.name, outcome.files, outcome.new_documents, outcome.known, outcome.quarantined or "none",
     )
@@ -155,7 +149,7 @@ def check(settings: Settings, run_id: str) -> list[CheckResult]:
     with reader(settings.db, wait_seconds=settings.lock_wait_seconds,
                 memory_limit=settings.check_memory_limit) as con:
         results = check_warehouse(con, run_id)
-    logger = get_run_logger()
+    logger = run_logger()
     for failed in (r for r in results if not r.ok):
         logger.error("integrity check %s: %d violations, e.g. %s", failed.name, failed.violations, failed.sample[:2])
     return results

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import get_run_logger
 from prefect.artifacts import create_link_artifact, create_table_artifact
 
 from reports.html import write_html_report
 from reports.marts import build_marts, marts_path
 from reports.summary import RunSummary
 from warehouse.connection import reader
+from flows.local import in_flow_run, run_logger
 
 QUARANTINE_ROWS = 200  # a table artifact is for people: the rest is in `gazette report fct_quarantine`
 
@@ -35,14 +35,15 @@ def publish_run(summary: dict, db: Path, html: Path | None = None, marts: Path |
                 cache: Path | None = None) -> None:
     """Table artifact of the run; then, if html names a file ($GAZETTE_REPORT_HTML), the marts (into marts, else
     beside db) and HTML report are rebuilt after a completed run and linked. Never fails the run."""
-    logger = get_run_logger()
+    logger = run_logger()
     try:
         quarantined = quarantined_files(db, summary["run_id"]) if summary["files_quarantined"] else []
     except Exception as err:  # the warehouse may be unreadable after a failure: publish the counts anyway
         logger.warning("could not list the quarantined files: %s", err)
         quarantined = []
-    create_table_artifact(key="gazette-run-summary-table", table=summary_rows(summary, quarantined),
-                          description=f"Gazette run {summary['run_id']}: {summary['status']}")
+    if in_flow_run():  # without a Prefect API there is nowhere to show it
+        create_table_artifact(key="gazette-run-summary-table", table=summary_rows(summary, quarantined),
+                              description=f"Gazette run {summary['run_id']}: {summary['status']}")
     if html and summary["status"] == "completed":
         try:
             publish_report(db, html, marts, cache)
@@ -55,6 +56,7 @@ def publish_report(db: Path, html: Path, marts: Path | None = None, cache: Path 
     if not result.ok:
         raise RuntimeError("dbt build failed: " + result.output[-2000:])
     path = write_html_report(result.marts, html, cache).resolve()
-    create_link_artifact(key="gazette-html-report", link=path.as_uri(), link_text=f"Gazette report ({path.name})",
-                         description="Charts from the dbt marts, rebuilt after the run")
+    if in_flow_run():
+        create_link_artifact(key="gazette-html-report", link=path.as_uri(), link_text=f"Gazette report ({path.name})",
+                             description="Charts from the dbt marts, rebuilt after the run")
     return path

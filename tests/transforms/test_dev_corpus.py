@@ -83,7 +83,9 @@ def _lost_lines(dev) -> list[tuple[str, ...]]:
         stem = stems[row["document_key"]]
         chrome = {_norm(line) for line in gold[stem].get("chrome_lines", [])}
         text = _norm(row["raw"])
-        if row["drop_reason"] == "byline" or text in chrome or text in kept[row["document_key"]]:
+        # a line with no letter, digit or character (a table's lone cell bar) holds no content
+        if row["drop_reason"] == "byline" or text in chrome or text in kept[row["document_key"]] or not any(
+                ch.isalnum() for ch in text):
             continue
         lost.append((stem, row["drop_reason"], row["raw"]))
     return lost

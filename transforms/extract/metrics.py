@@ -23,7 +23,7 @@ from transforms.extract.metric_rules import MetricRules
 from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low
 from transforms.extract.periods import assign_periods
 from transforms.extract.restated import merge_restated
-from transforms.extract.spans import regex_spans
+from transforms.extract.spans import regex_spans, with_windows
 from transforms.extract.targets import is_target
 from transforms.keys import keys_for
 
@@ -236,16 +236,18 @@ def _mentions(texts: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     part = f"{rules.region_stem}(?:{suffix})"
     chain = f"(?:^|{rules.region_boundary})(?:{part})+"
     keep = [c for c in texts.columns if c != "text"]
-    found = _spans(texts, "text", chain, keep + ["text"])
+    # the text is not carried along with each match: its prefix and what follows a name are read from
+    # bracket counts and windows (slicing a long sentence at every match is quadratic in its length)
+    texts = texts.with_row_index("_tid")
+    found = _spans(texts, "text", chain, keep + ["_tid"])
     lead = pl.col("match").str.extract(f"^({rules.region_boundary})", 1).fill_null("").str.len_chars()
-    found = found.with_columns(
-        chain_off=pl.col("off") + lead, chain=pl.col("match").str.slice(lead),
-        in_parens=(pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("（")
-                   > pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("）"))
-        | (pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("《")
-           > pl.col("text").str.slice(0, pl.col("off") + lead).str.count_matches("》")),
-    )
-    parts = _spans(found.drop("match", "off"), "chain", part, keep + ["chain_off", "in_parens", "text", "chain"])
+    found = found.with_columns(chain_off=pl.col("off") + lead, chain=pl.col("match").str.slice(lead))
+    found = _in_brackets(found.with_columns(chain_len=pl.col("chain").str.len_chars()), texts)
+    parts = _spans(found.drop("match", "off"), "chain", part, keep + ["_tid", "chain_off", "in_parens", "chain_len"])
+    # where the text after a name is read for vouching words: as it always was, the chain's offset counted
+    # twice (2 * chain_off + the name's offset in the chain + its length), kept so results do not change
+    parts = parts.with_columns(_vpos=2 * pl.col("chain_off") + pl.col("off") + pl.col("match").str.len_chars())
+    parts = with_windows(parts, texts, "_vpos", "_vpos", by="_tid", origin=None, after=4)
     parts = parts.with_columns(
         off=pl.col("chain_off") + pl.col("off"),
         suffix=pl.col("match").str.extract(f"({suffix})$", 1),
@@ -256,9 +258,8 @@ def _mentions(texts: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         name=pl.col("stem") + pl.col("suffix").replace_strict(rules.region_normalise, default=pl.col("suffix"),
                                                               return_dtype=pl.String),
         # In a chain (郑州市中原区) or followed by an organ or title (林山寨街道党工委): certainly a place.
-        vouched=(pl.col("chain").str.len_chars() > pl.col("match").str.len_chars())
-        | pl.col("text").str.slice(pl.col("chain_off") + pl.col("off") + pl.col("match").str.len_chars(), 4)
-        .str.contains(rules.region_vouch),
+        vouched=(pl.col("chain_len") > pl.col("match").str.len_chars())
+        | pl.col("_wt").str.slice(pl.col("_vpos") - pl.col("_wb"), 4).str.contains(rules.region_vouch),
     )
     return parts.filter(
         ~pl.col("in_parens")
@@ -266,6 +267,24 @@ def _mentions(texts: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
         & ~pl.col("match").str.contains(rules.region_stop_words)
         & ~pl.col("match").str.contains(rules.region_stop_suffix)
     ).select(*keep, "off", pl.col("match").str.len_chars().cast(pl.Int32).alias("len"), "name", "level", "vouched")
+
+
+def _in_brackets(found: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
+    """found (matches of texts' row _tid at chain_off) with in_parens: more （ than ） or more 《 than 》
+    before the match in its text, from running counts at each bracket (an as-of join)."""
+    depth = {"（": (1, 0), "）": (-1, 0), "《": (0, 1), "》": (0, -1)}
+    marks = regex_spans(texts, "text", "[（）《》]", ["_tid"]).with_columns(
+        pl.col("match").replace_strict({k: v[0] for k, v in depth.items()}, return_dtype=pl.Int32)
+        .cum_sum().over("_tid").alias("_parens"),
+        pl.col("match").replace_strict({k: v[1] for k, v in depth.items()}, return_dtype=pl.Int32)
+        .cum_sum().over("_tid").alias("_books"),
+    ).select("_tid", pl.col("match_start").cast(pl.Int64), "_parens", "_books").sort("match_start")
+    return (found.with_row_index("_fi").with_columns(pl.col("chain_off").cast(pl.Int64).alias("_fk")).sort("_fk")
+            .join_asof(marks, left_on="_fk", right_on="match_start", by="_tid", allow_exact_matches=False,
+                       check_sortedness=False)
+            .sort("_fi")
+            .with_columns(in_parens=((pl.col("_parens") > 0) | (pl.col("_books") > 0)).fill_null(False))
+            .drop("_fi", "_fk", "match_start", "_parens", "_books"))
 
 
 def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,

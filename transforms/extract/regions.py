@@ -28,7 +28,7 @@ from transforms.extract.context import document_regions
 from transforms.extract.gazetteer import DEPTH, Gazetteer, load_gazetteer
 from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
-from transforms.extract.spans import attach_sentence, regex_spans, span_text
+from transforms.extract.spans import attach_sentence, regex_spans, span_text, with_windows
 from transforms.extract.subject import document_subject, gazetteer_subject
 from transforms.extract.words import unnamed_units, word_reading
 from transforms.keys import keys_for
@@ -154,16 +154,14 @@ def _overlaps_any(frame: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
 def _context_chars(hits: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     """hits with the text around them, read from their sentence (empty past its ends): _next (one character
     after), _after (twelve) and _before (one before)."""
-    spans = sentences.select("document_key", pl.col("span_start").cast(pl.Int64).alias("_ss"), "text").sort("_ss")
-    end = pl.col("span_end") - pl.col("_ss")
-    start = pl.col("span_start") - pl.col("_ss")
-    return (hits.with_row_index("_i").with_columns(pl.col("span_start").cast(pl.Int64).alias("_k")).sort("_k")
-            .join_asof(spans, left_on="_k", right_on="_ss", by="document_key", check_sortedness=False)
-            .with_columns(pl.col("text").str.slice(end, 1).fill_null("").alias("_next"),
-                          pl.col("text").str.slice(end, 12).fill_null("").alias("_after"),
-                          pl.when(start > 0).then(pl.col("text").str.slice(start - 1, 1)).otherwise(pl.lit(""))
-                          .alias("_before"))
-            .sort("_i").drop("_i", "_k", "_ss", "text"))
+    end = pl.col("span_end") - pl.col("_wb")
+    start = pl.col("span_start") - pl.col("_wb")
+    return (with_windows(hits, sentences, "span_start", "span_end", before=1, after=12)
+            .with_columns(pl.col("_wt").str.slice(end, 1).fill_null("").alias("_next"),
+                          pl.col("_wt").str.slice(end, 12).fill_null("").alias("_after"),
+                          pl.when(pl.col("span_start") > pl.col("_ss")).then(pl.col("_wt").str.slice(start - 1, 1))
+                          .otherwise(pl.lit("")).alias("_before"))
+            .drop("_ss", "_wb", "_wt"))
 
 
 def extract_regions(
@@ -425,14 +423,11 @@ def _listed_units(sentences: pl.DataFrame, resolved: pl.DataFrame, gazetteer: Ga
     cols = ["document_key", "code", "span_start", "span_end"]
     anchors = (resolved.filter(pl.col("level").is_in(["district", "county"]))
                .select("document_key", pl.col("code").alias("a_code"), pl.col("parent_code").alias("a_parent"),
-                       pl.col("span_start").alias("a_start"), pl.col("span_end").alias("a_end"))
-               # the text around a mention is read from its sentence (match_text here), at offsets relative to
-               # the sentence's start _ss: slicing the whole body at each mention is quadratic
-               .sort("a_start")
-               .join_asof(sentences.select("document_key", pl.col("span_start").cast(pl.Int32).alias("_ss"),
-                                           pl.col("text").alias("match_text")).sort("_ss"),
-                          left_on="a_start", right_on="_ss", by="document_key", check_sortedness=False))
-    after = (anchors.with_columns(pl.col("match_text").str.slice(pl.col("a_end") - pl.col("_ss"), 80)
+                       pl.col("span_start").alias("a_start"), pl.col("span_end").alias("a_end")))
+    # the text around a mention is read from a window of its sentence (match_text here, starting at _wb):
+    # slicing the whole body, or a long sentence, at each mention is quadratic
+    anchors = with_windows(anchors, sentences, "a_start", "a_end", before=30, after=80).rename({"_wt": "match_text"})
+    after = (anchors.with_columns(pl.col("match_text").str.slice(pl.col("a_end") - pl.col("_wb"), 80)
                                   .str.extract(AFTER_DISTRICT, 1).alias("_list"))
              .filter(pl.col("_list").is_not_null()).drop("match_text"))
     items = _split_items(after, "_list", "a_end")
@@ -454,11 +449,11 @@ def _listed_units(sentences: pl.DataFrame, resolved: pl.DataFrame, gazetteer: Ga
         .select(cols)
     )
 
-    level_char = pl.col("match_text").str.slice(pl.col("a_end") - 1 - pl.col("_ss"), 1)
+    level_char = pl.col("match_text").str.slice(pl.col("a_end") - 1 - pl.col("_wb"), 1)
     before = (anchors.filter(level_char.is_in(["区", "县"]))
               .with_columns(level_char.alias("level_char"),
                             pl.max_horizontal(pl.col("a_start") - 30, pl.col("_ss")).alias("_from"))
-              .with_columns(pl.col("match_text").str.slice(pl.col("_from") - pl.col("_ss"),
+              .with_columns(pl.col("match_text").str.slice(pl.col("_from") - pl.col("_wb"),
                                                            pl.col("a_start") - pl.col("_from"))
                             .str.extract(BEFORE_DISTRICT, 1).alias("_list"))
               .filter(pl.col("_list").is_not_null())

@@ -68,11 +68,48 @@ def attach_sentence(frame: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFram
 
 def span_text(frame: pl.DataFrame, sentences: pl.DataFrame, start: str = "span_start",
               alias: str = "surface") -> pl.DataFrame:
-    """Add the text of each span (start .. span_end), read from the sentence holding its start: slicing the
-    whole body at every span's offset walks the body from its start each time (quadratic in its length)."""
-    s = sentences.select("document_key", pl.col("span_start").cast(pl.Int64).alias("_ss"), pl.col("text").alias("_st"))
-    return (frame.with_row_index("_i").with_columns(pl.col(start).cast(pl.Int64).alias("_k")).sort("_k")
-            .join_asof(s.sort("_ss"), left_on="_k", right_on="_ss", by="document_key", check_sortedness=False)
-            .with_columns(pl.col("_st").str.slice(pl.col("_k") - pl.col("_ss"), pl.col("span_end") - pl.col("_k"))
+    """Add the text of each span (start .. span_end), read from the sentence holding its start (from a window
+    of it: slicing the body, or a long sentence, at every span walks it from its start each time)."""
+    return (with_windows(frame, sentences, start, "span_end")
+            .with_columns(pl.col("_wt").str.slice(pl.col(start) - pl.col("_wb"), pl.col("span_end") - pl.col(start))
                           .alias(alias))
-            .sort("_i").drop("_i", "_k", "_ss", "_st"))
+            .drop("_ss", "_wb", "_wt"))
+
+
+WINDOW = 256  # characters: a span's context is read from a piece of its sentence about this long
+
+
+def text_windows(texts: pl.DataFrame, by: str, origin: str | None = None, text: str = "text",
+                 width: int = WINDOW) -> pl.DataFrame:
+    """Each text cut into pieces of `width` characters (one regex pass), a row per piece holding it with its
+    neighbours: `by`, _ss (where the text starts: column `origin`, or 0), _ws (where the piece starts), _wb
+    (where _wt starts) and _wt (the previous piece, the piece, the next piece). Around any position p of the
+    text that row's _wt holds at least `width` characters each side (less at the text's ends), so slicing it
+    costs O(width) where slicing the text at p walks it from its start: quadratic over a long text's spans."""
+    start = pl.col(origin).cast(pl.Int64) if origin else pl.lit(0, pl.Int64)
+    pieces = (texts.select(by, start.alias("_ss"), pl.col(text).str.extract_all(f"(?s).{{1,{width}}}|^$").alias("_p"))
+              .with_row_index("_t")
+              .with_columns(pl.int_ranges(0, pl.col("_p").list.len()).alias("_n"))
+              .explode(["_p", "_n"])
+              .filter(pl.col("_p").is_not_null()))
+    previous, following = pl.col("_p").shift(1).over("_t"), pl.col("_p").shift(-1).over("_t")
+    return pieces.select(
+        by, "_ss", (pl.col("_ss") + pl.col("_n") * width).alias("_ws"),
+        (pl.col("_ss") + pl.max_horizontal(pl.col("_n") - 1, 0) * width).alias("_wb"),
+        pl.concat_str(previous.fill_null(""), pl.col("_p"), following.fill_null("")).alias("_wt"),
+    )
+
+
+def with_windows(frame: pl.DataFrame, texts: pl.DataFrame, start: str, end: str, *, by: str = "document_key",
+                 origin: str | None = "span_start", text: str = "text", before: int = 0,
+                 after: int = 0) -> pl.DataFrame:
+    """frame with _ss, _wb and _wt (text_windows) of the text holding each row's `start` (the last text of
+    its `by` group starting at or before it): _wt.str.slice(p - _wb, n) is the text's characters p .. p + n
+    for p from `before` characters before `start` to `after` after `end`, as slicing the whole text would
+    give them."""
+    longest = frame.select((pl.col(end) - pl.col(start)).max()).item() or 0
+    width = max(WINDOW, before, longest + after)
+    windows = text_windows(texts, by, origin, text, width).sort("_ws")
+    return (frame.with_row_index("_wi").with_columns(pl.col(start).cast(pl.Int64).alias("_wk")).sort("_wk")
+            .join_asof(windows, left_on="_wk", right_on="_ws", by=by, check_sortedness=False)
+            .sort("_wi").drop("_wi", "_wk", "_ws"))
