@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from flows.settings import Settings
 from flows.staging import remove, staging_folders
 from transforms.rules import CleaningRules
 from warehouse.check import CheckResult, check_warehouse
-from warehouse.connection import WarehouseBusy, reader, writer
+from warehouse.connection import reader, writer
 from warehouse.load import Loader, LoadResult
 from warehouse.migrate import migrate
 
