@@ -46,21 +46,22 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     before anything runs, as `gazette sql` always did."""
     import duckdb
 
-    from flows.errors import QUERY_STATEMENTS, existing_db, explain, first_line
+    from flows.errors import existing_db, explain, first_line
     from flows.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
     from warehouse.publish import read_path
+    from warehouse.statements import KINDS, first_refused
 
     path = existing_db(warehouse_path(db), Console(soft_wrap=True))
     rows = None
     try:
         with reader(read_path(path), allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
             statements = con.extract_statements(query)
-            refused = [(i, s.type.name) for i, s in enumerate(statements, 1) if s.type.name not in QUERY_STATEMENTS]
+            refused = first_refused(con, statements)
             if refused:
-                i, kind = refused[0]
-                _fail(f"refused: statement {i} of {len(statements)} is {kind}; `gazette sql` runs read-only "
-                      f"queries ({', '.join(sorted(QUERY_STATEMENTS))}). Nothing was run.", 2)
+                i, why = refused
+                _fail(f"refused: statement {i} of {len(statements)} may not run: {why}; `gazette sql` runs "
+                      f"read-only queries ({KINDS}). Nothing was run.", 2)
             relation = None
             for statement in statements:
                 relation = con.sql(statement.query)

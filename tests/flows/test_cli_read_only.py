@@ -56,6 +56,51 @@ def test_sql_refuses_anything_but_reading_the_warehouse(warehouse, tmp_path, sta
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
 
 
+# What the first word of a statement does not show: each ran (and wrote) before the check parsed the statement.
+NESTED = [
+    "explain analyze copy (select 'gone' as x) to '{allowed}/ok.csv'",
+    "EXPLAIN /* a comment */ ANALYZE (FORMAT json) COPY (select 'gone' as x) TO '{allowed}/ok.csv'",
+    "explain copy (select 1 as x) to '{allowed}/ok.csv'",
+    "explain analyze copy (select 'gone' as x) to '{db}' (format csv)",
+    "pragma import_database('{allowed}')",
+    "import database '{allowed}'",
+    "pragma copy_database('w', 'memory')",
+    "call checkpoint()",
+    "select * from force_checkpoint()",
+    "checkpoint",
+]
+
+
+@pytest.mark.parametrize("statement", NESTED)
+@pytest.mark.parametrize("where", ["a folder", "the warehouse's folder"])
+def test_allow_files_never_lets_a_statement_write(warehouse, tmp_path, statement, where):
+    allowed = warehouse.parent if where == "the warehouse's folder" else tmp_path
+    # import_database runs what schema.sql holds: here a COPY that would write the headlines out
+    (tmp_path / "schema.sql").write_text(f"copy (select headline from v_document) to '{tmp_path}/headlines.csv';\n")
+    (tmp_path / "load.sql").write_text("")
+    before, listed = _digest(warehouse), sorted(p.name for p in allowed.iterdir())
+    result = runner.invoke(app, ["sql", statement.format(db=warehouse, allowed=allowed), "--db", str(warehouse),
+                                 "--allow-files", str(allowed)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("refused:") and "Nothing was run" in result.output, result.output
+    assert _digest(warehouse) == before
+    assert sorted(p.name for p in allowed.iterdir()) == listed
+    assert not (tmp_path / "headlines.csv").exists()
+
+
+@pytest.mark.parametrize("statement", [
+    "explain select count(*) from dim_document",
+    "explain analyze select count(*) from dim_document",
+    "pragma table_info('dim_document')",
+    "call pragma_table_info('dim_document')",
+    "describe v_document",
+    "summarize select document_key from dim_document",
+])
+def test_queries_that_only_report_still_run(warehouse, statement):
+    result = runner.invoke(app, ["sql", statement, "--db", str(warehouse)])
+    assert result.exit_code == 0, result.output
+
+
 def test_several_queries_run_in_order_and_the_last_is_shown(warehouse):
     result = runner.invoke(app, ["sql", "select 41 as a; select count(*) as documents from dim_document",
                                  "--db", str(warehouse)])
