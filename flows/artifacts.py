@@ -53,8 +53,10 @@ def publish_run(summary: dict, db: Path) -> None:
 
 def publish_report(db: Path, html: Path) -> Path:
     from flows.html_report import write_html_report
-    from flows.marts import build_marts
+    from flows.marts import build_marts, marts_path
+    from warehouse.outputs import refuse_warehouse_files
 
+    refuse_warehouse_files(html, db, marts_path(db))
     result = build_marts(db)
     if not result.ok:
         raise RuntimeError("dbt build failed: " + result.output[-2000:])

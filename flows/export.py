@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -20,6 +19,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+
+from warehouse.outputs import atomic_output
 
 BATCH_ROWS = 65_536
 
@@ -33,18 +34,6 @@ def _batches(relation: duckdb.DuckDBPyRelation) -> Iterator[tuple[pa.Schema, Ite
         yield reader.schema, iter(reader)
     finally:
         reader.close()
-
-
-@contextlib.contextmanager
-def _atomic(output: Path) -> Iterator[Path]:
-    """A path to write to that replaces `output` only when the block succeeds (no half-written files)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
-    try:
-        yield partial
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _json_default(value: object) -> object:
@@ -111,14 +100,14 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path | N
         text = io.StringIO()
         with contextlib.redirect_stdout(text):
             relation.show(max_rows=max_rows, max_width=200)
-        with _atomic(output) as partial:
+        with atomic_output(output) as partial:
             partial.write_text(text.getvalue(), encoding="utf-8")
         return None
     if fmt == "parquet" and output is None:
         raise ValueError("--format parquet needs --output FILE (Parquet is binary)")
     with _batches(relation) as (schema, batches):
         if fmt == "parquet":
-            with _atomic(output) as partial:
+            with atomic_output(output) as partial:
                 return _write_parquet(schema, batches, partial)
         writer = _write_csv if fmt == "csv" else _write_json
         if output is None:
@@ -126,7 +115,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path | N
             rows = writer(schema, batches, sys.stdout.buffer)
             sys.stdout.buffer.flush()
             return rows
-        with _atomic(output) as partial, partial.open("wb") as out:
+        with atomic_output(output) as partial, partial.open("wb") as out:
             return writer(schema, batches, out)
 
 
@@ -150,6 +139,6 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, names: list[
     for name in names:
         relation = con.table(name) if "." not in name else con.sql(f"select * from {name}")
         with _batches(relation) as (schema, batches), \
-                _atomic(directory / f"{name.split('.')[-1]}.parquet") as partial:
+                atomic_output(directory / f"{name.split('.')[-1]}.parquet") as partial:
             written[name] = _write_parquet(schema, batches, partial)
     return written

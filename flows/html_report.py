@@ -321,9 +321,9 @@ def render_html(marts: Path) -> str:
 
 
 def write_html_report(marts: Path, path: Path) -> Path:
+    from warehouse.outputs import atomic_output
+
     text = render_html(marts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    with atomic_output(path) as partial:
+        partial.write_text(text, encoding="utf-8")
     return path

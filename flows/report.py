@@ -40,6 +40,18 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _refuse_warehouse_files(targets: list[Path], db: Path) -> None:
+    """Exit 2 with one line when an output would overwrite the warehouse, its snapshot or its marts."""
+    from flows.marts import marts_path
+    from warehouse.outputs import OutputRefused, refuse_warehouse_files
+
+    try:
+        for target in targets:
+            refuse_warehouse_files(target, db, marts_path(db))
+    except OutputRefused as err:
+        _fail(str(err), 2)
+
+
 def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: int,
               allow_files: Optional[list[Path]] = None) -> None:
     """Run read-only queries (the last one's result is written): any statement that is not a query is refused
@@ -53,6 +65,8 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     from warehouse.statements import KINDS, first_refused
 
     path = existing_db(warehouse_path(db), Console(soft_wrap=True))
+    if output is not None:
+        _refuse_warehouse_files([output], path)
     rows = None
     try:
         with reader(read_path(path), allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
@@ -132,9 +146,12 @@ def export(
     path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
+    if directory.exists() and not directory.is_dir():
+        _fail(f"{directory} is a file; name a folder to write the Parquet files into", 2)
     try:
         with reader(read_path(path)) as con:
             names = view_names(con) + (table_names(con) if tables else [])
+            _refuse_warehouse_files([directory / f"{name}.parquet" for name in names], path)
             written = export_parquet(con, directory, names)
     except (duckdb.Error, WarehouseBusy) as err:
         _fail(f"export failed: {err}")
@@ -181,6 +198,7 @@ def report(
         fmt = format_for(output, fmt)
     except ValueError as err:
         _fail(f"error: {err}", 2)
+    _refuse_warehouse_files([p for p in (html, output) if p is not None], path)
     if build or (build is None and needs_build(path, marts)):
         err_console.print(f"dbt build: {path} -> {marts}", highlight=False)
         result = build_marts(path, marts)

@@ -156,3 +156,60 @@ def test_a_broken_warehouse_is_one_line_from_every_command(broken, command, kind
     if kind == "corrupt":
         assert "corrupt" in result.output
     assert len(lines) <= 2, result.output  # Rich may wrap the one line
+
+
+def _warehouse_targets(db) -> dict:
+    from flows.marts import marts_path
+    from warehouse.publish import snapshot_path
+
+    link = db.parent / "innocent.csv"
+    link.unlink(missing_ok=True)
+    link.symlink_to(db.name)
+    hard = db.parent / "hard.csv"
+    hard.unlink(missing_ok=True)
+    hard.hardlink_to(db)
+    return {"warehouse": db, "its wal": db.with_name(db.name + ".wal"), "snapshot": snapshot_path(db),
+            "snapshot partial": snapshot_path(db).with_name(snapshot_path(db).name + ".partial"),
+            "marts": marts_path(db), "a link to it": link, "a hard link to it": hard,
+            "a path through ..": db.parent / ".." / db.parent.name / db.name}
+
+
+OUTPUTS = {
+    "sql -o": ["sql", "select 1 as a", "--format", "csv", "-o"],
+    "report NAME -o": ["report", "fct_runs", "-o"],
+    "report --html": ["report", "--no-build", "--html"],
+}
+
+
+@pytest.mark.parametrize("command", OUTPUTS)
+@pytest.mark.parametrize("target", ["warehouse", "its wal", "snapshot", "snapshot partial", "marts", "a link to it",
+                                    "a hard link to it", "a path through .."])
+def test_no_output_option_writes_over_the_warehouse_files(warehouse, command, target):
+    path = _warehouse_targets(warehouse)[target]
+    before = {p: _digest(p) for p in warehouse.parent.iterdir() if p.is_file() and not p.is_symlink()}
+    result = runner.invoke(app, [*OUTPUTS[command], str(path), "--db", str(warehouse)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("refused:") and len(result.output.strip().splitlines()) <= 2, result.output
+    assert {p: _digest(p) for p in before} == before
+    assert (warehouse.parent / "innocent.csv").is_symlink()
+
+
+def test_an_output_is_replaced_only_once_complete(warehouse, tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("the previous result\n")
+    # fails after the first batches of rows have been written out
+    failing = "select case when i = 150000 then error('boom') else i end as i from range(200000) t(i)"
+    result = runner.invoke(app, ["sql", failing, "-o", str(out), "--db", str(warehouse)])
+    assert result.exit_code == 1, result.output
+    assert out.read_text() == "the previous result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    ok = runner.invoke(app, ["sql", "select 7 as a", "-o", str(out), "--db", str(warehouse)])
+    assert ok.exit_code == 0 and out.read_text().split() == ['"a"', "7"], ok.output
+
+
+def test_export_refuses_a_file_for_its_folder(warehouse, tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("keep me")
+    result = runner.invoke(app, ["export", str(taken), "--db", str(warehouse)])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) <= 2, result.output
+    assert taken.read_text() == "keep me"
