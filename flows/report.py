@@ -52,6 +52,38 @@ def _refuse_warehouse_files(targets: list[Path], db: Path) -> None:
         _fail(str(err), 2)
 
 
+def _reading(path: Path) -> Path:
+    """What a reader opens: the read snapshot when it is current (published again when it is not), else the
+    warehouse itself, said in one line."""
+    from warehouse.publish import read_source
+
+    source, note = read_source(path, use_snapshot=Settings().read_snapshot)
+    if note:
+        err_console.print(note, highlight=False)
+    return source
+
+
+def _failed_reading(err: Exception, path: Path, source: Path) -> str:
+    """One line for a failure while reading source. A broken read snapshot is the snapshot's fault, not the
+    warehouse's: it is published again, and the user told to run the command once more."""
+    import duckdb
+
+    from flows.errors import explain, first_line
+    from warehouse.publish import publish_snapshot
+
+    broken = isinstance(err, (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
+                              duckdb.FatalException)) or "corrupt" in str(err).lower() or "checksum" in str(err).lower()
+    if source == path or not broken:
+        return explain(err, path)
+    try:
+        publish_snapshot(path, force=True, wait_seconds=2.0)
+        done = "published it again from the warehouse (which is not affected); run the command again"
+    except Exception as publish_err:
+        done = (f"could not publish it again ({first_line(publish_err)}); the warehouse is not affected: "
+                "GAZETTE_READ_SNAPSHOT=0 reads it directly")
+    return f"the read snapshot {source} is unreadable ({first_line(err)}); {done}"
+
+
 def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: int,
               allow_files: Optional[list[Path]] = None) -> None:
     """Run read-only queries (the last one's result is written): any statement that is not a query is refused
@@ -61,15 +93,15 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     from flows.errors import existing_db, explain, first_line
     from flows.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
-    from warehouse.publish import read_path
     from warehouse.statements import KINDS, first_refused
 
     path = existing_db(warehouse_path(db), Console(soft_wrap=True))
     if output is not None:
         _refuse_warehouse_files([output], path)
-    rows = None
+    rows, source = None, path
     try:
-        with reader(read_path(path), allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
+        source = _reading(path)
+        with reader(source, allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
             statements = con.extract_statements(query)
             refused = first_refused(con, statements)
             if refused:
@@ -90,7 +122,7 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     except WarehouseBusy as err:
         _fail(f"error: {explain(err, path)}")
     except duckdb.Error as err:
-        _fail(f"query failed: {explain(err, path)}")
+        _fail(f"query failed: {_failed_reading(err, path, source)}")
     except ValueError as err:
         _fail(f"error: {err}", 2)
     if output is not None:
@@ -141,20 +173,21 @@ def export(
 
     from flows.export import export_parquet, table_names, view_names
     from warehouse.connection import WarehouseBusy, reader
-    from warehouse.publish import read_path
 
     path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
     if directory.exists() and not directory.is_dir():
         _fail(f"{directory} is a file; name a folder to write the Parquet files into", 2)
+    source = path
     try:
-        with reader(read_path(path)) as con:
+        source = _reading(path)
+        with reader(source) as con:
             names = view_names(con) + (table_names(con) if tables else [])
             _refuse_warehouse_files([directory / f"{name}.parquet" for name in names], path)
             written = export_parquet(con, directory, names)
     except (duckdb.Error, WarehouseBusy) as err:
-        _fail(f"export failed: {err}")
+        _fail(f"export failed: {_failed_reading(err, path, source)}")
     for name, rows in written.items():
         console.print(f"{directory / (name + '.parquet')}: {rows} rows", highlight=False)
 
