@@ -100,7 +100,7 @@ def _publish_for_readers(settings: Settings, summary: RunSummary, row: dict, fai
     recorded so: its data is kept, and the next run or reader publishes it. A failed run's own error stands."""
     logger = get_run_logger()
     try:
-        problem = publish_snapshot(settings.db, wait_seconds=settings.lock_wait_seconds,
+        problem = publish_snapshot(settings.db, wait_seconds=settings.lock_wait_seconds, busy_ok=True,
                                    after_copy=lambda: faults.reach("publish", fail_at))
     except BaseException as err:
         if summary.status != "completed":

@@ -22,6 +22,9 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.check import blocks_readable
+from warehouse.connection import WarehouseBusy, open_connection
+
 STORAGE_VERSION = "v1.2.0"
 _NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -64,8 +67,6 @@ def commit_marker(con: duckdb.DuckDBPyConnection, database: str | None = None) -
 
 
 def _marker_of(path: Path) -> tuple:
-    from warehouse.connection import open_connection
-
     con = open_connection(path, read_only=True, wait_seconds=0)
     try:
         return commit_marker(con)
@@ -104,10 +105,6 @@ def snapshot_problem(db: Path, *, publishing: bool = False, read_every_block: bo
     try:
         theirs = _marker_of(snapshot)
         if read_every_block:
-            from warehouse.check import blocks_readable
-
-            from warehouse.connection import open_connection
-
             con = open_connection(snapshot, read_only=True, wait_seconds=0)
             try:
                 tables = {t for (t,) in con.execute("select table_name from duckdb_tables() "
@@ -119,8 +116,6 @@ def snapshot_problem(db: Path, *, publishing: bool = False, read_every_block: bo
                 return f"is unreadable ({unread.sample[0][0]}: {unread.sample[0][1]})"
     except duckdb.Error as err:
         return f"is unreadable ({_first_line(err)})"
-    from warehouse.connection import WarehouseBusy, open_connection
-
     try:
         con = open_connection(db, read_only=True, wait_seconds=0)
     except WarehouseBusy:
@@ -179,14 +174,28 @@ def _copy(db: Path, after_copy: Callable[[], None] | None) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def publish_snapshot(db: Path, *, wait_seconds: float = 60.0, force: bool = False,
+def _writer_holds(db: Path) -> bool:
+    try:
+        open_connection(db, read_only=True, wait_seconds=0).close()
+    except WarehouseBusy:
+        return True
+    return False
+
+
+def publish_snapshot(db: Path, *, wait_seconds: float = 60.0, force: bool = False, busy_ok: bool = False,
                      after_copy: Callable[[], None] | None = None) -> str | None:
     """Publish the snapshot when it is not current (always, with force). Returns what was wrong with it (None:
-    it was current and left alone). after_copy runs between the copy and the rename (fault injection)."""
+    it was current and left alone). While another process writes the warehouse nothing can be copied: with
+    busy_ok that is left to the writer's run, which publishes when it ends; else WarehouseBusy is raised.
+    after_copy runs between the copy and the rename (fault injection)."""
     with _publish_lock(db, wait_seconds):
         problem = snapshot_problem(db, publishing=True)
         if problem is None and not force:
             return None
+        if _writer_holds(db):
+            if busy_ok:
+                return None
+            raise WarehouseBusy(f"{db} is being written by another process")
         _copy(db, after_copy)
         return problem or "was republished on request"
 
@@ -201,7 +210,7 @@ def read_source(db: Path, *, use_snapshot: bool = True, wait_seconds: float = 2.
         return snapshot_path(db), None
     try:
         publish_snapshot(db, wait_seconds=wait_seconds)
-    except (OSError, TimeoutError, duckdb.Error) as err:
+    except (OSError, TimeoutError, duckdb.Error, WarehouseBusy) as err:
         why = ("no space left on the disk" if isinstance(err, OSError) and err.errno == errno.ENOSPC
                or "No space left" in str(err) else _first_line(err))
         return db, (f"reading the warehouse itself: its read snapshot {snapshot_path(db).name} {problem}, and it "
