@@ -105,9 +105,9 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
             statements = con.extract_statements(query)
             refused = first_refused(con, statements)
             if refused:
-                i, why = refused
-                _fail(f"refused: statement {i} of {len(statements)} may not run: {why}; `gazette sql` runs "
-                      f"read-only queries ({KINDS}). Nothing was run.", 2)
+                i, what = refused
+                _fail(f"refused: statement {i} of {len(statements)} is {what}; `gazette sql` runs read-only "
+                      f"queries ({KINDS}). Nothing was run.", 2)
             relation = None
             for statement in statements:
                 relation = con.sql(statement.query)

@@ -53,17 +53,17 @@ def read_path(db: Path) -> Path:
     return snapshot if snapshot.is_file() else db
 
 
-def commit_marker(con: duckdb.DuckDBPyConnection, database: str | None = None) -> tuple:
-    """(schema version, commits) of the connection's database, or of the attached database `database`."""
-    prefix = f'"{database}".main.' if database else ""
-    tables = {name for (name,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = 'main' and database_name = "
-        + (f"'{database}'" if database else "current_database()")).fetchall()}
-    version = (con.execute(f"select max(version) from {prefix}meta_schema_version").fetchall()[0][0]
-               if "meta_schema_version" in tables else None)
-    commits = (con.execute(f"select max(commits) from {prefix}meta_commit").fetchall()[0][0]
-               if "meta_commit" in tables else None)
-    return version, commits
+def commit_marker(con: duckdb.DuckDBPyConnection) -> tuple:
+    """(schema version, commits) of the connection's database; None for what an older schema lacks."""
+    try:
+        return con.execute("select (select max(version) from meta_schema_version), "
+                           "(select max(commits) from meta_commit)").fetchall()[0]
+    except duckdb.CatalogException:  # before schema version 10 (or no schema at all)
+        tables = {name for (name,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()").fetchall()}
+        version = (con.execute("select max(version) from meta_schema_version").fetchall()[0][0]
+                   if "meta_schema_version" in tables else None)
+        return version, None
 
 
 def _marker_of(path: Path) -> tuple:

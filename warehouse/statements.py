@@ -71,42 +71,43 @@ def _calls_writing_function(sql: str) -> str | None:
 
 
 def refusal(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
-    """Why the single statement sql may not run, or None when it is a query."""
+    """What the single statement sql is when it may not run ("a COPY", "an EXPLAIN of a COPY" ...), or None
+    when it is a query."""
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as err:
-        return f"it does not parse ({str(err).splitlines()[0]})"
+        return f"not a statement DuckDB parses ({str(err).splitlines()[0]})"
     if len(statements) != 1:
-        return "it is not one statement"
+        return "more than one statement"
     kind = statements[0].type.name
     writing = _calls_writing_function(sql)
     if writing:
-        return f"it calls {writing}(), which changes state"
+        return f"a call of {writing}(), which changes state"
     if kind == "SELECT":
         return None
     if kind == "EXPLAIN":
         inner = _explained(sql)
         if inner is None:
-            return "it is an EXPLAIN without a statement"
+            return "an EXPLAIN without a statement"
         why = refusal(con, inner)
         if why is None and con.extract_statements(inner)[0].type.name != "SELECT":
-            why = "it is not a plain query"
-        return None if why is None else f"it explains a statement that may not run: {why}"
+            why = "a statement other than a query"
+        return None if why is None else f"an EXPLAIN of {why}"
     if kind == "PRAGMA":
         tokens = _tokens(sql)
         if tokens[0][0].lower() != "pragma":  # IMPORT DATABASE is a PRAGMA import_database
-            return f"it is {' '.join(t for t, _ in tokens[:2]).upper()}"
+            return f"{' '.join(t for t, _ in tokens[:2]).upper()}"
         name = tokens[1][0].strip('"').lower()
-        return None if name in REPORTING_PRAGMAS else f"PRAGMA {name} is not one that only reports"
+        return None if name in REPORTING_PRAGMAS else f"PRAGMA {name}, which does more than report"
     if kind == "CALL":
         if _tokens(sql)[0][0].lower() != "call":
-            return "it is a CHECKPOINT"
+            return "a CHECKPOINT"
         return None  # a CALL is SELECT * FROM the function: the writing ones were refused above
-    return f"it is {kind}"
+    return f"a {kind}" if kind[0] not in "AEIOU" else f"an {kind}"
 
 
 def first_refused(con: duckdb.DuckDBPyConnection, statements: list) -> tuple[int, str] | None:
-    """(1-based position, why) of the first statement that may not run, or None when all are queries."""
+    """(1-based position, what it is) of the first statement that may not run, or None when all are queries."""
     for i, statement in enumerate(statements, 1):
         why = refusal(con, statement.query)
         if why:

@@ -234,3 +234,18 @@ def test_a_run_killed_while_publishing_leaves_readers_the_warehouse_counts(behin
     check = run_gazette(["check", "--db", str(db)], gazette_env(tmp_path))
     assert check.returncode == 0 and "half-published" in check.output, check.output
     assert query(snapshot_path(db), "select count(*) from dim_document") == [(7,)]
+
+
+def test_an_interrupted_publish_leaves_the_last_snapshot_and_no_partial(behind, tmp_path):
+    from warehouse.publish import snapshot_problem
+
+    db = _copy_of(behind, tmp_path)
+
+    def interrupt() -> None:  # Ctrl-C between the copy and the rename
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        publish_snapshot(db, after_copy=interrupt)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.read.duckdb", "w.read.duckdb.lock"]
+    assert query(snapshot_path(db), "select count(*) from dim_document") == [(5,)]
+    assert snapshot_problem(db).startswith("is behind the warehouse")
