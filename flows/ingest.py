@@ -94,6 +94,7 @@ class RunSummary:
                          ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items())))
         return [(label, str(value)) for label, value in rows]
 
+
 def _publish_for_readers(settings: Settings, summary: RunSummary, row: dict, fail_at: str | None) -> None:
     """Publish the read snapshot when it is not current (this run's commits, or an earlier run's that stopped
     before publishing). A completed run that cannot publish ends failed, or cancelled on a signal, and is
