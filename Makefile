@@ -30,12 +30,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m 'not slow'
 
-# Extraction scores: the bundled sample and the shared dev corpus (evaluation-only, read in place), side by side.
+# Extraction scores: the bundled sample and the shared dev corpus (evaluation-only, read in place), side by
+# side, the corpus also as its two fixed halves; EVAL_ARGS="--errors 50" lists the misses.
 DEV_CORPUS ?= ../shared/corpus/dev
 eval: $(STAMP)
 	rm -f warehouse/eval.duckdb warehouse/eval.duckdb.wal
 	$(BIN)/gazette run data/sample $(wildcard $(DEV_CORPUS)/raw) --db warehouse/eval.duckdb -q
-	$(BIN)/gazette eval --db warehouse/eval.duckdb --gold tests/fixtures/gold $(if $(wildcard $(DEV_CORPUS)/gold),--gold $(DEV_CORPUS)/gold)
+	$(BIN)/gazette eval --db warehouse/eval.duckdb --gold tests/fixtures/gold $(if $(wildcard $(DEV_CORPUS)/gold),--gold $(DEV_CORPUS)/gold --halves) $(EVAL_ARGS)
 
 # Speed and memory on a synthetic corpus; BENCH_ARGS="--n 100000 --server both" for the full set.
 bench: $(STAMP)

@@ -278,6 +278,9 @@ def eval_(
                                              "GUIDE.md); repeat to score several corpora side by side.")],
     db: DbOption = None,
     errors: Annotated[int, typer.Option(help="Print up to this many errors per category and corpus.")] = 0,
+    halves: Annotated[bool, typer.Option("--halves", help="Also score the last corpus's two fixed halves "
+                                         "apart (A: CRC-32 of the file stem even, B: odd); --errors then "
+                                         "lists half A's misses only: work from A, judge the change on B.")] = False,
 ) -> None:
     """Score the warehouse against gold annotations with the gold guide's rules: figures, officials, regions,
     bylines, page chrome left in bodies, publication dates. Documents are matched by file name."""
@@ -290,12 +293,20 @@ def eval_(
             raise typer.Exit(2)
     path = _existing_db(db)
     with _warehouse_errors(path), reader(path, memory_limit=Settings().query_memory_limit) as con:
-        scores = {folder: score_warehouse(con, folder) for folder in gold}
-    table = Table("", *(str(folder) for folder in gold), title="scores against gold (precision / recall / F1)")
+        scores = {}
+        for folder in gold:
+            scores[str(folder)] = score_warehouse(con, folder)
+            if halves and folder == gold[-1]:
+                scores.update({f"{folder} [{h}]": score_warehouse(con, folder, h) for h in "AB"})
+    table = Table("", *scores, title="scores against gold (precision / recall / F1)")
     for label, cell in _EVAL_ROWS:
         table.add_row(label, *(cell(s) for s in scores.values()))
-    Console(width=max(console.width, 40 + 42 * len(gold))).print(table)
-    for folder, s in scores.items():
+    Console(width=max(console.width, 40 + 42 * len(scores))).print(table)
+    for column, s in scores.items():
+        # With --halves the misses listed are half A's only: half B stays unread, to judge changes on.
+        if column.endswith("[B]") or (halves and Path(column) == gold[-1]):
+            continue
+        folder = Path(column.removesuffix(" [A]"))
         for name in ("metrics", "persons", "regions", "bylines"):
             for err in s[name]["errors"][:errors]:
                 console.print(f"  {folder.name} {name} {err['kind']} {err.get('doc')}: "

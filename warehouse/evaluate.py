@@ -18,8 +18,11 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
     return con.sql(f"with docs as ({_DOCS}) {sql}").pl()
 
 
-def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path) -> dict:
+def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path, half: str | None = None) -> dict:
+    """Scores against the gold of `gold_dir`; with `half` ("A" or "B"), against that half of it only."""
     gold = evaluate.load_gold(gold_dir)
+    if half:
+        gold = evaluate.split_halves(gold)[half]
     metrics = _frame(con, """
         select docs.doc, substring(d.body, m.span_start + 1, m.span_end - m.span_start) as text, m.value,
                m.base_value, m.base_unit, m.measure, i.name as indicator, r.name as region, m.is_target,

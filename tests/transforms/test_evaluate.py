@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms import evaluate
 from transforms.evaluate import (chrome_in_bodies, region_name, score_bylines, score_dates, score_metrics,
                                  score_persons, score_regions)
 
@@ -92,3 +93,13 @@ def test_dates_are_judged_where_the_gold_gives_one():
     s = score_dates(gold, {"a": "2020-11-18", "b": "2021-01-01", "c": "2019-01-15"})
     assert (s["judged"], s["right"]) == (2, 1)
     assert s["wrong"] == {"c": ("2019-01-14", "2019-01-15")} and s["undetermined_but_dated"] == {"b": "2021-01-01"}
+
+
+def test_the_halves_split_a_corpus_by_stem_alone():
+    gold = {f"{n:03d}_page": {} for n in range(40)}
+    halves = evaluate.split_halves(gold)
+    assert set(halves["A"]) | set(halves["B"]) == set(gold) and not set(halves["A"]) & set(halves["B"])
+    assert halves["A"] and halves["B"]
+    # Adding a page never moves another one to the other half.
+    more = evaluate.split_halves({**gold, "999_new": {}})
+    assert set(halves["A"]) <= set(more["A"]) and set(halves["B"]) <= set(more["B"])
