@@ -63,19 +63,31 @@ class _Stopwatch:
         cancel.check()  # between stages: a cancelled run's workers stop here
 
 
-LISTING_SCHEMA = {"source_uri": pl.String, "byte_size": pl.Int64, "file_mtime": pl.Datetime("us")}
+# A file is known by its name, size and modification time (FILE_STATE); `path` holds the name's bytes when they
+# are not UTF-8 (source_uri then shows them escaped, as DuckDB and Polars hold only valid text), else null.
+FILE_STATE = {"source_uri": pl.String, "byte_size": pl.Int64, "file_mtime": pl.Datetime("us")}
+LISTING_SCHEMA = {**FILE_STATE, "path": pl.Binary}
+
+
+def display_name(path: str) -> str:
+    """path as valid text: bytes of a name that is not UTF-8 (surrogate-escaped by os.fsdecode) become \\xNN."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
-    """Folders (recursively), glob patterns and files -> the listing of supported files (source_uri, byte_size,
-    file_mtime; sorted by source_uri), refused files, ignored count.
+    """Folders (recursively), glob patterns and files -> the listing of supported files (LISTING_SCHEMA,
+    sorted by source_uri), refused files, ignored count.
 
     The listing is a frame, not an object per file: at 100 000 files it is 5 MB, where a list of records
     kept the process 42 MB larger for the whole run (28 MB after discovery now, most of it freed memory
     Python's allocator keeps for reuse). A file named explicitly with an unsupported suffix is refused (and quarantined); inside a
     folder such files are only counted, so a folder of scraper output with images beside the text is not
     noise. A source_uri is the file's canonical path (links resolved), as Path.resolve gives it."""
-    uris, sizes, mtimes = [], [], []
+    uris, sizes, mtimes, raw_paths = [], [], [], []
     refused: list[Refusal] = []
     ignored = 0
     parents: dict[str, str] = {}
@@ -89,21 +101,26 @@ def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
             if not matches:
                 raise FileNotFoundError(f"{spec}: no such file, folder or matching pattern")
             candidates, explicit = matches, False
-        for uri in candidates:
+        for path in candidates:
+            uri = display_name(path)
             name = os.path.basename(uri)
             if name.startswith("."):
                 continue
             suffix = Path(name).suffix
             if suffix.lower() in SUPPORTED_SUFFIXES:
                 try:
-                    info = os.stat(uri)
+                    info = os.stat(path)
                 except OSError as err:
-                    refused.append(Refusal(uri, *unreadable(err)))
+                    reason, detail = unreadable(err)
+                    if isinstance(err, FileNotFoundError) and os.path.islink(path):
+                        detail = f"a symbolic link to {display_name(os.readlink(path))}, which does not exist"
+                    refused.append(Refusal(uri, reason, detail))
                     continue
                 if not stat.S_ISREG(info.st_mode):
                     refused.append(Refusal(uri, "not_a_file", "not a regular file (a FIFO, device or socket)"))
                     continue
                 uris.append(uri)
+                raw_paths.append(None if uri is path else os.fsencode(path))
                 sizes.append(info.st_size)
                 mtimes.append(datetime.fromtimestamp(info.st_mtime, timezone.utc).replace(tzinfo=None))
             elif explicit:
@@ -111,7 +128,8 @@ def discover(paths: list[str]) -> tuple[pl.DataFrame, list[Refusal], int]:
                                        f"suffix {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"))
             else:
                 ignored += 1
-    listing = pl.DataFrame({"source_uri": uris, "byte_size": sizes, "file_mtime": mtimes}, schema=LISTING_SCHEMA)
+    listing = pl.DataFrame({"source_uri": uris, "byte_size": sizes, "file_mtime": mtimes, "path": raw_paths},
+                           schema=LISTING_SCHEMA)
     return listing.unique("source_uri", keep="first").sort("source_uri"), refused, ignored
 
 
@@ -130,11 +148,13 @@ def _files_under(folder: str) -> Iterator[str]:
         for entry in found:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-            elif entry.is_symlink():  # a link to a file counts, as the file it points to; a broken one is refused
+            elif entry.is_symlink():
+                # a link to a file counts as the file it points to; one to a folder is not followed; a broken one,
+                # or one to a device, is listed as itself and refused like a named one
                 try:
-                    if not entry.is_file():
+                    if entry.is_dir():
                         continue
-                    yield os.path.realpath(entry.path)
+                    yield os.path.realpath(entry.path) if entry.is_file() else entry.path
                 except OSError:
                     yield entry.path
             else:  # a file, or a FIFO or socket that discover refuses
@@ -150,7 +170,7 @@ def unreadable(err: OSError) -> tuple[str, str]:
     return "unreadable", f"{err.strerror or type(err).__name__} (errno {err.errno})"
 
 
-def read_capped(uri: str, limit: int) -> bytes | tuple[str, str]:
+def read_capped(uri: str | bytes, limit: int) -> bytes | tuple[str, str]:
     """The file's bytes, or (reason, detail) when it cannot be read or holds more than limit bytes. Reads at
     most limit + 1 bytes: a file that grew after it was listed is held to the limit all the same."""
     try:
@@ -178,7 +198,8 @@ def _canonical(path: str, parents: dict[str, str]) -> str:
     if real is None:
         real = parents[head] = os.path.realpath(head or ".")
     path = os.path.join(real, name)
-    return os.path.realpath(path) if os.path.islink(path) else path
+    # a link to a file is the file; a broken link, or one to a device, stays itself (discover refuses it)
+    return os.path.realpath(path) if os.path.islink(path) and os.path.isfile(path) else path
 
 
 def plan_batches(listing: pl.DataFrame, batch_bytes: int) -> list[pl.DataFrame]:
@@ -193,21 +214,6 @@ def plan_batches(listing: pl.DataFrame, batch_bytes: int) -> list[pl.DataFrame]:
         size += file_size
     ends = [*starts[1:], listing.height]
     return [listing.slice(start, end - start) for start, end in zip(starts, ends)]
-
-
-def _sha256_or_none(uri: str) -> str | None:
-    try:
-        return sha256_file(Path(uri))
-    except OSError:
-        return None
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @cache
@@ -242,7 +248,7 @@ def unchanged_files(listing: pl.DataFrame, known_sources: pl.DataFrame) -> tuple
     """Files whose name, size and modification time match a loaded source file need not be read again."""
     if listing.is_empty() or known_sources.is_empty():
         return listing, 0
-    changed = listing.join(known_sources.cast(LISTING_SCHEMA), on=list(LISTING_SCHEMA), how="anti",
+    changed = listing.join(known_sources.cast(FILE_STATE), on=list(FILE_STATE), how="anti",
                            maintain_order="left")
     return changed, listing.height - changed.height
 
@@ -329,13 +335,14 @@ def process_batch(
          "byte_size": None} for r in refusals
     ]
     rows: list[dict] = []
-    for uri, size, mtime in files.select(list(LISTING_SCHEMA)).iter_rows():
-        raw = read_capped(uri, settings.max_file_bytes) if size <= settings.max_file_bytes else (
+    for uri, size, mtime, path in files.select(list(LISTING_SCHEMA)).iter_rows():
+        # over the limit by its listed size: refused unread (not hashed either: it may be gigabytes)
+        raw = read_capped(path or uri, settings.max_file_bytes) if size <= settings.max_file_bytes else (
             "too_large", f"{size} bytes > limit {settings.max_file_bytes} (GAZETTE_MAX_FILE_MB)")
         if isinstance(raw, tuple):
             reason, detail = raw
-            quarantine.append({"source_uri": uri, "content_sha256": _sha256_or_none(uri) if reason == "too_large"
-                               else None, "reason": reason, "detail": detail, "file_mtime": mtime, "byte_size": size})
+            quarantine.append({"source_uri": uri, "content_sha256": None, "reason": reason, "detail": detail,
+                               "file_mtime": mtime, "byte_size": size})
             continue
         rows.append({"source_uri": uri, "document_id": hashlib.sha256(raw).hexdigest(), "raw": raw,
                      "file_mtime": mtime})

@@ -41,6 +41,17 @@ DbOption = Annotated[
 ]
 
 
+@app.callback()
+def _settings_first() -> None:
+    """Every GAZETTE_* variable is checked before any command does work: one line for each bad value."""
+    from flows.settings import settings_errors
+
+    errors = settings_errors()
+    for line in errors:
+        console.print(f"[red]error:[/red] {line}", highlight=False)
+    if errors:
+        raise typer.Exit(2)
+
 
 def _existing_db(db: Optional[Path]) -> Path:
     return existing_db(warehouse_path(db), console)
@@ -84,12 +95,24 @@ def run(
     With no PATHS, loads the bundled sample (data/sample)."""
     started = time.monotonic()
     paths = paths or ["data/sample"]
+    from flows.settings import SettingsError, check_number
+
+    try:
+        for option, value in (("--batch-mb", batch_mb), ("--max-file-mb", max_file_mb)):
+            if value is not None:
+                check_number(option, value, 0, 4096)
+    except SettingsError as err:
+        console.print(f"[red]error:[/red] {err}", highlight=False)
+        raise typer.Exit(2) from None
+    db_path = warehouse_path(db)  # once: the failure handler below must not read the settings again
     missing = [p for p in paths if not os.path.lexists(p) and not glob.glob(p, recursive=True)]
     if missing:  # said before Prefect starts, which takes seconds
         console.print(f"[red]error:[/red] {missing[0]}: no such file, folder or matching pattern", highlight=False)
         raise typer.Exit(2)
     if not verbose:  # a failure is told in one line below; Prefect would log it again with its traceback
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        # and the temporary server's shutdown after a failure would log its cancelled flushes
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     import logging
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -129,13 +152,14 @@ def run(
     try:
         with bar, (shared_api() if runner != "threads" else nullcontext()):
             flow = ingest.with_options(task_runner=task_runner(runner, workers))
-            summary = flow(paths=paths, db=str(warehouse_path(db)), batch_mb=batch_mb, max_file_mb=max_file_mb,
+            summary = flow(paths=paths, db=str(db_path), batch_mb=batch_mb, max_file_mb=max_file_mb,
                            in_flight=2 * workers)
     except FileNotFoundError as err:
         console.print(f"[red]error:[/red] {first_line(err)}", highlight=False)
         raise typer.Exit(2) from None
     except BaseException as err:
         if cancel.is_stop(err):
+            _drop_tracebacks(err)
             console.print("[yellow]run cancelled:[/yellow] batches committed before the signal are kept; the run "
                           "is recorded as cancelled in etl_run. Run again to load the rest.", highlight=False)
             raise typer.Exit(130 if isinstance(err, KeyboardInterrupt) else 143) from None
@@ -143,7 +167,8 @@ def run(
             raise
         if verbose:
             console.print_exception()
-        console.print(f"[red]run failed:[/red] {explain(err, warehouse_path(db))}", highlight=False)
+        console.print(f"[red]run failed:[/red] {explain(err, db_path)}", highlight=False)
+        _drop_tracebacks(err)
         raise typer.Exit(1) from None
     finally:
         for logger, level in zip(prefect_loggers, prefect_levels):
@@ -156,6 +181,16 @@ def run(
         console.print(f"[red]integrity checks failed:[/red] {', '.join(summary['failed_checks'])} "
                       "(details: `gazette check`)")
         raise typer.Exit(3)
+
+
+def _drop_tracebacks(err: BaseException | None) -> None:
+    """Prefect keeps a failed run's exception; the frames its traceback holds keep DuckDB connections alive
+    past interpreter exit, which nanobind then reports in ~40 lines after our one."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        err.__traceback__ = None
+        err = err.__cause__ or err.__context__
 
 
 def _count_files(paths: list[str]) -> int | None:
@@ -284,6 +319,7 @@ def eval_(
 ) -> None:
     """Score the warehouse against gold annotations with the gold guide's rules: figures, officials, regions,
     bylines, page chrome left in bodies, publication dates. Documents are matched by file name."""
+    from transforms.evaluate import GoldError, load_gold
     from warehouse.connection import reader
     from warehouse.evaluate import score_warehouse
 
@@ -291,6 +327,12 @@ def eval_(
         if not folder.is_dir():
             console.print(f"[red]error:[/red] {folder}: not a folder of gold JSON files")
             raise typer.Exit(2)
+    try:  # read before the warehouse is opened: a bad gold file is the gold's fault, said in one line
+        for folder in gold:
+            load_gold(folder)
+    except GoldError as err:
+        console.print(f"[red]error:[/red] {err}", highlight=False)
+        raise typer.Exit(2) from None
     path = _existing_db(db)
     with _warehouse_errors(path), reader(path, memory_limit=Settings().query_memory_limit) as con:
         scores = {}
@@ -354,6 +396,22 @@ def serve(
 ) -> None:
     """Serve the ingest flow as a deployment with a daily schedule (needs a Prefect server:
     `prefect server start`, then PREFECT_API_URL=http://127.0.0.1:4200/api). Runs until interrupted."""
+    from zoneinfo import ZoneInfo
+
+    from prefect.schedules import Cron
+
+    try:  # said before the deployment is built and served, not as Prefect's validation traceback
+        ZoneInfo(timezone)
+    except (KeyError, ValueError, OSError):  # not found is a KeyError; a malformed name a ValueError
+        console.print(f"[red]error:[/red] --timezone {timezone!r}: not an IANA time zone (e.g. Asia/Shanghai, UTC)",
+                      highlight=False)
+        raise typer.Exit(2) from None
+    try:
+        Cron(cron, timezone=timezone)
+    except ValueError:
+        console.print(f"[red]error:[/red] --cron {cron!r}: not a cron schedule (five fields, e.g. \"0 6 * * *\")",
+                      highlight=False)
+        raise typer.Exit(2) from None
     from flows.serve import serve_ingest
 
     serve_ingest(paths or ["data/sample"], db=str(warehouse_path(db)), cron=cron, timezone=timezone, name=name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -46,6 +47,25 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
+def _finite(value: object) -> object:
+    """value with every NaN or infinity (which JSON cannot hold) made None, at any depth."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json_row(row: dict) -> bytes:
+    try:
+        text = json.dumps(row, ensure_ascii=False, default=_json_default, allow_nan=False)
+    except ValueError:  # NaN or infinity somewhere: null, as JSON readers expect, not Python's NaN/Infinity
+        text = json.dumps(_finite(row), ensure_ascii=False, default=_json_default, allow_nan=False)
+    return text.encode("utf-8")
+
+
 def _write_json(schema: pa.Schema, batches: Iterator[pa.RecordBatch], out: BinaryIO) -> int:
     """A JSON array of one object per row, streamed batch by batch; Chinese text is kept as is."""
     rows = 0
@@ -53,10 +73,20 @@ def _write_json(schema: pa.Schema, batches: Iterator[pa.RecordBatch], out: Binar
     for batch in batches:
         for row in batch.to_pylist():
             out.write(b"," if rows else b"")
-            out.write(b"\n" + json.dumps(row, ensure_ascii=False, default=_json_default).encode("utf-8"))
+            out.write(b"\n" + _json_row(row))
             rows += 1
     out.write(b"\n]\n" if rows else b"]\n")
     return rows
+
+
+def _intervals_as_text(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """INTERVAL columns as DuckDB writes them ('1 day 02:00:00'): Arrow's CSV and Parquet writers have no
+    interval type, and JSON none either."""
+    if not any(str(t) == "INTERVAL" for t in relation.types):
+        return relation
+    names = ['"' + name.replace('"', '""') + '"' for name in relation.columns]
+    return relation.project(", ".join(f"{n}::varchar as {n}" if str(t) == "INTERVAL" else n
+                                      for n, t in zip(names, relation.types)))
 
 
 def _csv_safe(schema: pa.Schema) -> pa.Schema:
@@ -105,6 +135,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path | N
         return None
     if fmt == "parquet" and output is None:
         raise ValueError("--format parquet needs --output FILE (Parquet is binary)")
+    relation = _intervals_as_text(relation)
     with _batches(relation) as (schema, batches):
         if fmt == "parquet":
             with atomic_output(output) as partial:
@@ -142,3 +173,85 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, names: list[
                 atomic_output(directory / f"{name.split('.')[-1]}.parquet") as partial:
             written[name] = _write_parquet(schema, batches, partial)
     return written
+
+
+# Excel's limits: rows per sheet (the header included), characters per cell, characters in a sheet name
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_CELL = 32_767
+XLSX_MAX_NAME = 31
+
+
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones; DuckDB's timestamps here are UTC
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, str) and len(value) > XLSX_MAX_CELL:
+        return value[: XLSX_MAX_CELL - 1] + "…"
+    return value
+
+
+def write_xlsx(path: Path, sheets: list[tuple[str, duckdb.DuckDBPyRelation, str, dict[str, str]]]) -> dict[str, int]:
+    """One workbook: a first sheet "说明" describing every sheet and column, then one sheet per
+    (name, relation, description, column descriptions), its header the relation's columns. Rows past Excel's
+    limit and text past its cell limit are cut, and the 说明 sheet says so. Returns rows written per name."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)  # rows streamed to disk: memory stays flat whatever the size
+    bold = Font(bold=True)
+
+    def header(sheet, names) -> list:
+        cells = [WriteOnlyCell(sheet, value=name) for name in names]
+        for cell in cells:
+            cell.font = bold
+        return cells
+
+    notes = workbook.create_sheet("说明")
+    notes.append(header(notes, ("sheet", "column", "description")))
+    titles = {}
+    for name, relation, description, columns in sheets:
+        title = name[:XLSX_MAX_NAME]
+        titles[name] = title
+        total = relation.aggregate("count(*)").fetchall()[0][0]
+        cut = f" Only the first {XLSX_MAX_ROWS - 1} of its {total} rows fit in a sheet." \
+            if total >= XLSX_MAX_ROWS else ""
+        notes.append([title, None, (f"{name}: " if title != name else "") + (description or "") + cut])
+        for column in relation.columns:
+            notes.append([title, column, columns.get(column, "")])
+    written = {}
+    for name, relation, _, _ in sheets:
+        sheet = workbook.create_sheet(titles[name])
+        sheet.freeze_panes = "A2"
+        sheet.append(header(sheet, relation.columns))
+        rows = 0
+        with _batches(relation.limit(XLSX_MAX_ROWS - 1)) as (_, batches):
+            for batch in batches:
+                for row in batch.to_pylist():
+                    sheet.append([_xlsx_value(v) for v in row.values()])
+                rows += batch.num_rows
+        written[name] = rows
+    with atomic_output(path) as partial:
+        workbook.save(partial)
+    return written
+
+
+def column_comments(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """name -> (its comment, {column: comment}) from the catalog (COMMENT ON, from dbt's sources.yml)."""
+    out = {name: ("", {}) for name in names}
+    for name, comment in con.execute(
+            "select view_name, comment from duckdb_views() where schema_name = 'main' and not internal "
+            "union all select table_name, comment from duckdb_tables() where schema_name = 'main'").fetchall():
+        if name in out:
+            out[name] = (comment or "", out[name][1])
+    for name, column, comment in con.execute(
+            "select table_name, column_name, comment from duckdb_columns() where schema_name = 'main' "
+            "and not internal order by table_name, column_index").fetchall():
+        if name in out and comment:
+            out[name][1][column] = comment
+    return out

@@ -6,6 +6,7 @@ the marts never see a half-built file and never block a build."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ class BuildResult:
     marts: Path
     output: str
     command: list[str]
+    log: Path | None = None  # dbt's own log of the build
 
 
 def needs_build(db: Path, marts: Path) -> bool:
@@ -63,6 +65,15 @@ def build_marts(db: Path, marts: Path | None = None, *, command: str = "build",
     work = marts.parent / f".{marts.stem}-dbt"
     building = work / marts.name  # same file name: the database's name (and the views' references) hold
     work.mkdir(parents=True, exist_ok=True)
+    # One build at a time per marts file: a second waits for the first (they share the building file, dbt's
+    # target folder and its lock), then builds from the warehouse as it is then.
+    with open(work / "build.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build(db, marts, exe, work, building, command, extra_args, timeout)
+
+
+def _build(db: Path, marts: Path, exe: str, work: Path, building: Path, command: str,
+           extra_args: list[str] | None, timeout: float) -> BuildResult:
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
     writes = command in ("build", "run", "seed", "snapshot")
@@ -74,7 +85,7 @@ def build_marts(db: Path, marts: Path | None = None, *, command: str = "build",
     ok = proc.returncode == 0
     if ok and writes:
         building.replace(marts)
-    return BuildResult(ok, marts, proc.stdout + proc.stderr, args)
+    return BuildResult(ok, marts, proc.stdout + proc.stderr, args, work / "logs" / "dbt.log")
 
 
 def read_mart(marts: Path, name: str) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyRelation]:
@@ -85,3 +96,12 @@ def read_mart(marts: Path, name: str) -> tuple[duckdb.DuckDBPyConnection, duckdb
         con.close()
         raise KeyError(name)
     return con, con.table(name)
+
+
+def mart_descriptions() -> dict[str, tuple[str, dict[str, str]]]:
+    """mart -> (its description, {column: description}) from dbt/models/marts/schema.yml."""
+    import yaml
+
+    models = yaml.safe_load((DBT_DIR / "models" / "marts" / "schema.yml").read_text(encoding="utf-8"))["models"]
+    return {m["name"]: (m.get("description", ""), {c["name"]: c.get("description", "") for c in m.get("columns", [])})
+            for m in models}

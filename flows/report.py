@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from flows.errors import first_line
 from flows.settings import Settings, warehouse_path
 
 FORMATS = ("table", "csv", "json", "parquet")
@@ -33,6 +34,11 @@ def format_for(output: Path | None, fmt: str | None) -> str:
     suffix = output.suffix.lower().lstrip(".") if output else ""
     return {"csv": "csv", "json": "json", "parquet": "parquet", "pq": "parquet"}.get(suffix, "table")
 
+
+
+def _write_error(err: OSError, output: Path | None) -> str:
+    """One line for a file that could not be written: the file the user named, and why."""
+    return f"cannot write {output or err.filename}: {err.strerror or first_line(err)}"
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -89,6 +95,7 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     """Run read-only queries (the last one's result is written): any statement that is not a query is refused
     before anything runs, as `gazette sql` always did."""
     import duckdb
+    import pyarrow as pa
 
     from flows.errors import existing_db, explain, first_line
     from flows.export import write_relation
@@ -124,7 +131,11 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     except duckdb.Error as err:
         _fail(f"query failed: {_failed_reading(err, path, source)}")
     except ValueError as err:
-        _fail(f"error: {err}", 2)
+        _fail(f"error: {first_line(err)}", 2)
+    except OSError as err:
+        _fail(f"error: {_write_error(err, output)}")
+    except pa.ArrowException as err:
+        _fail(f"error: cannot write the result as {fmt}: {first_line(err)}")
     if output is not None:
         counted = "" if rows is None else f"{rows} {'row' if rows == 1 else 'rows'}, "
         err_console.print(f"{output}: {counted}{fmt}", highlight=False)
@@ -152,7 +163,12 @@ def sql(
     if file is not None:
         if not file.is_file():
             _fail(f"{file}: no such file", 2)
-        query = file.read_text(encoding="utf-8")
+        try:
+            query = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            _fail(f"{file}: not UTF-8 text (byte {err.start}); save the SQL as UTF-8", 2)
+        except OSError as err:
+            _fail(f"{file}: cannot read it ({err.strerror})", 2)
     try:
         fmt = format_for(output, fmt)
     except ValueError as err:
@@ -162,40 +178,114 @@ def sql(
     run_query(query, db, fmt, output, max_rows, allow_files)
 
 
+EXPORT_FORMATS = ("parquet", "xlsx")
+
+
 def export(
-    directory: Annotated[Path, typer.Argument(help="Folder to write NAME.parquet files into (created if missing).")],
+    directory: Annotated[Path, typer.Argument(help="Folder to write into (created if missing).")],
     db: DbOption = None,
     tables: Annotated[bool, typer.Option(help="Also export every base table, not only the views.")] = False,
+    marts: Annotated[bool, typer.Option(help="Also export the dbt marts (built first when the warehouse "
+                                             "changed).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="parquet: DIR/NAME.parquet per view; xlsx: one workbook "
+                                                      "DIR/NAME.xlsx (NAME: the warehouse's), a sheet per view "
+                                                      "and a first sheet 说明 describing every column.")] = "parquet",
 ) -> None:
-    """Write every view of the warehouse (its stable interface) as Parquet, one file each, for tools that
-    read files. A file is replaced only once it is complete."""
+    """Write every view of the warehouse (its stable interface) for tools that read files: Parquet, one file
+    each, or one Excel workbook. A file is replaced only once it is complete."""
     import duckdb
 
-    from flows.export import export_parquet, table_names, view_names
+    from flows.export import column_comments, export_parquet, table_names, view_names, write_xlsx
     from warehouse.connection import WarehouseBusy, reader
 
+    if fmt not in EXPORT_FORMATS:
+        _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", 2)
     path = warehouse_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
     if directory.exists() and not directory.is_dir():
-        _fail(f"{directory} is a file; name a folder to write the Parquet files into", 2)
+        _fail(f"{directory} is a file; `gazette export` writes its files into a folder", 2)
+    marts_file = fresh_marts(db, None) if marts else None
+    written: dict[str, int] = {}
     source = path
     try:
         source = _reading(path)
-        with reader(source) as con:
+        with reader(source) as con, _marts_reader(marts_file) as marts_con:
             names = view_names(con) + (table_names(con) if tables else [])
-            _refuse_warehouse_files([directory / f"{name}.parquet" for name in names], path)
-            written = export_parquet(con, directory, names)
+            mart_names = _mart_tables(marts_con)
+            _refuse_warehouse_files([directory / f"{name}.parquet" for name in names + mart_names]
+                                    if fmt == "parquet" else [directory / f"{path.stem}.xlsx"], path)
+            if fmt == "parquet":
+                for name, rows in export_parquet(con, directory, names).items():
+                    written[str(directory / f"{name}.parquet")] = rows
+                if marts_con is not None:
+                    for name, rows in export_parquet(marts_con, directory, mart_names).items():
+                        written[str(directory / f"{name}.parquet")] = rows
+            else:
+                from flows.marts import mart_descriptions
+
+                said = column_comments(con, names)
+                sheets = [(name, con.table(name), *said[name]) for name in names]
+                if marts_con is not None:
+                    described = mart_descriptions()
+                    sheets += [(name, marts_con.table(name), *described.get(name, ("", {}))) for name in mart_names]
+                workbook = directory / f"{path.stem}.xlsx"
+                for name, rows in write_xlsx(workbook, sheets).items():
+                    written[f"{workbook}, sheet {name[:31]}"] = rows
     except (duckdb.Error, WarehouseBusy) as err:
         _fail(f"export failed: {_failed_reading(err, path, source)}")
-    for name, rows in written.items():
-        console.print(f"{directory / (name + '.parquet')}: {rows} rows", highlight=False)
+    except OSError as err:
+        _fail(f"export failed: {_write_error(err, None)}")
+    for label, rows in written.items():
+        console.print(f"{label}: {rows} rows", highlight=False, markup=False)
+
+
+def _marts_reader(marts: Optional[Path]):
+    import contextlib
+
+    import duckdb
+
+    if marts is None:
+        return contextlib.nullcontext()
+    return contextlib.closing(duckdb.connect(str(marts), read_only=True))
+
+
+def _mart_tables(con) -> list[str]:
+    from flows.export import table_names
+    from flows.marts import mart_names
+
+    return [] if con is None else [name for name in table_names(con) if name in mart_names()]
 
 
 def register(app: typer.Typer) -> None:
     app.command()(sql)
     app.command()(export)
     app.command()(report)
+    app.command()(figures)
+
+
+def fresh_marts(db: Optional[Path], build: Optional[bool]) -> Path:
+    """The marts file of the warehouse, built first when asked or when the warehouse or the dbt project
+    changed since the last build (build None)."""
+    from flows.marts import build_marts, marts_path, needs_build
+
+    path = warehouse_path(db)
+    if not path.exists():
+        _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
+    marts = marts_path(path)
+    if build or (build is None and needs_build(path, marts)):
+        _readable_warehouse(path)  # dbt would say it in ~90 lines
+        err_console.print(f"dbt build: {path} -> {marts}", highlight=False)
+        result = build_marts(path, marts)
+        summary = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line or "FAIL" in line]
+        if not result.ok:
+            errors = [line.strip() for line in summary if "Done." not in line]
+            cause = errors[0] if errors else (result.output.strip().splitlines() or ["no output"])[-1]
+            _fail(f"dbt build failed, the marts were left as they were: {cause} (dbt's log: {result.log})")
+        err_console.print("\n".join(summary[-3:]), highlight=False, markup=False)
+    if not marts.exists():
+        _fail(f"{marts}: no marts yet; run `gazette report --build`", 2)
+    return marts
 
 
 def report(
@@ -214,8 +304,11 @@ def report(
     """Build the dbt project's marts from the warehouse (all its tests must pass) and print one, or write the
     HTML report. The marts live in their own file (NAME_marts.duckdb beside the warehouse, or
     $GAZETTE_MARTS_DB); the warehouse is only read."""
+    import duckdb
+    import pyarrow as pa
+
     from flows.export import write_relation
-    from flows.marts import build_marts, mart_names, marts_path, needs_build, read_mart
+    from flows.marts import mart_names, read_mart
 
     names = mart_names()
     if name is None and html is None and build is None:
@@ -223,35 +316,128 @@ def report(
         return
     if name is not None and name not in names:
         _fail(f"no mart {name!r}; marts: {', '.join(names)}", 2)
-    path = warehouse_path(db)
-    if not path.exists():
-        _fail(f"{path}: no warehouse yet; create it with `gazette run`.", 2)
-    marts = marts_path(path)
     try:
         fmt = format_for(output, fmt)
     except ValueError as err:
         _fail(f"error: {err}", 2)
-    _refuse_warehouse_files([p for p in (html, output) if p is not None], path)
-    if build or (build is None and needs_build(path, marts)):
-        err_console.print(f"dbt build: {path} -> {marts}", highlight=False)
-        result = build_marts(path, marts)
-        summary = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line or "FAIL" in line]
-        if not result.ok:
-            err_console.print(result.output[-6000:], highlight=False, markup=False)
-            _fail("dbt build failed; the marts were left as they were")
-        err_console.print("\n".join(summary[-3:]), highlight=False, markup=False)
-    if not marts.exists():
-        _fail(f"{marts}: no marts yet; run `gazette report --build`", 2)
+    _refuse_warehouse_files([p for p in (html, output) if p is not None], warehouse_path(db))
+    marts = fresh_marts(db, build)
     if html is not None:
         from flows.html_report import write_html_report
 
-        write_html_report(marts, html)
+        try:
+            write_html_report(marts, html)
+        except duckdb.Error as err:
+            _fail(f"error: {_marts_error(err, marts)}")
+        except OSError as err:
+            _fail(f"error: {_write_error(err, html)}")
         console.print(f"{html}: HTML report", highlight=False)
     if name is not None:
-        con, relation = read_mart(marts, name)
+        try:
+            con, relation = read_mart(marts, name)
+        except duckdb.Error as err:
+            _fail(f"error: {_marts_error(err, marts)}")
         try:
             rows = write_relation(relation, fmt, output, max_rows=max_rows)
+        except duckdb.Error as err:
+            _fail(f"error: {_marts_error(err, marts)}")
+        except OSError as err:
+            _fail(f"error: {_write_error(err, output)}")
+        except pa.ArrowException as err:
+            _fail(f"error: cannot write {name} as {fmt}: {first_line(err)}")
         finally:
             con.close()
+            del con, relation  # not kept alive by the exit's traceback
         if output is not None:
             err_console.print(f"{output}: {rows} rows, {fmt}", highlight=False)
+
+
+def _marts_error(err: Exception, marts: Path) -> str:
+    return f"{marts} is not a readable marts file ({first_line(err)}); rebuild it with `gazette report --build`"
+
+
+def _readable_warehouse(path: Path) -> None:
+    """Exit with one line unless path opens as a DuckDB warehouse."""
+    import duckdb
+
+    from flows.errors import explain
+    from warehouse.connection import WarehouseBusy, reader
+
+    try:
+        with reader(path, wait_seconds=0):
+            pass
+    except WarehouseBusy:
+        pass  # a run holds it: dbt waits for it as before
+    except duckdb.Error as err:
+        _fail(f"error: {explain(err, path)}")
+
+
+MEASURES = ("level", "growth_pct", "share_pct", "rank", "count", "change")
+
+
+def figures(
+    indicator: Annotated[str, typer.Argument(
+        help="Indicator: a canonical name or any alias the extractor knows (GDP, 生产总值, 固投), or the noun "
+             "phrase of an indicator outside the list.")],
+    region: Annotated[Optional[str], typer.Option(
+        "--region", help="Only this region: its name, full name or a short form (二七 for 二七区).")] = None,
+    from_year: Annotated[Optional[int], typer.Option("--from", help="First year shown.")] = None,
+    to_year: Annotated[Optional[int], typer.Option("--to", help="Last year shown.")] = None,
+    measure: Annotated[str, typer.Option(
+        help=f"Which figures: {', '.join(MEASURES)} or all.")] = "level",
+    undated: Annotated[bool, typer.Option(
+        "--undated", help="Also list the figures with no single year (undated or spanning years).")] = False,
+    db: DbOption = None,
+    build: Annotated[Optional[bool], typer.Option(
+        "--build/--no-build", help="Run `dbt build` first (default: when the warehouse changed).")] = None,
+) -> None:
+    """An indicator's values over the years, one line each: year, value (亿/万 and unit), region and where
+    it was read (headline, date, the sentence, shortened). Targets are marked 目标. Reads the
+    fct_indicator_series mart, built from the warehouse when it changed."""
+    from rich.cells import cell_len
+
+    from flows.figures import indicator_names, read_series, resolve_indicator, shorten
+
+    if measure != "all" and measure not in MEASURES:
+        _fail(f"--measure must be one of {', '.join(MEASURES)} or all, not {measure!r}", 2)
+    name = resolve_indicator(indicator)
+    marts = fresh_marts(db, build)
+    import duckdb
+
+    con = duckdb.connect(str(marts), read_only=True)
+    try:
+        dated, no_year = read_series(con, name, region=region, from_year=from_year, to_year=to_year,
+                                     measures=None if measure == "all" else (measure,))
+        if dated.is_empty() and no_year.is_empty():
+            if region is not None:
+                places = read_series(con, name)[0]["region"].unique(maintain_order=True).to_list()
+                _fail(f"no figures of {name} for {region}" + (f"; regions with figures of it: "
+                                                               f"{', '.join(places[:12])}" if places else ""), 1)
+            _fail(f"no figures of {name}" + (f" ({measure})" if measure != "all" else "")
+                  + f"; indicators with the most figures: {', '.join(indicator_names(con)[:12])}", 1)
+    finally:
+        con.close()
+
+    def cells(row: dict, when: str) -> list[str]:
+        marks = " ".join(m for m in ("目标" if row["is_target"] else "",
+                                     f"≠{row['values_stated']}" if row["values_stated"] > 1 else "") if m)
+        headline = f"《{shorten(row['headline'], 24)}》" if row["headline"] else "(no headline)"
+        return [when, marks, row["shown"], row["region"], headline, str(row["published_on"] or "no date"),
+                shorten(row["sentence"])]
+
+    lines = [cells(r, str(r["year"]) + ("" if r["full_year"] else f" {r['period_label'] or ''}"))
+             for r in dated.iter_rows(named=True)]
+    if undated:
+        lines += [cells(r, r["period_label"] or "年份不详") for r in no_year.iter_rows(named=True)]
+    widths = [max(cell_len(line[i]) for line in lines) for i in range(len(lines[0]) - 1)] if lines else []
+    regions = dated["region"].n_unique()
+    title = name + (f" ({indicator})" if name != indicator else "") + f", {measure}"
+    console.print(f"{title}: {dated.height} figures with a year in {regions} region{'s' if regions != 1 else ''}"
+                  + (" (目标: a target; ≠N: documents give N values, fct_reconciliation has them)"
+                     if any(line[1] for line in lines) else ""), highlight=False, markup=False)
+    for line in lines:
+        padded = [cell + " " * (width - cell_len(cell)) for cell, width in zip(line, widths)]
+        console.print("  ".join(padded + line[-1:]), highlight=False, markup=False)
+    if no_year.height and not undated:
+        console.print(f"{no_year.height} more without a single year (undated, or spanning years): --undated "
+                      "lists them", highlight=False, markup=False)

@@ -67,9 +67,10 @@ def prepare_warehouse(settings: Settings, run: dict, known_keys_path: Path) -> p
         con.sql("select document_key from dim_document").pl().write_parquet(known_keys_path)
         sources = con.sql(
             "select source_uri, file_mtime, byte_size from dim_source_file union "
-            # too_large depends on a setting, not on the file: such files are looked at again each run
+            # too_large depends on the limit too: such a file is passed over only while it is still over it
             "select source_uri, file_mtime, byte_size from quarantine "
-            "where file_mtime is not null and reason <> 'too_large'").pl()
+            "where file_mtime is not null and (reason <> 'too_large' or byte_size > ?)",
+            params=[settings.max_file_bytes]).pl()
     remove(abandoned)
     if applied:
         logger.info("migrated %s to schema version %s", settings.db, applied[-1])

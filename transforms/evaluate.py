@@ -54,11 +54,42 @@ def region_name(name: str | None) -> str | None:
     return _ZONE.get(name, name)
 
 
+class GoldError(ValueError):
+    """A gold file that is not JSON of the guide's shape; the message names the file."""
+
+
+# What the scoring reads from a gold document: these lists (of objects, or of strings for chrome_lines), and
+# in each metric a number base_value and a text base_unit.
+_GOLD_LISTS = {"metrics": dict, "persons": dict, "regions": dict, "bylines": dict, "chrome_lines": str}
+
+
+def _gold_shape_error(doc: object) -> str | None:
+    if not isinstance(doc, dict):
+        return f"a JSON object is expected, not {type(doc).__name__}"
+    for key, item_type in _GOLD_LISTS.items():
+        items = doc.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, item_type) for i in items):
+            return f"{key!r} must be a list of {'objects' if item_type is dict else 'strings'}"
+    for m in doc.get("metrics", []):
+        if not isinstance(m.get("base_value"), (int, float)) or not isinstance(m.get("base_unit"), str):
+            return "every metric needs a number base_value and a text base_unit"
+    for key in ("doc", "published_on"):
+        if not isinstance(doc.get(key), (str, type(None))):
+            return f"{key!r} must be text or null"
+    return None
+
+
 def load_gold(directory: str | Path) -> dict[str, dict]:
-    """{doc stem: gold document} for every *.json in `directory`."""
+    """{doc stem: gold document} for every *.json in `directory`; GoldError names a file that cannot be scored."""
     out = {}
     for path in sorted(Path(directory).glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise GoldError(f"{path}: not a readable JSON gold file ({err})") from None
+        problem = _gold_shape_error(doc)
+        if problem:
+            raise GoldError(f"{path}: {problem} (the gold guide, GUIDE.md)")
         out[doc.get("doc") or path.stem] = doc
     return out
 

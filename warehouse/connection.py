@@ -116,7 +116,14 @@ def open_connection(path: Path, *, read_only: bool = False, wait_seconds: float 
     finally:
         if queued is not None:
             os.close(queued)
-    _configure(con, path, memory_limit, read_only, allow_files)
+    try:
+        _configure(con, path, memory_limit, read_only, allow_files)
+    except BaseException:
+        # closed and dropped here, not left to the traceback: a connection alive in this process keeps the
+        # file open in a mode the next writer (the run's etl_run row) cannot share, and leaks at exit
+        con.close()
+        del con
+        raise
     return con
 
 

@@ -38,3 +38,20 @@ def build_warehouse(db: Path, paths: list[Path], run_id: str = "20260101T000000-
 def sample_db(tmp_path_factory) -> Path:
     """The bundled sample loaded once per session; tests only read it."""
     return build_warehouse(tmp_path_factory.mktemp("sample") / "gazette.duckdb", [SAMPLE_DIR])
+
+
+@pytest.fixture(scope="session")
+def planted_marts(tmp_path_factory) -> tuple[Path, Path]:
+    """(warehouse, marts) of the sample with the invented articles of tests/fixtures/analytics, dbt-built once
+    per session (a build takes a minute on a busy machine); tests only read them."""
+    from flows.marts import build_marts, dbt_executable
+    from tests.conftest import ROOT
+
+    if dbt_executable() is None:
+        pytest.skip("dbt is not installed (pip install '.[dbt]')")
+    db = build_warehouse(tmp_path_factory.mktemp("marts") / "gazette.duckdb",
+                         [SAMPLE_DIR, ROOT / "tests" / "fixtures" / "analytics"])
+    result = build_marts(db)
+    assert result.ok, result.output[-4000:]
+    assert "ERROR=0" in result.output and "WARN=0" in result.output
+    return db, result.marts

@@ -100,3 +100,38 @@ def test_export_with_tables_adds_the_base_tables(sample_db, tmp_path):
     assert pq.read_table(tmp_path / "dim_region.parquet").num_rows == rows(
         sample_db, "select count(*) from dim_region")[0][0]
     assert (tmp_path / "fact_metric.parquet").exists() and (tmp_path / "v_metric.parquet").exists()
+
+
+def test_export_xlsx_writes_one_workbook_a_sheet_per_view_and_what_each_column_means(sample_db, tmp_path):
+    from openpyxl import load_workbook
+
+    result = runner.invoke(app, ["export", str(tmp_path), "--db", str(sample_db), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    views = [v for (v,) in rows(sample_db, "select view_name from duckdb_views() where not internal "
+                                           "and schema_name = 'main' order by view_name")]
+    workbook = load_workbook(tmp_path / f"{sample_db.stem}.xlsx", read_only=True)
+    assert workbook.sheetnames == ["说明", *views]
+    for view in views:
+        got = list(workbook[view].iter_rows(values_only=True))
+        columns = [c for (c,) in rows(sample_db, f"select column_name from duckdb_columns() where table_name = "
+                                                 f"'{view}' order by column_index")]
+        assert list(got[0]) == columns
+        assert len(got) - 1 == rows(sample_db, f"select count(*) from {view}")[0][0]
+    metrics = list(workbook["v_metric"].iter_rows(values_only=True))
+    header = metrics[0]
+    want = rows(sample_db, "select document_id, value, region, period_start from v_metric")
+    got = {(r[header.index("document_id")], r[header.index("value")], r[header.index("region")]) for r in metrics[1:]}
+    assert got == {w[:3] for w in want}
+    notes = list(workbook["说明"].iter_rows(values_only=True))
+    assert notes[0] == ("sheet", "column", "description")
+    said = {(sheet, column): text for sheet, column, text in notes[1:]}
+    comment = rows(sample_db, "select comment from duckdb_columns() where table_name = 'v_metric' "
+                              "and column_name = 'base_value'")[0][0]
+    assert comment and said[("v_metric", "base_value")] == comment
+    assert all((view, None) in said for view in views)
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_export_refuses_an_unknown_format(sample_db, tmp_path):
+    result = runner.invoke(app, ["export", str(tmp_path), "--db", str(sample_db), "--format", "ods"])
+    assert result.exit_code == 2 and not list(tmp_path.iterdir())

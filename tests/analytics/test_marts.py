@@ -1,5 +1,5 @@
-"""dbt build against real warehouses in tmp dirs: the sample with two invented articles that disagree on
-one figure. Slow: dbt starts in a subprocess and builds every model and test."""
+"""dbt build against real warehouses in tmp dirs: the sample with the invented articles of
+tests/fixtures/analytics (two disagree on one figure). Slow: dbt starts in a subprocess and builds every model and test."""
 
 from __future__ import annotations
 
@@ -12,22 +12,15 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.marts import build_marts, dbt_executable, mart_names
-from tests.analytics.conftest import build_warehouse
-from tests.conftest import ROOT, SAMPLE_DIR
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(dbt_executable() is None, reason="dbt is not installed (pip install '.[dbt]')")]
-PLANTED = ROOT / "tests" / "fixtures" / "analytics"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path]:
-    db = build_warehouse(tmp_path_factory.mktemp("marts") / "gazette.duckdb", [SAMPLE_DIR, PLANTED])
-    result = build_marts(db)
-    assert result.ok, result.output[-4000:]
-    assert "ERROR=0" in result.output and "WARN=0" in result.output
-    return db, result.marts
+def built(planted_marts) -> tuple[Path, Path]:
+    return planted_marts
 
 
 def query(path: Path, sql: str) -> list[tuple]:
@@ -86,3 +79,52 @@ def test_freshness_of_the_last_run_passes(built):
     result = build_marts(db, marts, command="source freshness")
     assert result.ok, result.output[-3000:]
     assert "PASS freshness of gazette.etl_run" in result.output
+
+
+def test_indicator_series_gives_each_year_one_value_with_its_source(built):
+    _, marts = built
+    rows = query(marts, "select year, full_year, base_value, documents, values_stated, headline, sentence "
+                        "from fct_indicator_series where region = '二七区' and indicator = '地区生产总值' "
+                        "and measure = 'level' and not is_target order by year")
+    assert [r[0] for r in rows] == [2019, 2020]
+    (y2019, full19, v2019, docs19, n19, head19, sent19), (_, _, v2020, docs20, n20, _, sent20) = rows
+    assert full19 and v2019 == 701.5e8 and docs19 == 1 and n19 == 1
+    assert "701.5亿元" in sent19 and head19 == "二七区去年经济平稳增长"
+    # the two documents disagree on 2020: one value shown, the disagreement counted
+    assert n20 == 2 and docs20 == 1 and v2020 in (752.3e8, 761.8e8)
+    assert str(v2020 / 1e8).rstrip("0").rstrip(".") + "亿元" in sent20
+    # figures stated by two documents alike are one row counting both
+    investment = query(marts, "select documents, values_stated from fct_indicator_series where region = '二七区' "
+                              "and indicator = '固定资产投资' and year = 2020")
+    assert investment == [(2, 1)]
+
+
+def test_indicator_series_keeps_targets_apart_and_undated_figures_without_a_year(built):
+    _, marts = built
+    target = query(marts, "select year, base_value, unit from fct_indicator_series where region = '二七区' "
+                          "and indicator = '地区生产总值' and measure = 'growth_pct' and is_target")
+    achieved = query(marts, "select year, base_value from fct_indicator_series where region = '二七区' "
+                            "and indicator = '地区生产总值' and measure = 'growth_pct' and not is_target "
+                            "order by year")
+    assert target == [(2021, 6.0, "%")]
+    assert (2021, 6.5) in achieved
+    undated = query(marts, "select count(*), count(year), count(*) filter (where full_year) "
+                           "from fct_indicator_series where period_start is null")[0]
+    assert undated[1] == 0 and undated[2] == 0
+
+
+def test_export_marts_adds_a_sheet_per_mart_described_from_the_dbt_project(built, tmp_path):
+    from openpyxl import load_workbook
+
+    db, marts = built
+    result = runner.invoke(app, ["export", str(tmp_path), "--db", str(db), "--format", "xlsx", "--marts"])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(tmp_path / f"{db.stem}.xlsx", read_only=True)
+    names = workbook.sheetnames
+    assert names[0] == "说明" and "v_metric" in names and "fct_indicator_series" in names
+    assert "fct_documents_by_publication_mo" in names  # Excel's 31-character limit on sheet names
+    series = list(workbook["fct_indicator_series"].iter_rows(values_only=True))
+    assert len(series) - 1 == query(marts, "select count(*) from fct_indicator_series")[0][0]
+    said = {(s, c): text for s, c, text in workbook["说明"].iter_rows(min_row=2, values_only=True)}
+    assert said[("fct_indicator_series", "sentence")] == "The sentence stating the value."
+    assert said[("fct_documents_by_publication_mo", None)].startswith("fct_documents_by_publication_month: ")

@@ -106,3 +106,39 @@ def test_a_run_loads_every_good_file_and_quarantines_each_bad_one(tmp_path):
                       *([] if unreadable else [str(locked)])}
     assert query(db, "select count(*) from fact_cleaning where reason = 'invalid_bytes'") == [(1,)]
     assert query(db, "select count(*) from etl_run where status = 'running'") == [(0,)]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_odd_names_links_and_an_over_limit_file_never_fail_a_run(tmp_path):
+    """A name that is not UTF-8 loads (escaped in source_uri); broken and device links in the folder are
+    quarantined and counted; a 64 GiB sparse file over the limit is refused unread and unhashed, and later
+    runs pass over it until the limit is raised above it."""
+    folder = tmp_path / "in"
+    good = _good_files(folder, 1)[0]
+    with open(os.fsencode(folder) + b"/bad\xff\xfename.txt", "wb") as handle:
+        handle.write(GOOD.replace("四十二", "七十七").encode("gb18030"))
+    huge = folder / "huge.txt"
+    with open(huge, "wb") as handle:  # sparse: no data is written, reading it would take minutes
+        handle.truncate(64 * 2**30)
+    (folder / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    db = tmp_path / "w.duckdb"
+
+    first = ingest(paths=[str(folder)], db=str(db))
+
+    assert first["status"] == "completed", first["error"]
+    assert first["files_seen"] == 5 and first["documents_loaded"] == 2
+    assert first["quarantine_reasons"] == {"too_large": 1, "vanished": 1, "not_a_file": 1}
+    escaped = f"{folder}/bad\\xff\\xfename.txt"
+    assert sorted(uri for (uri,) in query(db, "select source_uri from dim_source_file")) == sorted([escaped, good])
+    assert query(db, "select content_sha256, byte_size from quarantine where reason = 'too_large'") == [
+        (None, 64 * 2**30)]
+    assert query(db, "select count(*) from quarantine where source_uri in (?, ?)",
+                 [str(folder / "dangling.txt"), str(folder / "zero.txt")]) == [(2,)]
+
+    again = ingest(paths=[str(folder)], db=str(db))
+    # the loaded files and the over-limit one are passed over unread; the links are looked at again
+    assert (again["status"], again["skipped_unchanged"], again["documents_loaded"]) == ("completed", 3, 0)
+    assert again["quarantine_reasons"] == {"vanished": 1, "not_a_file": 1}
+    assert query(db, "select count(*) from quarantine where reason = 'too_large'") == [(1,)]
+    assert query(db, "select count(*) from etl_run where status <> 'completed'") == [(0,)]

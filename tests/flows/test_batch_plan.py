@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from flows.batch import LISTING_SCHEMA, discover, plan_batches, unchanged_files
+from flows.batch import FILE_STATE, LISTING_SCHEMA, discover, plan_batches, unchanged_files
 
 
 def write(path, size: int) -> None:
@@ -52,7 +52,7 @@ def test_discover_names_files_by_their_canonical_path(tmp_path):
 
 def test_batches_are_consecutive_slices_up_to_the_byte_budget():
     listing = pl.DataFrame({"source_uri": [f"/{i}" for i in range(6)], "byte_size": [4, 4, 3, 20, 1, 1],
-                            "file_mtime": [None] * 6}, schema=LISTING_SCHEMA)
+                            "file_mtime": [None] * 6}, schema=FILE_STATE)
 
     batches = plan_batches(listing, batch_bytes=10)
 
@@ -63,7 +63,7 @@ def test_batches_are_consecutive_slices_up_to_the_byte_budget():
 def test_unchanged_files_match_on_name_size_and_time_and_keep_the_listing_order():
     t = datetime(2026, 1, 1)
     listing = pl.DataFrame({"source_uri": ["/a", "/b", "/c", "/d"], "byte_size": [1, 2, 3, 4],
-                            "file_mtime": [t, t, t, t]}, schema=LISTING_SCHEMA)
+                            "file_mtime": [t, t, t, t]}, schema=FILE_STATE)
     known = pl.DataFrame({"source_uri": ["/d", "/b", "/c"], "file_mtime": [t + timedelta(seconds=1), t, t],
                           "byte_size": [4, 2, 4]},
                          schema={"source_uri": pl.String, "file_mtime": pl.Datetime("us"), "byte_size": pl.Int32})
@@ -72,3 +72,32 @@ def test_unchanged_files_match_on_name_size_and_time_and_keep_the_listing_order(
 
     assert to_read["source_uri"].to_list() == ["/a", "/c", "/d"]  # /c changed size, /d its time
     assert unchanged == 1
+
+
+def test_a_name_that_is_not_utf8_is_listed_escaped_and_read_by_its_bytes(tmp_path):
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/bad\xff\xfename.txt", "wb") as handle:
+        handle.write(b"x" * 3)
+    write(tmp_path / "good.txt", 2)
+
+    listing, refused, _ = discover([str(tmp_path)])
+
+    assert refused == []
+    assert listing["source_uri"].to_list() == [f"{tmp_path}/bad\\xff\\xfename.txt", str(tmp_path / "good.txt")]
+    assert listing["path"].to_list() == [folder + b"/bad\xff\xfename.txt", None]
+
+
+def test_broken_and_device_links_in_a_folder_are_refused_like_named_ones(tmp_path):
+    write(tmp_path / "in" / "good.txt", 2)
+    (tmp_path / "in" / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "in" / "zero.txt").symlink_to("/dev/zero")
+
+    listing, in_folder, ignored = discover([str(tmp_path / "in")])
+    _, named, _ = discover([str(tmp_path / "in" / "dangling.txt"), str(tmp_path / "in" / "zero.txt")])
+
+    assert listing["source_uri"].to_list() == [str(tmp_path / "in" / "good.txt")]
+    reasons = {os.path.basename(r.uri): r.reason for r in in_folder}
+    assert reasons == {"dangling.txt": "vanished", "zero.txt": "not_a_file"}
+    assert {os.path.basename(r.uri): r.reason for r in named} == reasons
+    assert "gone.txt, which does not exist" in next(r.detail for r in in_folder if r.reason == "vanished")
+    assert ignored == 0

@@ -100,6 +100,8 @@ def test_a_failing_batch_leaves_the_warehouse_as_it_was(tmp_path, sample):
         ingest(paths=[str(sample)], db=str(db), fail_at="load:0:fact_sentence")
     assert snapshot(db) == before
     assert query(db, "select status from etl_run order by started_at") == [("completed",), ("failed",)]
+    assert query(db, "select summary->>'error' from etl_run where status = 'failed'") == [
+        ("InjectedFailure: injected failure at load:0:fact_sentence",)]
     summary = ingest(paths=[str(sample)], db=str(db))
     assert summary["documents_loaded"] == 4
 

@@ -20,6 +20,17 @@ def credited(cleaned) -> set[tuple]:
         ("本报记者 孙志刚 通讯员 张明伦 赵峰 文/图",
          {("孙志刚", "记者", "文/图"), ("张明伦", "通讯员", "文/图"), ("赵峰", "通讯员", "文/图")}),
         ("摄影记者 欧阳明", {("欧阳明", "摄影", None)}),
+        # an outlet's or app's name before the role, several names before a credit
+        ("洛报融媒记者 王丽 张强/文 通讯员 刘洋 陈明/图",
+         {("王丽", "记者", None), ("张强", "记者", "文"), ("刘洋", "通讯员", None), ("陈明", "通讯员", "图")}),
+        ("某某新闻客户端记者 刘晓", {("刘晓", "记者", None)}),
+        # the whole line in brackets, in Traditional script
+        ("（本報記者 林立 通訊員 吳敏）", {("林立", "记者", None), ("吴敏", "通讯员", None)}),
+        ("（文/西安報業全媒體記者 陶然 圖/西安報業全媒體記者 翟雪）", {("陶然", "记者", "文"), ("翟雪", "记者", "图")}),
+        # page furniture run into the line after its credit
+        ("记者 李华 通讯员 周涛 文/图Abc某某网·新闻频道", {("李华", "记者", "文/图"), ("周涛", "通讯员", "文/图")}),
+        # a photo's caption credit
+        ("朱書靈攝", {("朱书灵", "摄影", "图")}),
     ],
 )
 def test_byline_lines(line, expected):
@@ -116,3 +127,22 @@ def test_a_bracketed_byline_closing_a_paragraph_is_cut_off():
     doc, cleaned = clean_one(f"标题\n{PARA}（记者 王五一 通讯员 赵六一）")
     assert names_roles(cleaned) == {("王五一", "记者"), ("赵六一", "通讯员")}
     assert doc["body"] == PARA
+
+
+def test_an_agency_dateline_with_a_reporting_group():
+    doc, cleaned = clean_one(f"标题\n本报金华10月2日电 （记者 叶晨 徐飞 区委报道组 张悦）{PARA}")
+    assert {(n, r) for n, r, _ in credited(cleaned)} == {("叶晨", "记者"), ("徐飞", "记者"), ("张悦", "通讯员")}
+    # the dateline stays, as an agency's does; the names go
+    assert doc["body"] == f"本报金华10月2日电{PARA}"
+
+
+def test_a_sentence_after_a_credit_is_kept():
+    """Only furniture may follow a byline's credit on its line: a sentence keeps the line in the body."""
+    doc, cleaned = clean_one(f"标题\n记者 李华 文/图，各单位要提高站位，压实责任。\n{PARA}")
+    assert "各单位要提高站位" in doc["body"]
+
+
+def test_a_caption_credit_closing_a_paragraph():
+    doc, cleaned = clean_one(f"标题\n{PARA}图为施工现场。罗晓东摄\n{PARA}")
+    assert credited(cleaned) == {("罗晓东", "摄影", "图")}
+    assert doc["body"] == f"{PARA}图为施工现场。\n{PARA}"

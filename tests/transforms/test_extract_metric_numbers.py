@@ -114,7 +114,7 @@ def test_value_and_value_high_are_in_the_units_terms():
 @pytest.mark.parametrize("body", [
     "每个项目奖励一千十元。",          # 1010 or 1100: not read
     "补贴标准为8000到1亿元。",          # 8000 or 8000万
-    "辖区共有三五家企业。",             # not a number
+    "辖区共有三五家企业。",             # not a number (三五 is an approximation only before 十/百/千/万/亿)
     "经济总量连续迈上四个千亿台阶。",   # 台阶 is not machines
     "全市投资一万五百元。",
 ])
@@ -195,21 +195,57 @@ def test_numerals_followed_by_numerals_are_idioms_or_ordinals(body):
     assert run(body) == []
 
 
-@pytest.mark.parametrize("body, text, base_value", [
-    ("人口出生率为千分之五点二。", "千分之五点二", 0.52),
-    ("自然增长率为3.5‰。", "3.5‰", 0.35),
-    ("绿化覆盖率达到百分之45。", "百分之45", 45),
-    ("失业率仅占百分之一。", "百分之一", 1),
+@pytest.mark.parametrize("body, text, base_value, base_unit", [
+    ("人口出生率为千分之五点二。", "千分之五点二", 5.2, "permille"),   # per mille, as the gold guide has it
+    ("自然增长率为3.5‰。", "3.5‰", 3.5, "permille"),
+    ("绿化覆盖率达到百分之45。", "百分之45", 45, "pct"),
+    ("失业率仅占百分之一。", "百分之一", 1, "pct"),
 ])
-def test_per_mille_and_mixed_percentages(body, text, base_value):
+def test_per_mille_and_mixed_percentages(body, text, base_value, base_unit):
     row = one(body)
-    assert (row["text"], row["base_unit"]) == (text, "pct")
+    assert (row["text"], row["base_unit"]) == (text, base_unit)
     assert row["base_value"] == pytest.approx(base_value)
 
 
-def test_the_tail_of_a_number_split_by_a_full_width_comma_is_left_out():
-    assert run("本月收到捐款82，225.00元。") == []
+def test_a_full_width_comma_separates_thousands_only_where_no_list_is_meant():
+    assert [(r["text"], r["base_value"]) for r in run("本月收到捐款82，225.00元。")] == [("82，225.00元", 82225.0)]
+    assert [r["base_value"] for r in run("全年接待游客1，234，567人次。")] == [1234567]
     assert [r["base_value"] for r in run("补贴分别为12，34元。")] == [34]
+    assert run("本月收到捐款82，225元。") == []   # 82225 or a list ending in 225: left out
+
+
+@pytest.mark.parametrize("body, text, value", [
+    ("全村共有一百十一户参加合作社。", "一百十一户", 111),
+    ("新建停车位三百十个。", "三百十个", 310),
+    ("全镇建成一千一十户。", "一千一十户", 1010),     # 零 left out, the 十's digit places it
+    ("全年接待一千五十人次。", "一千五十人次", 1050),
+    ("同比增长23 %。", "23 %", 23),
+])
+def test_colloquial_forms_peers_write(body, text, value):
+    row = one(body)
+    assert (row["text"], row["base_value"]) == (text, value)
+
+
+def test_three_five_hundred_is_an_approximation():
+    row = one("每户每月可增收三五百元。")
+    assert (row["text"], row["value"], row["value_high"]) == ("三五百元", 300, 500)
+
+
+def test_a_difference_from_a_base_is_a_change_with_its_sign():
+    rows = run("新增就业岗位6007个，比上年减少587个；财政收入较上年增加1.01亿元。")
+    assert [(r["base_value"], r["measure"]) for r in rows] == [(6007, "count"), (-587, "change"),
+                                                              (101_000_000, "change")]
+
+
+@pytest.mark.parametrize("body", [
+    "三次产业结构调整为8.3:71.1:20.6。",   # the three sectors, not three times
+    "这两块地每年租给合作社。",            # pointing back at things counted before
+    "全省第二期项目集中开工。",            # a phase, not a rank
+    "推动全市进入全省第一方阵。",          # a tier
+    "全市常住人口一亿两千三百人。",        # 100 002 300 or 123 000 000: not read, nor its tail as 2300
+])
+def test_words_that_look_like_figures(body):
+    assert run(body) == []
 
 
 @pytest.mark.parametrize("body, values", [

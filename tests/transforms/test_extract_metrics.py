@@ -302,6 +302,14 @@ def test_extra_articles_scores(extra):
     ("全区完成年度计划投资的86%。", [False]),
     ("年度计划投资9亿元。", [True]),
     ("主要预期目标是：地区生产总值增长7%；规上工业增加值增长8%。", [True, True]),
+    # a share of a plan is a result, and no cue for the figures beside it
+    ("其中，12个市重点项目累计完成投资36.5亿元，占年度计划投资的88.2%，超序时进度13.2个百分点。",
+     [False, False, False, False]),
+    ("全镇15个村已完成改造，完成年度投资计划的92%。", [False, False]),
+    ("2025年（预测），全镇生产总值为8.6亿元。", [True]),
+    # a cue reaches the items of a list from its first item, not from another item with its own subject
+    ("力争全年地区生产总值增长7%；财政收入增长6%；新增城镇就业1.2万人。", [True, True, True]),
+    ("机场已开通国际货运航线49条；陆港将建成集结中心；跨境车辆数占全国的70%以上。", [False, False]),
 ])
 def test_target_cues_and_their_reach(body, target):
     assert [r["is_target"] for r in run(body)] == target

@@ -160,3 +160,78 @@ def test_traditional_script_names_and_titles_with_spans_on_the_body():
 def test_a_name_does_not_hold_function_characters():
     out, _, _ = pairs(["委员和与会代表进行了讨论。"])
     assert out.is_empty()
+
+
+LISTS = [
+    # a collective title gives every listed name that title
+    ("县领导孙建华、周明、欧阳晓丽等参加了开工仪式。", {("孙建华", "县领导"), ("周明", "县领导"), ("欧阳晓丽", "县领导")}),
+    ("我市领导刘海洋、赵婷出席。", {("刘海洋", "市领导"), ("赵婷", "市领导")}),
+    # a yearbook's padding between a title and its names
+    ("县委常委〓郭立新、韩冬梅", {("郭立新", "县委常委"), ("韩冬梅", "县委常委")}),
+    # appointments: the name before its title
+    ("会议决定任命吴晓峰为副县长。", {("吴晓峰", "副县长")}),
+    ("大会选举马超同志为县长，", {("马超", "县长")}),
+    ("时任市长的何建设来到工地。", {("何建设", "市长")}),
+    # Traditional script is matched in Simplified
+    ("副區長鄭曉東主持會議。", {("郑晓东", "副区长")}),
+    # no listed word after the name: the dictionary word that follows tells where it ends
+    ("区委书记白玉林调研了园区。", {("白玉林", "区委书记")}),
+    ("镇党委书记严彬告诉记者，", {("严彬", "镇党委书记")}),
+    ("區委書記馬濤視頻連線主會場。", {("马涛", "区委书记")}),
+    # one person's posts joined by 兼, an acting post
+    ("村党支部书记兼村委会主任石磊介绍，", {("石磊", "村党支部书记兼村委会主任")}),
+    ("区委副书记、代区长葛平主持。", {("葛平", "区委副书记、代区长")}),
+]
+
+
+@pytest.mark.parametrize("text, expected", LISTS)
+def test_lists_appointments_and_padding(text, expected):
+    out, _, _ = pairs([text])
+    from transforms.evaluate import simplified
+    assert {(simplified(n), t) for n, t in out.select("name", "title").iter_rows()} == expected
+
+
+def test_and_after_a_title_is_not_a_surname():
+    out, _, _ = pairs(["请各位政协委员和列席同志提出意见。"])
+    assert out.is_empty()
+
+
+DIRECTORY = [
+    "金溪市年鉴", "·领导名录·", "市 委", "书 记〓高建民", "副书记〓林晓", "范志刚（挂职）", "常〓委〓庞涛", "许〓红（女）",
+    "市政府", "市〓长〓林晓", "副市长〓庞涛", "蔡国庆", "市检察院", "检察长〓宁海",
+    "·经济综述·", "全市生产总值增长6.1%。",
+]
+
+
+def cleaned_pairs(text: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Through the cleaning, as a page is: a directory's lines must reach extraction as lines."""
+    from tests.conftest import clean_texts
+
+    cleaned = clean_texts([text])
+    docs = cleaned.documents
+    fpt, dim_person, _, _ = extract_officials(docs, cleaned.sentences, regions_of(docs, {}))
+    return fpt.join(dim_person, on="person_key"), docs
+
+
+def test_a_directory_gives_each_name_its_heading_and_role():
+    out, docs = cleaned_pairs("\n".join(DIRECTORY))
+    got = {(n, t) for n, t in out.select("name", "title").iter_rows()}
+    assert got == {("高建民", "市委书记"), ("林晓", "市委副书记、市长"), ("范志刚", "市委副书记（挂职）"),
+                   ("庞涛", "市委常委、副市长"), ("许红", "市委常委"), ("蔡国庆", "副市长"),
+                   ("宁海", "市检察院检察长")}
+    body = docs["body"][0]
+    # each span ends with the name as printed, padding included (许〓红), and no note after it
+    for name, start, end in out.select("name", "span_start", "span_end").iter_rows():
+        assert body[start:end].replace("〓", "").replace(" ", "").endswith(name), (name, body[start:end])
+
+
+def test_lines_of_names_without_a_heading_are_no_directory():
+    out, _ = cleaned_pairs("\n".join(["获奖名单", "王立新", "主任〓李刚", "赵海"]))
+    assert out.is_empty() or set(out["name"]) <= {"李刚"}
+
+
+def test_a_leader_with_a_title_of_his_own_is_not_also_a_listed_leader():
+    out, _, _ = pairs(["县领导方正、钱进等出席。县委书记方正宣布开工。"])
+    assert set(out.select("name", "title").iter_rows()) == {("方正", "县委书记"), ("钱进", "县领导")}
+    # a collective title names no one organisation
+    assert out.filter(pl.col("title") == "县领导")["org"].null_count() == 1

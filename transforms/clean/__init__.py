@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.clean.bylines import extract_byline_text, parse_bylines
-from transforms.clean.chrome import drop_article_lists, drop_header_headline_list, drop_page_chrome
+from transforms.clean.chrome import drop_article_lists, drop_by_shape, drop_header_headline_list, drop_page_chrome
 from transforms.clean.lines import split_lines, with_simplified
 from transforms.clean.metadata import document_metadata, drop_source_lines
 from transforms.clean.sentences import assemble_body
@@ -33,12 +33,14 @@ class Cleaned:
 
 
 def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
-    """Run the line rules in order: chrome, source lines, markup, bylines, punctuation, structure."""
+    """Run the line rules in order: chrome, source lines, chrome by its shape, markup, bylines, punctuation,
+    structure."""
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
     lines = drop_header_headline_list(lines, rules)
     lines = drop_article_lists(lines, rules)
     lines = drop_source_lines(lines, rules)
+    lines = drop_by_shape(lines, rules, words)
     lines = strip_emphasis(lines)
     lines = strip_markup(lines)
     lines = strip_pinyin_glosses(lines)
@@ -81,7 +83,7 @@ def cleaning_log(lines: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
 # A dropped line with this many Chinese characters and a sentence mark was prose, if a rule that drops lines by
 # their place on the page (not by their words) took it.
 PROSE_HAN = 40
-POSITIONAL_RULES = ("page_headlines", "article_list", "navigation")
+POSITIONAL_RULES = ("page_headlines", "article_list", "navigation", "page_tail", "link_bar")
 
 
 def _han(text: pl.Expr) -> pl.Expr:

@@ -31,14 +31,23 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
     body = f"(?:{group}\\s*)+(?:(?:{credits})\\s*)?"
     names = f"{name}(?:{_NAME_SEP}{name})*"
     credit_first = f"(文/图|图/文|文字|文|图片|图|摄影|摄)\\s*[/／:：]\\s*({role})?\\s*({name})"
+    # a caption's credit names a person: a surname first (某某摄, not 全景拍摄)
+    surname, _ = _surnames()
+    caption = f"{surname}\\p{{Han}}{{1,2}}"
     dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
     verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
     return {
-        "line": f"^{_BULLET}\\s*(?:{body}|{credited})$",
+        # the whole line, in brackets or not: 记者 某某 文/图, （本报记者 某某 通讯员 某某）
+        "line": f"^{_BULLET}\\s*[（(]?\\s*({body}|{credited})\\s*[)）]?$",
+        # a byline ending in its credit, then page furniture run into it: 记者 某某 文/图Abc某网·频道
+        "line_tail": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:{credits}))\\s*(?:[A-Za-z0-9_][^。！？，,；;]{{0,40}})$",
+        "line_tail_slash": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:文/图|图/文))\\s*[^。！？，,；;]{{1,40}}$",
+        # a photo's caption credit: 某某摄
+        "caption": f"^({caption})\\s*摄$",
         # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图, ...贡献力量。（记者 张改华）
-        "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body})\\s*[)）]?$",
+        "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body}|{caption}\\s*摄)\\s*[)）]?$",
         # The credit before the name: 文/记者 张三 图/李四, 摄影：王五
-        "credit_first": f"^(?:{credit_first}\\s*)+$",
+        "credit_first": f"^[（(]?\\s*(?:{credit_first}\\s*)+[)）]?$",
         "credit_first_one": credit_first,
         # 本报讯（记者 张改华 通讯员 郭佳星）or 本网讯（杨春恩）, opening a paragraph or inside a line that
         # the page ran together with its subheadline
@@ -46,7 +55,7 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         # □晚报记者 孙娟 本报讯 昨日，… : the byline before the dateline word
         "before_dateline": f"^{_BULLET}\\s*({body})\\s*{dateline}\\s*(.+)$",
         # An agency's dateline with the reporters' names and no role: 某某社北京5月10日电（甲 乙）
-        "agency": f"^(.{{0,30}}?\\d{{1,2}}月\\d{{1,2}}日电)\\s*[（(]\\s*((?:{role})?\\s*{names})\\s*[)）]\\s*(.*)$",
+        "agency": f"^(.{{0,30}}?\\d{{1,2}}月\\d{{1,2}}日电)\\s*[（(]\\s*({body}|(?:{role})?\\s*{names})\\s*[)）]\\s*(.*)$",
         # Credits inside a sentence: 图片由晚报记者某某翻拍于…，文字由晚报记者某某采写。
         "credit_clause": f"(?:图片|照片|图|文字|文|视频)由\\s*(?:{role})\\s*\\p{{Han}}{{2,3}}?(?:{verbs})",
         "credit_words": f"^(?:图片|照片|图|文字|文|视频)由|(?:{verbs})$",
@@ -77,7 +86,7 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     roles = "|".join(map(re.escape, rules.byline_roles))
     # a role word, a dateline (讯, 5月10日电), a credit (文/图, 图片由, 摄影：), a slash, a speech's dash
     cue = (f"{roles}|讯|日电|(?:图片|照片|图|文字|文|视频)由|[/／]|^[—－―\\-]"
-           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]")
+           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$")
     return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
                      lambda part: _extract_byline_text(part, rules)).with_columns(
         pl.col("byline_text").cast(pl.String))
@@ -96,13 +105,20 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
     credit_first = simp.str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
         "/文字 ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
+    tail = simp.str.contains(p["line_tail"]) | simp.str.contains(p["line_tail_slash"])
     byline_text = (
         pl.when(simp.str.contains(p["line"]))
-        .then(simp)
+        .then(simp.str.extract(p["line"], 1))
+        .when(simp.str.contains(p["line_tail"]))
+        .then(simp.str.extract(p["line_tail"], 1))
+        .when(simp.str.contains(p["line_tail_slash"]))
+        .then(simp.str.extract(p["line_tail_slash"], 1))
+        .when(simp.str.contains(p["caption"]))
+        .then(simp.str.extract(p["caption"], 1) + "/摄")
         .when(simp.str.contains(p["credit_first"]))
-        .then(credit_first)
+        .then(credit_first.str.strip_chars("（()） "))
         .when(simp.str.contains(p["trailing"]))
-        .then(simp.str.extract(p["trailing"], 2))
+        .then(simp.str.extract(p["trailing"], 2).str.replace(r"\s*摄$", "/摄"))
         .when(simp.str.contains(p["bracket"]))
         .then(pl.when(bracket_inner.str.contains(f"^(?:{p['role']})")).then(bracket_inner)
               .otherwise(pl.concat_str(names_only, bracket_inner)))
@@ -116,8 +132,8 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .then(clauses.list.eval(pl.element().str.replace_all(p["credit_words"], "")).list.join(" "))
     )
     lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(source_author(rules)))
-    lines = drop_where(lines, simp.str.contains(p["line"]) | simp.str.contains(p["credit_first"]) | credit_only,
-                       "byline")
+    lines = drop_where(lines, simp.str.contains(p["line"]) | tail | simp.str.contains(p["caption"])
+                       | simp.str.contains(p["credit_first"]) | credit_only, "byline")
     new_text = (
         pl.when(simp.str.contains(p["trailing"]))
         .then(_cut(simp.str.extract(p["trailing"], 1), pl.lit("")))

@@ -1,6 +1,9 @@
-"""Page chrome: navigation, copyright, image names, table remnants, share prompts, the page's headline list."""
+"""Page chrome: navigation, copyright, image names, table remnants, share prompts, the page's headline list; and
+the chrome no phrase names, told by its shape (drop_by_shape)."""
 
 from __future__ import annotations
+
+import re
 
 import polars as pl
 
@@ -74,3 +77,124 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
     )
     marked = drop_where(ranked, (pl.col("_list") > 0) & (pl.col("_prose_since") == 0), "article_list")
     return marked.drop("_list", "_prose_since")
+
+
+# The reason a line dropped by its shape is recorded with: its strongest feature's.
+SHAPE_REASONS = {
+    "fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url",
+    "bar_list": "link_bar", "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
+    "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail",
+}
+# Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
+_TAIL_OPENERS = ("image", "table", "byline")
+
+
+def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None) -> pl.DataFrame:
+    """Candidate lines (kept, not prose) -> _i and the features a line shows by itself."""
+    from transforms.clean.structure import title_like
+
+    shape = rules.chrome_shape
+    simp = pl.col("simp")
+    han = simp.str.count_matches(r"\p{Han}")
+    fields = ((simp.str.count_matches(shape["field"]) >= 2) & simp.str.contains(shape["field_value"])
+              & simp.str.contains(shape["field_label"]))
+    roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
+    return lines.select(
+        "_i",
+        f_fields=fields,
+        f_date_only=simp.str.contains(shape["date_only"]),
+        # a header lists tokens; a clause (2021年4月29日 10:00，某县召开…) is the lead broken across lines
+        f_dated_header=simp.str.contains(shape["dated_header"]) & ~simp.str.contains("[，,、]"),
+        f_url=simp.str.contains(shape["url"]) & (han <= int(shape["url_max_han"])),
+        f_bar_list=simp.str.contains(shape["bar_list"]),
+        f_word_list=simp.str.contains(shape["word_list"])
+        & (han <= simp.str.count_matches(r"\p{Han}+") * float(shape["word_list_mean_chars"])),
+        _menu=simp.str.contains(rf"^\p{{Han}}{{1,{int(shape['menu_item_chars'])}}}$"),
+        f_title_like=title_like(rules),
+        # a role word outside a metadata line (作者 :  浏览次数 : 12 is not a byline)
+        f_byline=simp.str.contains(roles) & ~fields,
+        _clock=simp.str.contains(shape["clock"]),
+        # a menu item is a word (新闻, 财经); a directory's items are names
+        _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
+    )
+
+
+_OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like",
+        "f_byline", "_clock", "_word")
+
+
+def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
+    """Non-blank lines in document order -> one boolean column per [chrome_shape] weight (f_NAME), and _score,
+    their weighted sum. Neighbours and zones are counted over non-blank lines only; the features a line
+    shows by itself are computed for the lines that can be chrome (kept, not prose) only."""
+    weights, doc = rules.chrome_shape["weights"], "document_key"
+    text = pl.col("text")
+    # an address's ? and length say nothing about prose
+    plain = text.str.replace_all(r"(?i)(?:https?://|www\.)\S*", "")
+    frame = lines.with_columns(
+        _i=pl.int_range(pl.len(), dtype=pl.UInt32),
+        _r=pl.int_range(pl.len()).over(doc),
+        _prose=is_kept() & ((plain.str.len_chars() > rules.title_max_chars) | plain.str.contains("[。！？!?；;]")),
+    )
+    own = _line_shapes(frame.filter(is_kept() & ~pl.col("_prose")), rules, words)
+    frame = frame.join(own, on="_i", how="left", maintain_order="left").with_columns(
+        pl.col(_OWN).fill_null(False),
+        _first=pl.col("_r").filter("_prose").min().over(doc),
+        _last=pl.col("_r").filter("_prose").max().over(doc),
+    )
+    head, tail = pl.col("_r") < pl.col("_first"), pl.col("_r") > pl.col("_last")
+    zones = {
+        # a document without prose has no zones: its lines count as body
+        "body": ~head.fill_null(False) & ~tail.fill_null(False),
+        "prose": pl.col("_prose"),
+    }
+    frame = frame.with_columns(**{f"f_{name}": expr for name, expr in zones.items()})
+    # Lines chrome by their own shape are chrome neighbours already: one pass finds the lines beside them.
+    alone = pl.sum_horizontal(pl.col(name).cast(pl.Int32) * int(weights[name.removeprefix("f_")])
+                              for name in (*_OWN, "f_body", "f_prose") if name.startswith("f_"))
+    frame = frame.with_columns(
+        _chrome=(pl.col("drop_reason").is_not_null() & ~pl.col("drop_reason").is_in(_TAIL_OPENERS))
+        | (is_kept() & (alone >= int(rules.chrome_shape["threshold"]))),
+        _menu=pl.col("_menu") & is_kept(),
+    ).with_columns(
+        _cc=pl.col("_chrome").cast(pl.Int32).cum_sum().over(doc),
+        _run=(~pl.col("_menu")).cast(pl.Int32).cum_sum().over(doc),
+        _below=pl.col("_chrome").shift(-1).over(doc).fill_null(False),
+    ).with_columns(
+        _cc_last=pl.col("_cc").filter(pl.col("_r") == pl.col("_last")).first().over(doc),
+        _run_len=pl.col("_menu").cast(pl.Int32).sum().over(doc, "_run"),
+        _run_words=(pl.col("_menu") & pl.col("_word")).cast(pl.Int32).sum().over(doc, "_run"),
+        _run_by_chrome=(pl.col("_chrome").first() | pl.col("_below").last()).over(doc, "_run"),
+    )
+    context = {
+        "menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3),
+        "menu_run_by_chrome": pl.col("_menu") & (pl.col("_run_len") >= 3) & pl.col("_run_by_chrome"),
+        "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3)
+        & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
+        "tail_after_chrome": tail & (pl.col("_cc") > pl.col("_cc_last")),
+    }
+    frame = frame.with_columns(**{f"f_{name}": expr.fill_null(False) for name, expr in context.items()})
+    return frame.with_columns(
+        _score=pl.sum_horizontal(pl.col(f"f_{name}").cast(pl.Int32) * int(weight) for name, weight in weights.items())
+    )
+
+
+def drop_by_shape(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
+    """A transparent scored rule set for the chrome the phrase rules miss: a kept line whose [chrome_shape]
+    features weigh `threshold` or more is dropped, for the reason of its strongest feature (SHAPE_REASONS; a
+    page clock's date line as `clock`, so that it never dates the page). A line chrome by its own shape is a
+    chrome neighbour for the lines beside it (a footer's lines under its copyright).
+    words: the dictionary's two-character words (a menu's items are words, a directory's are names)."""
+    shape, weights = rules.chrome_shape, rules.chrome_shape["weights"]
+    strongest = sorted(SHAPE_REASONS, key=lambda name: -int(weights[name]))
+    reason = pl.lit("shape")
+    for name in reversed(strongest):
+        reason = pl.when(pl.col(f"f_{name}")).then(pl.lit(SHAPE_REASONS[name])).otherwise(reason)
+    reason = pl.when((pl.col("f_date_only") | pl.col("f_dated_header")) & pl.col("_clock")).then(
+        pl.lit("clock")).otherwise(reason)
+
+    def step(part: pl.DataFrame) -> pl.DataFrame:
+        scored = shape_features(part, rules, words)
+        return drop_where(scored, pl.col("_score") >= int(shape["threshold"]), reason).select(part.columns)
+
+    return on_subset(lines, pl.col("text") != "", step)

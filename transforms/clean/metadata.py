@@ -9,7 +9,7 @@ from transforms.rules import CleaningRules
 
 # Dropped lines whose text may state the page's publication, edition or date.
 _CHROME_FOR_METADATA = ("navigation", "image", "page_headlines", "source", "copyright", "gov_metadata", "url",
-                        "font_controls")
+                        "font_controls", "metadata_fields", "page_date")
 # How far into a document a report's dateline (——2024年2月27日在…会议上) may stand.
 _DATELINE_LINES = 8
 

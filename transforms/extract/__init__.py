@@ -121,6 +121,7 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     import time
 
     from transforms.extract.attribution import metric_regions
+    from transforms.extract.context import document_context
     from transforms.extract.metrics import extract_metrics
     from transforms.extract.officials import extract_officials
     from transforms.extract.projects import extract_projects
@@ -137,7 +138,8 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     matchable_sentences = sentences.with_columns(to_simplified(sentences["text"]).alias("match_text"))
     dim_region, region_mentions, subject = extract_regions(matchable, matchable_sentences, resources.gazetteer)
     regions = region_context(dim_region, region_mentions, subject)
-    metrics, indicators = extract_metrics(documents, sentences, resources.metric_rules)
+    context = document_context(documents, sentences)  # once per document, for every step that reads it
+    metrics, indicators = extract_metrics(documents, sentences, resources.metric_rules, context=context)
     person_titles, persons, organizations, person_mentions = extract_officials(
         matchable, matchable_sentences, regions, resources.official_rules
     )

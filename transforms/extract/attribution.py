@@ -43,7 +43,9 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
                     pl.col("text").str.slice(pl.col("_ms") - pl.col("_ss"),
                                              (pl.col("span_start") - pl.col("_ms")).clip(0)).alias("_between"))
                 .filter(owner))
-        modified = (cand.filter(pl.col("_ms") == pl.col("span_end") + 1)
+        # 2000平方米的某某社区: the unit right after 的 (not after 、: 江苏38个、广东31个 lists units with theirs)
+        modified = (cand.filter((pl.col("_ms") == pl.col("span_end") + 1)
+                                & (pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss"), 1) == "的"))
                     .group_by("_m").agg(pl.col("region_key").first().alias("_mod")))
         first_clause = ~pl.col("_before").str.replace(r"^.*[；;]", "").str.contains("[，,]")
         topic = (cand.filter((pl.col("_ms") < pl.col("span_start")) & ~pl.col("_between").str.contains("[；;]")

@@ -246,7 +246,33 @@ def with_derived_units(units: pl.DataFrame, zones: pl.DataFrame | None = None,
                      (pl.col("full_name").str.strip_suffix(pl.col("name")) + pl.col("short_name") + "镇")
                      .alias("full_name"), pl.lit("former").alias("kind")))
     towns = towns.join(units.select("full_name"), on="full_name", how="anti")
-    return pl.concat([units, _normalise(new.drop("parent", "source")), _normalise(towns)], how="vertical_relaxed")
+    return pl.concat([units, _normalise(new.drop("parent", "source")), _normalise(towns), _city_zones(units)],
+                     how="vertical_relaxed")
+
+
+# zones most cities have, named <city>高新区 / <city>经开区; the division lists hold only some of them
+CITY_ZONES = {"高新区": ("高新技术产业开发区", "高新技术开发区"), "经开区": ("经济技术开发区",)}
+
+
+def _city_zones(units: pl.DataFrame) -> pl.DataFrame:
+    """A zone unit <short>高新区 / <short>经开区 (long forms as aliases) under every city whose units hold none
+    of that kind: 张家界高新区 is a place although the division list lacks it. The name is the form texts
+    use; a city that has the zone in the list keeps that unit (its short forms come from ZONE_SHORT)."""
+    cities = units.filter((pl.col("level") == "city") & (pl.col("short_name").str.len_chars() >= 2)
+                          & (pl.col("kind") == "admin"))
+    zones = units.filter((pl.col("kind") == "zone") & pl.col("level").is_in(["district", "county"]))
+    out = []
+    for short, longs in CITY_ZONES.items():
+        has = zones.filter(pl.col("name").str.contains("(?:" + "|".join(longs) + ")$"))["parent_code"]
+        made = cities.filter(~pl.col("code").is_in(has.implode()))
+        out.append(made.select(
+            pl.concat_str("code", pl.lit("-z" + ("h" if short == "高新区" else "e"))).alias("code"),
+            (pl.col("short_name") + short).alias("name"), pl.lit("district").alias("level"),
+            pl.col("code").alias("parent_code"), (pl.col("full_name") + pl.col("short_name") + short).alias("full_name"),
+            pl.concat_str([pl.col("short_name") + f for f in longs] +
+                          [pl.col("name") + f for f in (short, *longs)], separator="|").alias("aliases"),
+            pl.lit("zone").alias("kind")))
+    return _normalise(pl.concat(out)) if out else _normalise(units.clear())
 
 
 # a gazetteer zone's usual short forms: 郑州高新技术产业开发区 -> 郑州高新区 (and 高新区 when the city is named)
@@ -277,6 +303,16 @@ def _surfaces(units: pl.DataFrame) -> pl.DataFrame:
         units.filter(pl.col("name").str.ends_with("街道"))
         .select(pl.col("name").str.replace("街道$", "办事处").alias("surface"), "code", pl.lit(False).alias("is_short")),
     ]
+    # an autonomous prefecture by its bare stem (巴音郭楞, 凉山: short name 凉山州), a short name like a city's,
+    # unless another unit already goes by it (大理市, 海南省)
+    prefectures = (units.filter((pl.col("level") == "city") & pl.col("name").str.ends_with("自治州")
+                                & pl.col("short_name").str.ends_with("州"))
+                   .select(pl.col("short_name").str.strip_suffix("州").alias("surface"), "code",
+                           pl.lit(True).alias("is_short"))
+                   .filter(pl.col("surface").str.len_chars() >= 2))
+    taken = pl.concat([f.select("surface") for f in forms] + [
+        units.filter(pl.col("level").is_in(["district", "county"])).select(pl.col("short_name").alias("surface"))])
+    forms.append(prefectures.join(taken.drop_nulls().unique(), on="surface", how="anti"))
     stem = pl.col("surface").str.replace(LEVEL_SUFFIX + "$", "")
     checked = pl.concat(forms).filter(pl.col("is_short") | (pl.col("surface").str.contains(LEVEL_SUFFIX + "$")
                                                             & (stem.str.len_chars() >= 2)))

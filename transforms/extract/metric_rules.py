@@ -69,8 +69,10 @@ class MetricRules:
     units: tuple[Unit, ...]           # expanded: scalable units appear once per multiplier (万元, 亿元)
     rank_surface: str
     rank_cue: str
+    rank_not_before: str
     growth_cue: str
     decrease_cue: str
+    change_cue: str
     listed_before: str
     percent_chinese: str
     comparisons: tuple[tuple[str, str], ...]
@@ -258,8 +260,10 @@ def load_metric_rules(path: Path | None = None, indicators: Path | None = None) 
             units=_units(path, data),
             rank_surface=_regex(path, "[rank] surface", rank["surface"]),
             rank_cue=_regex(path, "[rank] cue", rank["cue"]),
+            rank_not_before=_regex(path, "[rank] not_before", rank.get("not_before", "(?!)")),
             growth_cue=_regex(path, "[percent] growth_cue", pct["growth_cue"]),
             decrease_cue=_regex(path, "[percent] decrease_cue", pct.get("decrease_cue", "(?!)")),
+            change_cue=_regex(path, "[percent] change_cue", pct.get("change_cue", "(?!)")),
             listed_before=_regex(path, "[percent] listed_before", pct.get("listed_before", "(?!)")),
             percent_chinese=_regex(path, "[percent] chinese", pct["chinese"]),
             comparisons=tuple(comparisons),

@@ -17,6 +17,7 @@ import polars as pl
 
 from transforms.clean.script import with_simplified_columns
 from transforms.extract import SCHEMAS
+from transforms.extract.context import document_context, section_years
 from transforms.extract.indicators import assign_indicators
 from transforms.extract.metric_rules import MetricRules
 from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table, range_low
@@ -64,8 +65,10 @@ def _candidates(sentences: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     return found.with_columns(
         num=pl.coalesce(pl.col("numtext").str.replace("%", "", literal=True), pl.col("barenum"),
                         pl.col("rank").str.replace("^首位$", "一").str.replace_all("^[第前]|[名位]$", ""),
-                        pl.col("pcn")),
-        unit=pl.when(pl.col("pcn").is_not_null()).then(pl.lit("%"))
+                        pl.col("pcn").str.replace("千分之", "", literal=True)),
+        # 千分之三 is 3 ‰, like 3‰
+        unit=pl.when(pl.col("pcn").str.contains("千分之", literal=True)).then(pl.lit("‰"))
+        .when(pl.col("pcn").is_not_null()).then(pl.lit("%"))
         .otherwise(pl.concat_str(pl.col("mag").fill_null(""), pl.col("unit"))),
         is_chinese=pl.coalesce(pl.col("numtext"), pl.col("rank"), pl.col("pcn"))
         .str.contains(f"^[第前]?(?:{rules.sign})?{chi}").fill_null(False),
@@ -178,7 +181,8 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
             & pl.col("right").str.contains(rules.session_right))
         & ~(pl.col("is_chinese") & (pl.col("num_value").abs() < rules.min_chinese_value) & ~is_rank
             & pl.col("pcn").is_null())
-        & (~is_rank | pl.col("clause_before").str.contains(rules.rank_cue))
+        & (~is_rank | (pl.col("clause_before").str.contains(rules.rank_cue)
+                       & ~pl.col("right").str.contains(rules.rank_not_before)))
     )
     if rules.exclude_in_quotes:
         keep = keep & ~(pl.col("quote_len").fill_null(10**6) <= rules.max_quote_chars)
@@ -188,6 +192,8 @@ def _classify(cands: pl.DataFrame, rules: MetricRules) -> pl.DataFrame:
     measure = (
         pl.when(is_rank).then(pl.lit("rank"))
         .when((pl.col("base_unit") == "pct") & left_bare.str.contains(rules.growth_cue)).then(pl.lit("growth_pct"))
+        .when(pl.col("unit_measure").is_in(["level", "count"]) & left_bare.str.contains(rules.change_cue))
+        .then(pl.lit("change"))
         .otherwise(pl.col("unit_measure"))
     )
     qualifier = pl.coalesce(
@@ -350,12 +356,13 @@ def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
     return frame.with_columns(region_name=pl.coalesce("r_mod", "r_par", "r_doc", "subject"))
 
 
-def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
-                    rules: MetricRules) -> tuple[pl.DataFrame, pl.DataFrame]:
+def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: MetricRules,
+                    context: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(fact_metric rows + `region_name`, dim_indicator rows) for a batch of cleaned documents.
 
     documents: document_key, headline, published_on (optional: subheadline, kicker); sentences: fact_sentence
-    rows (document_key, sentence_no, paragraph_no, span_start, span_end, text). Spans index the body."""
+    rows (document_key, sentence_no, paragraph_no, span_start, span_end, text); context: the documents'
+    context (transforms/extract/context.py), computed from them when not given. Spans index the body."""
     schema = SCHEMAS["fact_metric"]
     out_cols = list(schema) + ["region_name"]
     # Traditional pages are read in Simplified script, one character for one, so offsets stay the body's.
@@ -369,7 +376,10 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame,
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
-    frame = assign_periods(frame, sent, documents)
+    if context is None:
+        context = document_context(documents, sent)
+    sections = section_years(sent.join(frame.select("document_key").unique(), on="document_key", how="semi"))
+    frame = assign_periods(frame, sent, context, sections)
     frame = assign_indicators(frame, rules.indicators)
     frame = merge_restated(_regions(frame, sent, documents, rules)).sort("document_key", "span_start")
     natural = frame.select(pl.format("{}:{}:{}:{}", "document_key", "span_start", "span_end", "measure")).to_series()

@@ -9,11 +9,16 @@ better than a different number stored. The grammar runs once per *distinct* nume
 (`range_low`, `base_value`).
 
 Standard forms and the colloquial ones news text uses:
-  * 零 marks a gap (一千零十 = 1010, 十万零十 = 100 010); a gap without 零 (一千十) is not read;
+  * 零 marks a gap (一千零十 = 1010, 十万零十 = 100 010); a gap without 零 is read when the lower term has its
+    own digit (一千一十 = 1010, 一千五十 = 1050), not otherwise (一千十);
+  * a bare 十 right after 百 is one ten (一百十一 = 111, 三百十 = 310);
   * elision: a last digit right after a unit fills the next place down (一百二 = 120, 两千六 = 2600,
     三万五 = 35 000, 三亿五 = 350 000 000);
   * 点 decimals bind to the coefficient of a following 万/亿 (三点五亿, 一点五万, 三十四点五二一);
-  * adjacent digits d, d+1 are an approximation (三四万 = 30 000-40 000, 十七八 = 17-18, 一两 = 1-2);
+  * adjacent digits d, d+1 are an approximation (三四万 = 30 000-40 000, 十七八 = 17-18, 一两 = 1-2), and so is
+    the idiom 三五 before a place (三五百 = 300-500; 三五家 is vague);
+  * a full-width comma between groups of three digits is a thousands separator (82，225.00) in a number
+    the candidate pattern admits (metrics.toml: with decimals or more than one group);
   * a range's low end shares the high end's magnitude when that keeps it below the high end (两到三万,
     一百二十到一百五十万), otherwise it stands on its own (8500到3万, 1万-5万);
   * Traditional and financial digits (兩, 萬, 億, 壹, 貳, 拾, 佰, 仟) read like their everyday forms."""
@@ -86,14 +91,16 @@ def _section(text: str) -> tuple[Decimal, int] | None:
             coef = Decimal(DIGITS[c])
         elif c in SMALL:
             place = SMALL[c]
+            explicit = coef is not None
             if coef is None:
-                # a bare 十 leads a number (十五) or follows 零 (一千零十); other bare units are not read
-                if place != 10 or (terms and not gap):
+                # a bare 十 leads a number (十五), follows 零 (一千零十) or 百 (一百十一); other bare units are not read
+                if place != 10 or (terms and not gap and terms[-1][1] != 100):
                     return None
                 coef = Decimal(1)
             if terms:
                 prev = terms[-1][1]
-                if place >= prev or (place != prev // 10 and not gap) or (place == prev // 10 and gap):
+                skipped = place < prev // 10 and not gap and explicit   # 一千一十: 零 left out, the digit says it
+                if place >= prev or (place != prev // 10 and not gap and not skipped) or (place == prev // 10 and gap):
                     return None
             terms.append((coef, place))
             coef, gap = None, False
@@ -167,7 +174,7 @@ def _integer(text: str) -> Decimal | None:
 
 
 def _number(text: str) -> Decimal | None:
-    text = text.strip()
+    text = text.strip().replace("，", ",")
     if not text:
         return None
     sign = 1
@@ -233,7 +240,9 @@ def _approximation(text: str) -> tuple[str, str] | None:
         return None
     i = pairs[0]
     a, b = DIGITS[text[i]], DIGITS[text[i + 1]]
-    if b != a + 1 or a == 0:
+    # 三五 is an approximation before a place (三五百), vague on its own (三五家)
+    three_five = (a, b) == (3, 5) and i + 2 < len(text) and text[i + 2] in "十拾百佰千仟万萬亿億"
+    if a == 0 or (b != a + 1 and not three_five):
         return None
     return text[:i + 1] + text[i + 2:], text[:i] + text[i + 1:]
 
@@ -286,9 +295,9 @@ def figure_table(strings: pl.Series) -> pl.DataFrame:
     string: Chinese numeral grammar is not a regex job, and a batch has a few thousand distinct numerals
     against hundreds of thousands of rows."""
     distinct = strings.drop_nulls().unique().rename("num").to_frame()
-    plain = pl.col("num").str.contains(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+    plain = pl.col("num").str.contains(r"^(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?$")
     arabic = distinct.filter(plain)
-    value = pl.col("num").str.replace_all(",", "", literal=True).cast(pl.Float64)
+    value = pl.col("num").str.replace_all("[,，]", "").cast(pl.Float64)
     decimals = pl.col("num").str.extract(r"\.(\d+)$", 1).str.len_chars().fill_null(0).cast(pl.Int32)
     arabic = arabic.select("num", value.alias("low"), decimals.alias("low_decimals"), value.alias("low_scaled"),
                            decimals.alias("low_scaled_decimals"), value.alias("high"),

@@ -37,8 +37,16 @@ COMPOUND_SURNAMES = tuple(s for s in SURNAMES if len(s) > 1)
 AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》,.;:!?()\s0-9]|$"
 # an organisation written before the title: 区人大常委会|副主任, 区政协|主席, 市发改委|主任
 ORG_PREFIX = r"[省市区县](?:人大常委会|人大|政协|纪委|监委|\p{Han}{1,4}?[局委办厅])"
-# characters a name does not contain after its surname (委员和与会代表)
-NOT_IN_NAME = r"^.+[与及的等在和了是]"
+# characters a name does not contain after its surname (委员和与会代表); right after a title 和 is "and"
+NOT_IN_NAME = r"^(?:和|.+[与及的等在和了是])"
+# what a directory pads its fields with (书 记〓曹某, 李〓丽); also allowed between a title and its name
+PAD = "〓 \u3000"
+# a leaders' directory's heading: the organisation its lines belong to (县 委, 县人大, 县武装部, 县检察院)
+DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民政府|政协|纪委|监委|武装部|人武部|法院|检察院"
+                     r"|党委|党工委|办事处)$")
+# a note after a directory's name: (女), (挂职); only a posting's note is part of the title
+DIRECTORY_NOTE = r"[（(]([^（）()]{1,4})[)）]"
+TITLE_NOTES = ("挂职", "兼职", "兼")
 
 PARTY = re.compile(r"^(省委|市委|区委|县委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
@@ -54,13 +62,35 @@ class OfficialRules:
 
     @property
     def pattern(self) -> str:
-        title = "|".join(re.escape(t) for t in sorted(self.titles, key=len, reverse=True))
-        chain = f"(?:{title})(?:、(?:{title}))*"
-        surname = "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}]"
-        name = rf"(?:{surname})\p{{Han}}{{1,2}}?"
         # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
-        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{chain})[ \u3000]?(?P<name>{name}(?:、{name})*)"
+        name = self.name
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})[{PAD}]?(?P<name>{name}(?:、{name})*)"
                 rf"(?P<after>{AFTER_NAME})")
+
+    @property
+    def name(self) -> str:
+        surname = "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}]"
+        return rf"(?:{surname})\p{{Han}}{{1,2}}?"
+
+    @property
+    def chain(self) -> str:
+        title = "|".join(re.escape(t) for t in sorted(self.titles, key=len, reverse=True))
+        # 区委副书记、代区长; 村党支部书记兼村委会主任
+        return f"代?(?:{title})(?:(?:、|兼)代?(?:{title}))*"
+
+    @property
+    def appointment(self) -> str:
+        """A name before its title: 任命王某为副县长, 选举李某为县长, 时任省长的李某 (the title and the words
+        between are in groups title, between; the name in group name)."""
+        return (rf"(?:(?:任命|提名|推荐|选举|推选|聘任|决定)(?P<name>{self.name})(?:同志)?(?:为|担任)"
+                rf"(?P<between>\p{{Han}}{{0,10}}?)(?P<title>{self.chain})(?:[，。；、,;：:（(]|职务|$)"
+                rf"|(?:时任|现任)(?P<between2>\p{{Han}}{{0,10}}?)(?P<title2>{self.chain})的?"
+                rf"(?P<name2>{self.name})(?:{AFTER_NAME}))")
+
+    @property
+    def directory_roles(self) -> str:
+        roles = sorted(set(self.titles) | set(word_list("directory_roles")), key=len, reverse=True)
+        return "|".join(re.escape(r) for r in roles)
 
     @property
     def heads(self) -> list[str]:
@@ -90,11 +120,158 @@ def default_official_rules() -> OfficialRules:
 
 def title_level(title: pl.Expr) -> pl.Expr:
     """The level of unit a title belongs to, from its leading characters (区委书记, 副区长 -> district)."""
-    head = title.str.strip_prefix("常务").str.strip_prefix("副").str.slice(0, 1)
+    head = title.str.strip_prefix("代").str.strip_prefix("常务").str.strip_prefix("副").str.slice(0, 1)
     return (
         pl.when(title.str.contains("^(党工委|办事处|街道|纪工委)")).then(pl.lit("subdistrict"))
         .when(title.str.starts_with("社区")).then(pl.lit("community"))
         .otherwise(head.replace_strict(LEVEL_OF_CHAR, default=None, return_dtype=pl.String))
+    )
+
+
+HIT_COLUMNS = ["document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
+               "name_end", "sentence_start"]
+
+
+def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataFrame:
+    """Names written before their title (任命王某为副县长) or after 时任/现任 and the title."""
+    pattern = rules.appointment
+    found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    at = pl.col("span_start") + pl.col("match_start")
+    found = found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
+    named_first = found.filter(pl.col("name").is_not_null()).select(
+        "document_key", "sentence_no", "title", "name",
+        (at + pl.col("match").str.find("为|担任", literal=False) + pl.col("match").str.extract("(为|担任)", 1)
+         .str.len_chars() + pl.col("between").str.len_chars()).alias("title_start"),
+        (at + pl.col("match").str.find(pl.col("name"), literal=True)).alias("name_start"),
+        "span_start")
+    title_first = found.filter(pl.col("name2").is_not_null()).select(
+        "document_key", "sentence_no", pl.col("title2").alias("title"), pl.col("name2").alias("name"),
+        (at + 2 + pl.col("between2").str.len_chars()).alias("title_start"),
+        (at + 2 + pl.col("between2").str.len_chars() + pl.col("title2").str.len_chars()
+         + pl.col("match").str.slice(2).str.strip_prefix(pl.col("between2") + pl.col("title2"))
+         .str.starts_with("的").cast(pl.Int64)).alias("name_start"),
+        "span_start")
+    return (pl.concat([named_first, title_first], how="vertical_relaxed")
+            .with_columns(pl.col("title").alias("core"), pl.lit("").alias("prefix"),
+                          (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
+                          pl.col("span_start").alias("sentence_start"))
+            .select(HIT_COLUMNS))
+
+
+@cache
+def _two_char_words() -> pl.Series:
+    """jieba's dictionary words of two characters that are not names: what may start the text after a name."""
+    from importlib.resources import files
+
+    data = files("jieba").joinpath("dict.txt").read_bytes()
+    words = pl.read_csv(data, separator=" ", has_header=False, new_columns=["word", "freq", "tag"],
+                        schema_overrides={"word": pl.String, "freq": pl.Int64, "tag": pl.String}, quote_char=None)
+    return words.filter((pl.col("word").str.len_chars() == 2) & (pl.col("tag") != "nr")
+                        & (pl.col("freq") >= 20))["word"]
+
+
+def _word_bounded_hits(sentences: pl.DataFrame, rules: OfficialRules, found: pl.DataFrame) -> pl.DataFrame:
+    """A title, then a name followed by no listed boundary (区委书记马某视频连线, 社区党委书记洪某告诉记者): the
+    name is two characters when the next two make a dictionary word and the alternative's do not, three in
+    the opposite case; otherwise, or when the name would start with a word, it is left alone."""
+    pattern = (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{rules.chain})[{PAD}]?(?P<name>[{SINGLE_SURNAMES}]\p{{Han}}{{2}})"
+               rf"(?P<next>\p{{Han}}{{2}})")
+    hits = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    hits = (hits.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
+            .with_columns((pl.col("span_start") + pl.col("match_start")).alias("title_start"))
+            .join(found.select("document_key", "sentence_no", "title_start"),
+                  on=["document_key", "sentence_no", "title_start"], how="anti"))
+    words = _two_char_words().implode()
+    after_two = (pl.col("name").str.slice(2, 1) + pl.col("next").str.slice(0, 1)).is_in(words)
+    after_three = pl.col("next").is_in(words)
+    # a name does not start with a word of the language (区委书记高度重视: 高度 is no name)
+    length = (pl.when(pl.col("name").str.slice(0, 2).is_in(words)).then(None)
+              .when(after_two & ~after_three).then(2).when(after_three & ~after_two).then(3))
+    hits = hits.with_columns(length.alias("_len"), pl.col("prefix").fill_null("")).filter(pl.col("_len").is_not_null())
+    name_start = (pl.col("title_start") + pl.col("prefix").str.len_chars() + pl.col("title").str.len_chars()
+                  + pl.col("match").str.slice(pl.col("prefix").str.len_chars() + pl.col("title").str.len_chars(), 1)
+                  .str.contains(f"[{PAD}]").cast(pl.Int64))
+    return hits.select(
+        "document_key", "sentence_no", (pl.col("prefix") + pl.col("title")).alias("title"), pl.col("title").alias("core"),
+        "prefix", pl.col("name").str.slice(0, pl.col("_len")).alias("name"), "title_start",
+        name_start.alias("name_start"), (name_start + pl.col("_len")).alias("name_end"),
+        pl.col("span_start").alias("sentence_start"),
+    ).filter(~pl.col("name").str.contains(NOT_IN_NAME))
+
+
+def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A leaders' directory, one line a sentence: a heading names the organisation (县 委), a line gives a role
+    and a name (书 记〓曹某), the lines after it more names with that role (张某). A name listed under several
+    headings gets one title, its roles joined by 、 in order (县委书记、县人大主任).
+    Returns the hits and the directory's sentences (document_key, sentence_no)."""
+    pad = f"[{PAD}]"
+    compact = pl.col("text").str.replace_all(DIRECTORY_NOTE, "").str.replace_all(f"{pad}+", "")
+    role_line = f"^(?P<role>{rules.directory_roles})(?P<name>{rules.name})$"
+    lines = (
+        sentences.select("document_key", "sentence_no", "span_start", "text")
+        .with_columns(pl.when(pl.col("text").str.len_chars() <= 24).then(compact).alias("_compact"))
+        .with_columns(
+            pl.col("_compact").str.extract_groups(role_line).alias("_g"),
+            (pl.col("_compact").str.contains(f"^(?:{rules.name})$")).alias("_name_only"),
+            (pl.col("_compact").str.contains(DIRECTORY_HEADING)).alias("_heading"),
+        )
+        .unnest("_g")
+        .with_columns(
+            pl.when(pl.col("role").is_not_null()).then(pl.lit("role"))
+            .when(pl.col("_heading")).then(pl.lit("heading"))
+            .when(pl.col("_name_only")).then(pl.lit("name")).alias("kind"))
+        .filter(pl.col("kind").is_not_null().any().over("document_key"))
+    )
+    if lines.is_empty():
+        return (pl.DataFrame(schema={c: pl.Int64 for c in HIT_COLUMNS}),
+                pl.DataFrame(schema={"document_key": pl.Int64, "sentence_no": pl.Int32}))
+    lines = (
+        lines.sort("document_key", "sentence_no")
+        # a directory is a run of such lines; anything else ends it
+        .with_columns(pl.col("kind").is_null().cum_sum().over("document_key").alias("_block"))
+        .filter(pl.col("kind").is_not_null())
+        .with_columns((pl.col("kind") == "heading").cum_sum().over("document_key", "_block").alias("_group"))
+        .filter(((pl.col("kind") == "heading").sum() >= 1).over("document_key", "_block")
+                & ((pl.col("kind") == "role").sum() >= 2).over("document_key", "_block"))
+        .with_columns(
+            pl.when(pl.col("kind") == "heading").then(pl.col("_compact")).forward_fill()
+            .over("document_key", "_block").alias("heading"),
+            pl.col("role").forward_fill().over("document_key", "_block", "_group").alias("role"),
+            pl.when(pl.col("kind") == "name").then(pl.col("_compact")).otherwise(pl.col("name")).alias("name"),
+            pl.col("text").str.extract(DIRECTORY_NOTE, 1).alias("_note"),
+        )
+        .filter(pl.col("kind").is_in(["role", "name"]) & pl.col("role").is_not_null()
+                & pl.col("heading").is_not_null())
+    )
+    level_char = pl.col("heading").str.slice(0, 1)
+    title = (pl.when(level_char.is_in(list("省市区县镇乡")) & pl.col("role").str.contains(level_char, literal=True))
+             .then(pl.col("role")).otherwise(pl.col("heading") + pl.col("role")))
+    # where the name starts: after as many non-padding characters as the role has (書 记〓曹某: 2)
+    skip = pl.when(pl.col("kind") == "role").then(pl.col("role").str.len_chars()).otherwise(0)
+    longest = int(lines.select(skip.max()).item() or 0)
+    offset = pl.lit(0)
+    for k in range(longest, 0, -1):
+        before = pl.col("text").str.extract(f"^((?:{pad}*[^{PAD}]){{{k}}}{pad}*)", 1).str.len_chars()
+        offset = pl.when(skip == k).then(before).otherwise(offset)
+    end = pl.col("text").str.replace(f"{DIRECTORY_NOTE}{pad}*$", "").str.strip_chars_end(PAD).str.len_chars()
+    hits = lines.select(
+        "document_key", "sentence_no", title.alias("title"), "name", "_note",
+        pl.col("span_start").alias("title_start"),
+        (pl.col("span_start") + offset).alias("name_start"),
+        (pl.col("span_start") + end).alias("name_end"),
+        pl.col("span_start").alias("sentence_start"),
+    )
+    return (
+        hits.group_by("document_key", "name", maintain_order=True)
+        .agg(pl.col("title").unique(maintain_order=True).str.join("、"),
+             pl.col("_note").filter(pl.col("_note").is_in(list(TITLE_NOTES))).first(),
+             pl.col("sentence_no", "title_start", "name_start", "name_end", "sentence_start").first())
+        # a posting's note once, after the whole title (县委常委、副县长（挂职）)
+        .with_columns(pl.when(pl.col("_note").is_not_null()).then(pl.col("title") + "（" + pl.col("_note") + "）")
+                      .otherwise(pl.col("title")).alias("title"))
+        .with_columns(pl.col("title").alias("core"), pl.lit("").alias("prefix"))
+        .select(HIT_COLUMNS),
+        hits.select("document_key", "sentence_no"),
     )
 
 
@@ -154,8 +331,17 @@ def extract_officials(
                 & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads)))
         .select("document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
                 "name_end", pl.col("span_start").alias("sentence_start"))
-        .with_row_index("hit")
     )
+    directory, listed = _directory_hits(sentences, rules)
+    hits = pl.concat([hits, _word_bounded_hits(sentences, rules, hits)], how="vertical_relaxed")
+    hits = pl.concat([
+        hits.join(listed, on=["document_key", "sentence_no"], how="anti"),
+        directory,
+        _appointment_hits(sentences, rules),
+    ], how="vertical_relaxed")
+    # a name with a title of its own is not also listed under its unit's leaders (县委书记周某 … 县领导周某)
+    collective = pl.col("core").str.ends_with("领导")
+    hits = hits.filter(~collective | (~collective).sum().over("document_key", "name").eq(0)).with_row_index("hit")
     if hits.is_empty():
         return (pl.DataFrame(schema=SCHEMAS["fact_person_title"]), pl.DataFrame(schema=SCHEMAS["dim_person"]),
                 pl.DataFrame(schema=SCHEMAS["dim_organization"]), pl.DataFrame(schema=SCHEMAS["fact_mention"]))
@@ -208,7 +394,7 @@ def extract_officials(
                           ).then(pl.col("region_name").str.slice(0, pl.col("region_name").str.len_chars() - 1)
                                  ).otherwise(pl.col("region_name"))
     hits = hits.with_columns(
-        pl.when(pl.col("region_name").is_null()).then(None)
+        pl.when(pl.col("region_name").is_null() | pl.col("core").str.ends_with("领导")).then(None)
         .when(pl.col("body").is_not_null()).then(pl.concat_str(region_stem, pl.col("body")))
         .when(pl.col("prefix").str.contains("人大") | pl.col("core").str.starts_with("人大"))
         .then(pl.concat_str(pl.col("region_name"), pl.lit("人大常委会")))

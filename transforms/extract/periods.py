@@ -32,6 +32,7 @@ class PeriodEntry:
     fixed_start: int | None = None  # yyyymmdd
     fixed_end: int | None = None
     needs_year: bool = False  # only after a year (2018年底): not a label of its own
+    attached: bool = False    # needs_year, and a label wherever it follows a year (我县2021年第四批)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class PeriodRules:
     boundary: str
     ignore: str
     entries: tuple[PeriodEntry, ...]
+    present: str = "(?!)"  # a sentence opening with it (此次…) takes no label from the sentences before it
 
     def expand(self, pattern: str, capture: bool = False) -> str:
         """Placeholders -> regex; with capture, months become groups m1, m2 and the day group d."""
@@ -57,9 +59,10 @@ class PeriodRules:
         """Every label in a text: a year with a period (2017年全年, anywhere), a year alone at the start of a
         clause (，2021年，; the character after it is consumed so that 2021年3月 is not one), a period alone."""
         periods = "|".join(f"(?:{self.expand(e.pattern)})" for e in self.entries if not e.needs_year)
+        attached = "".join(f"|(?:{self.expand(e.pattern)})" for e in self.entries if e.attached)
         lead = f"(?:^|{self.boundary})"
         y = f"(?:{self.year})年"
-        return (f"(?:{lead})?{y}(?:度(?:{periods})?|{periods})"
+        return (f"(?:{lead})?{y}(?:度(?:{periods})?|{periods}{attached})"
                 f"|{lead}{y}(?:底|末|以[来來])?(?:[^0-9〇零一二三四五六七八九十月]|$)"
                 f"|{periods}")
 
@@ -97,10 +100,12 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
     try:
         parts = {k: check_pattern(path, f"[grammar] {k}", grammar[k]) for k in ("year", "month", "day", "boundary")}
         parts["ignore"] = grammar["ignore"]
+        if "present" in grammar:
+            parts["present"] = check_pattern(path, "[grammar] present", grammar["present"])
     except KeyError as err:
         raise RuleError(f"{path}: [grammar] missing key {err}") from None
     entries = []
-    allowed = {"pattern", "year", "offset", "start", "end", "fixed_start", "fixed_end", "needs_year"}
+    allowed = {"pattern", "year", "offset", "start", "end", "fixed_start", "fixed_end", "needs_year", "attached"}
     for i, e in enumerate(data.get("period", []), 1):
         where = f"[[period]] entry {i} ({e.get('pattern', '?')})"
         if set(e) - allowed:
@@ -118,7 +123,8 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
             if "start" not in e or "end" not in e:
                 raise RuleError(f"{path}: {where}: needs start and end")
             entry = PeriodEntry(e["pattern"], e["year"], int(e.get("offset", 0)), _bound(e["start"], path, where),
-                                _bound(e["end"], path, where), needs_year=bool(e.get("needs_year", False)))
+                                _bound(e["end"], path, where), needs_year=bool(e.get("needs_year", False))
+                                or bool(e.get("attached", False)), attached=bool(e.get("attached", False)))
         entries.append(entry)
     if not entries:
         raise RuleError(f"{path}: needs at least one [[period]]")
@@ -149,15 +155,36 @@ def _numbers(top: int) -> dict[str, int]:
 _MONTHS, _DAYS = _numbers(12), _numbers(31)
 
 
-def _labels(text: pl.Expr, rules: PeriodRules) -> tuple[pl.Expr, pl.Expr]:
-    """(last label, last label that states a year) in `text`, comparison bases blanked first."""
-    found = text.str.replace_all(rules.expand(rules.ignore), "＿").str.extract_all(rules.finder)
+def _found(text: pl.Expr, rules: PeriodRules) -> pl.Expr:
+    """Every label in `text`, comparison bases blanked first; 自2006年…以来 read as 2006年以来."""
+    since = f"(?:自|从|從)({rules.year})年[^，,。；;：:0-9月]{{0,24}}?以[来來]"
+    blanked = text.str.replace_all(rules.expand(rules.ignore), "＿")
+    blanked = pl.when(blanked.str.contains("以[来來]")).then(blanked.str.replace_all(since, "，${1}年以来")) \
+        .otherwise(blanked)
+    return blanked.str.extract_all(rules.finder)
+
+
+def _with_year(found: pl.Expr, rules: PeriodRules) -> pl.Expr:
     # A lone year lends itself to later labels only as the topic of its clause (2021年，…上半年…), not as a
     # qualifier (2020年尚未完工的78个小区，…确保上半年完成: the 上半年 of the plan, not of 2020).
     qualifier = f"^{rules.boundary}?(?:{rules.year})年(?:底|末|以[来來])?[^，,：:是]$"
-    with_year = found.list.eval(pl.element().filter(pl.element().str.contains(f"(?:{rules.year})年")
-                                                    & ~pl.element().str.contains(qualifier)))
-    return found.list.last(), with_year.list.last()
+    return found.list.eval(pl.element().filter(pl.element().str.contains(f"(?:{rules.year})年")
+                                               & ~pl.element().str.contains(qualifier)))
+
+
+def year_labels(text: pl.Expr, rules: PeriodRules) -> pl.Expr:
+    """The labels in `text` that state a year and name a period of it (2022年，; 2017年度; 2018年第一批), not
+    a span from it (2019年以来)."""
+    qualifier = f"^{rules.boundary}?(?:{rules.year})年(?:底|末)?[^，,：:是度]$"
+    return _found(text, rules).list.eval(pl.element().filter(
+        pl.element().str.contains(f"(?:{rules.year})年") & ~pl.element().str.contains(qualifier)
+        & ~pl.element().str.contains("以[来來前]")))
+
+
+def _labels(text: pl.Expr, rules: PeriodRules) -> tuple[pl.Expr, pl.Expr]:
+    """(last label, last label that states a year) in `text`."""
+    found = _found(text, rules)
+    return found.list.last(), _with_year(found, rules).list.last()
 
 
 def _year_of(label: pl.Expr, rules: PeriodRules) -> pl.Expr:
@@ -231,12 +258,12 @@ def _build_label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
     return table.with_columns(_own_year=own_year, **{k: v.alias(k) for k, v in cols.items()})
 
 
-def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFrame,
+def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.DataFrame, sections: pl.DataFrame,
                    rules: PeriodRules | None = None) -> pl.DataFrame:
     """frame: figures with document_key, sentence_no, paragraph_no, before (their sentence's text before them),
-    is_target; sentences: document_key, sentence_no, paragraph_no, text; documents: document_key, headline,
-    published_on. Adds period_label (as written), period_start_key, period_end_key (yyyymmdd, null when
-    the year cannot be determined)."""
+    is_target; sentences: document_key, sentence_no, paragraph_no, text; context and sections: the documents'
+    context and their paragraphs' section years (transforms/extract/context.py). Adds period_label (as
+    written), period_start_key, period_end_key (yyyymmdd, null when the year cannot be determined)."""
     rules = rules or default_period_rules()
     s_label, s_ylabel = _labels(pl.col("text"), rules)
     # a figure reads labels in its own paragraph only
@@ -260,31 +287,38 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
                       pl.col("_p_label").forward_fill().over("document_key", "paragraph_no", order_by="sentence_no"))
         .sort("sentence_no")
     )
-    _, head_ylabel = _labels(pl.col("headline").fill_null(""), rules)
-    docs = documents.select(
+    # The headline's year is the context's (a work report's is its anchor, not the year it reviews); the year
+    # the text settles counts only where the document has no date to count from.
+    docs = context.select(
         "document_key",
-        _h_year=_year_of(head_ylabel, rules),
-        _pub=pl.col("published_on").cast(pl.Date),
+        _h_year=pl.when(pl.col("year_basis") == "headline").then("year"),
+        _t_year=pl.when((pl.col("year_basis") == "text") & pl.col("anchor_on").is_null()).then("year"),
+        _pub=pl.col("anchor_on"),
     )
     frame = (
         frame.sort("sentence_no")
         .join_asof(per_sentence, on="sentence_no", by=["document_key", "paragraph_no"], strategy="backward",
                    allow_exact_matches=False, check_sortedness=False)
         .join(docs, on="document_key", how="left")
+        .join(sections, on=["document_key", "paragraph_no"], how="left")
+        .with_columns(_p_label=pl.when(~pl.col("before").str.contains(f"^(?:{rules.present})")).then("_p_label"))
         .with_columns(_label=rules.core(pl.coalesce("_label", "_p_label")))
     )
     table = _label_table(frame["_label"], rules)
     frame = frame.join(table, on="_label", how="left", nulls_equal=False)
     context_year = pl.coalesce("_own_year", _year_of(pl.col("_ylabel"), rules), _year_of(pl.col("_p_ylabel"), rules),
-                               "_h_year")
+                               "section_year", "_h_year")
     pub_year = pl.col("_pub").dt.year().cast(pl.Int32)
     pub_day = pl.col("_pub").dt.month().cast(pl.Int32) * 31 + pl.col("_pub").dt.day().cast(pl.Int32)
     # From the document's date: a period ending more than a month after it, reported as achieved, is last
     # year's (全年 in a January report).
     ahead = (pl.col("_e_m") * 31 + pl.col("_e_d").fill_null(31) - pub_day > 31).fill_null(False)
     from_pub = pub_year - (ahead & ~pl.col("is_target").fill_null(False)).cast(pl.Int32)
-    year = (pl.when(pl.col("_kind") == "relative").then(pl.coalesce("_own_year", pub_year + pl.col("_offset")))
-            .when(pl.col("_kind") == "context").then(pl.coalesce(context_year, from_pub)))
+    # undated: 今年 is the year the document reports on (an undated article on 2017年度 projects)
+    undated_year = pl.when(pl.col("_pub").is_null()).then(pl.coalesce("_h_year", "_t_year"))
+    year = (pl.when(pl.col("_kind") == "relative")
+            .then(pl.coalesce("_own_year", pub_year + pl.col("_offset"), undated_year + pl.col("_offset")))
+            .when(pl.col("_kind") == "context").then(pl.coalesce(context_year, from_pub, "_t_year")))
     # each step its own column: nested, the year's expression would be evaluated once per use
     frame = frame.with_columns(_year=pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year))
     frame = frame.with_columns(_first_of_end_month=pl.date("_year", "_e_m", 1))
@@ -304,4 +338,5 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.D
         period_start_key=key(pl.col("_start")),
         period_end_key=pl.when(pl.col("_start").is_not_null()).then(key(pl.col("_end"))),
     ).drop(*[c for c in table.columns if c != "_label"], "_year", "_first_of_end_month", "_start", "_end")
-    return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_pub")
+    return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_t_year", "_pub",
+                                 "section_year")

@@ -24,11 +24,13 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.extract import SCHEMAS, conform, per_text_rows
+from transforms.extract.context import document_regions
 from transforms.extract.gazetteer import DEPTH, Gazetteer, load_gazetteer
 from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
 from transforms.extract.spans import attach_sentence, regex_spans, span_text
 from transforms.extract.subject import document_subject, gazetteer_subject
+from transforms.extract.words import unnamed_units, word_reading
 from transforms.keys import keys_for
 from transforms.rules import word_alternation, word_list
 
@@ -178,9 +180,16 @@ def extract_regions(
 
     hits = _dictionary_hits(texts, gazetteer)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
+    hits = _context_chars(hits, sentences_s)
+    # a match that segmentation reads as part of another word or as a given name is no place (安居乐业, 曹广州)
+    rows = gazetteer.surface_rows(hits["surface"])
+    short = rows.group_by("surface").agg((pl.col("is_short") | pl.col("bare_local")).any().alias("short"))
+    hits = hits.join(short, on="surface", how="left").with_columns(
+        pl.col("short").fill_null(False), (pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "")).alias("ends"))
+    hits = pl.concat([hits, word_reading(hits, sentences_s)], how="horizontal").filter(~pl.col("misread")).drop(
+        "short", "misread", "ends")
     hits = (
-        _context_chars(hits, sentences_s)
-        .join(gazetteer.surface_rows(hits["surface"]), on="surface")
+        hits.join(rows, on="surface")
         # a bare short name before 区/路 is part of another name (河南区域, 郑州路); before an organisation's
         # ending it names the organisation (郑州某某有限公司, 建材（河南）有限公司)
         .filter(~(pl.col("is_short") & (pl.col("_next").is_in(list("区市省路街镇乡村道"))
@@ -256,10 +265,18 @@ def extract_regions(
                        on=["name", "p_code"], how="inner").select("_u", "code")
     suffix = suffix.join(same, on="_u", how="left").with_columns(
         pl.concat_str(pl.col("p_full").fill_null(""), pl.col("name")).alias("full_name"))
+    # a village or community the gazetteer does not hold under its parent needs a name for a stem: not 务工村民,
+    # 增加村集体收入, 我们村 (segmentation reads the stem's words)
+    loose = suffix.filter(pl.col("code").is_null() & pl.col("level").is_in(["village", "community"])).with_columns(
+        pl.when(pl.col("name").str.ends_with("社区")).then(pl.lit("社区")).otherwise(pl.lit("村")).alias("_sfx"))
+    unnamed = loose.filter(unnamed_units(loose, sentences_s, "_sfx"))["_u"]
+    suffix = suffix.filter(~pl.col("_u").is_in(unnamed.implode()))
 
+    # the document's own unit (headline, title line): a figure's region even when the body never names it
+    own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
     # dim_region: mentioned gazetteer units, their ancestors, suffix units
     mentioned = pl.concat([resolved.select("code"), suffix.filter(pl.col("code").is_not_null()).select("code"),
-                           suffix.select(pl.col("p_code").alias("code")).drop_nulls()]).unique()
+                           suffix.select(pl.col("p_code").alias("code")).drop_nulls(), own.select("code")]).unique()
     ancestors = gazetteer.ancestors(mentioned["code"])
     with_anc = pl.concat([mentioned, mentioned.join(ancestors, on="code").select(pl.col("ancestor_code").alias("code"))]).unique()
     gaz_rows = with_anc.join(gazetteer.rows(with_anc["code"]), on="code")
@@ -292,7 +309,9 @@ def extract_regions(
     fact_mention = conform(mentions, "fact_mention").sort(
         "document_key", "span_start")
 
-    subject = document_subject(fact_mention, dim_region, documents)
+    own = own.join(gazetteer.rows(own["code"]).select("code", "full_name"), on="code")
+    own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"))
+    subject = document_subject(fact_mention, dim_region, documents, own)
     return dim_region, fact_mention, subject
 
 
@@ -301,11 +320,25 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     also names, in full, one of its ancestors or descendants (or the unit itself). The bare short name of a
     province or city is certain on its own (超越重庆，; 新疆的) where the name ends there or recurs, unless it
     is also an everyday word (大同, 安康)."""
-    ends = pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "")
+    # a unit run straight into one of its own units (晋江西园街道, 郑州中原区) is a chain of names: both are places
+    pairs = (resolved.select("document_key", pl.col("code").alias("_a"), pl.col("span_end").alias("_at"))
+             .join(resolved.select("document_key", pl.col("code").alias("_b"), pl.col("span_start").alias("_at")),
+                   on=["document_key", "_at"]))
+    chain = gazetteer.related_pairs(pairs, "_a", "_b")
+    resolved = resolved.with_columns(
+        pl.struct("document_key", "code", "span_end").is_in(
+            chain.select(pl.struct("document_key", pl.col("_a").alias("code"), pl.col("_at").alias("span_end"))
+                         .implode()).to_series()).alias("_head"),
+        pl.struct("document_key", "code", "span_start").is_in(
+            chain.select(pl.struct("document_key", pl.col("_b").alias("code"), pl.col("_at").alias("span_start"))
+                         .implode()).to_series()).alias("_tail"))
+    ends = pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "") | pl.col("_head")
     everyday = pl.col("surface").is_in(list(word_list("everyday_place_names")))
     # ... or it recurs (郑州火车站 twice is about 郑州, 某某医药 once may be a company)
     recurs = pl.col("surface_is_short").sum().over("document_key", "code") >= 2
-    certain = pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]) & ~everyday & (ends | recurs)
+    # ... or segmentation reads it as a word with a verb after it (赴重庆考察)
+    certain = pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]) & ~everyday & (
+        ends | recurs | pl.col("verb_next"))
     # a district's bare short name run into a longer name (金水河, 中原网) is not the district
     # ... and it is certain where it is the only place a document names, one unit of that name in the
     # country, and the document speaks as that kind of unit (我区, 区委, 全区 for a 区): a district's own news
@@ -332,10 +365,11 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     # is_in first: a scan of the big pair table is cheap, a hash join against all of it is not
     rel_support = gazetteer.related_pairs(weak_units.join(strong_up, on="document_key"), "code", "ctx").select(
         "document_key", "code").unique()
-    ok = pl.concat([self_support, rel_support]).unique().with_columns(pl.lit(True).alias("_ok"))
+    in_chain = resolved.filter(pl.col("_head") | pl.col("_tail")).select("document_key", "code").unique()
+    ok = pl.concat([self_support, rel_support, in_chain]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
             .filter(~weak | pl.col("_ok").fill_null(False))
-            .drop("_ok", "surface_is_short", "surface", "_next", "bare_local", "_n", *(
+            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "bare_local", "_n", "_head", "_tail", *(
                 c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市") if c in resolved.columns)))
 
 
@@ -349,13 +383,13 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
-        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local", "_n")
+        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n")
     related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
                                       "code", "ctx")
     score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
-    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "bare_local", "_n"]
+    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import polars as pl
 
+# a higher unit mentioned this many times as often as the most mentioned local one is the article's subject
+OVERWHELMING = 3
+
 
 def gazetteer_subject(resolved: pl.DataFrame) -> pl.DataFrame:
     """Subject among gazetteer units (used for parents of suffix units): document_key, code, level."""
@@ -15,12 +18,16 @@ def gazetteer_subject(resolved: pl.DataFrame) -> pl.DataFrame:
     return scored.select("document_key", "code", "level")
 
 
-def document_subject(fact_mention: pl.DataFrame, dim_region: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
-    """The article's main unit: most mentioned (headline, subheadline and kicker count 3 each) among
-    districts/counties/subdistricts/towns (zones included), else among all levels; ties go to the first
-    mentioned; current names before former ones."""
+def document_subject(fact_mention: pl.DataFrame, dim_region: pl.DataFrame, documents: pl.DataFrame,
+                     own: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The article's main unit: the document's own unit when its headline or title line names one (own:
+    document_key, region_key; transforms/extract/context.py); else the most mentioned (headline,
+    subheadline and kicker count 3 each) among districts/counties/subdistricts/towns (zones included),
+    unless a higher unit is mentioned at least OVERWHELMING times as often (a city's news that names one of
+    its districts in passing); else among all levels. Ties go to the first mentioned; current names before
+    former ones."""
     schema = {"document_key": pl.Int64, "region_key": pl.Int64, "name": pl.String}
-    if fact_mention.is_empty():
+    if fact_mention.is_empty() and (own is None or own.is_empty()):
         return pl.DataFrame(schema=schema)
     heads = pl.concat_str([pl.col(c).fill_null("") for c in ("headline", "subheadline", "kicker")
                            if c in documents.columns], separator=" ")
@@ -35,9 +42,17 @@ def document_subject(fact_mention: pl.DataFrame, dim_region: pl.DataFrame, docum
              # a unit under a former name is the subject only when nothing current is named
              (pl.col("kind") != "former" if "kind" in dim_region.columns else pl.lit(True)).alias("current"),
          ))
+    top_local = pl.col("score").filter(pl.col("local")).max().over("document_key")
+    m = m.with_columns((pl.col("local") | (pl.col("score") >= OVERWHELMING * top_local.fill_null(0))
+                        .fill_null(False)).alias("local"))
     best = (m.sort(["document_key", "current", "local", "score", "first"], descending=[False, True, True, True, False])
             .group_by("document_key").first())
-    return best.select([pl.col(c).cast(t) for c, t in schema.items()]).sort("document_key")
+    best = best.select([pl.col(c).cast(t) for c, t in schema.items()])
+    if own is not None and not own.is_empty():
+        named = own.join(dim_region.select("region_key", "name"), on="region_key").select(list(schema))
+        best = pl.concat([named.select([pl.col(c).cast(t) for c, t in schema.items()]),
+                          best.join(named, on="document_key", how="anti")])
+    return best.sort("document_key")
 
 
 def region_context(dim_region: pl.DataFrame, fact_mention: pl.DataFrame, subject: pl.DataFrame) -> pl.DataFrame:

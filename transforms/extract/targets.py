@@ -11,13 +11,17 @@ def is_target(strong: str, weak: str, achieved: str) -> pl.Expr:
 
     A cue after the figure in its clause (增长8%的目标) makes a target; else the last cue before it in its
     clause decides between 已完成 (achieved) and 确保…完成 (target); else any cue earlier in the sentence, or a
-    strong one later in it (a plan lists its items between semicolons under one 力争)."""
+    strong one later in it (a plan lists its items between semicolons under one 力争). A share of a plan
+    (占年度计划投资的96%) is a result, not a cue for the figures around it."""
     any_cue = f"(?:{strong})|(?:{weak})"
     last_cue = pl.col("clause_before").str.extract_all(f"(?:{achieved})|{any_cue}").list.last()
     return (
         pl.when(pl.col("clause_after").str.contains(any_cue)).then(True)
         .when(last_cue.str.contains(f"^(?:{achieved})$")).then(False)
-        .when(pl.col("before").str.contains(any_cue)).then(True)
-        .when(pl.col("after").str.contains(strong)).then(True)
+        # a cue in an earlier item of a list (；) reaches on only from the sentence's first item (力争：A；B；C),
+        # not from another item with a subject of its own
+        .when(pl.col("before").str.replace_all(achieved, "").str.replace("^([^；;]*[；;])(?:[^；;]*[；;])+", "${1}")
+              .str.contains(any_cue)).then(True)
+        .when(pl.col("after").str.replace_all(achieved, "").str.contains(strong)).then(True)
         .otherwise(False)
     )

@@ -36,6 +36,7 @@ class CleaningRules:
     editor_note: str
     title_max_chars: int
     long_line_chars: int
+    chrome_shape: dict  # [chrome_shape]: patterns, threshold, weights (transforms/clean/chrome.py, drop_by_shape)
 
 
 def check_pattern(path: Path, where: str, pattern: object) -> str:
@@ -82,6 +83,7 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
             editor_note=check_pattern(path, "[structure] editor_note", structure["editor_note"]),
             title_max_chars=int(structure["title_max_chars"]),
             long_line_chars=int(structure["long_line_chars"]),
+            chrome_shape=_chrome_shape(path, data["chrome_shape"]),
         )
     except KeyError as err:
         raise RuleError(f"{path}: missing key {err}") from None
@@ -90,6 +92,21 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
         if key not in rules.metadata:
             raise RuleError(f"{path}: [metadata] needs {key}")
     return rules
+
+
+_SHAPE_PATTERNS = ("field", "field_value", "field_label", "date_only", "dated_header", "clock", "url", "bar_list", "word_list")
+_SHAPE_WEIGHTS = ("fields", "date_only", "dated_header", "url", "bar_list", "word_list", "menu_run", "menu_run_by_chrome",
+                  "menu_run_of_words", "title_like", "tail_after_chrome", "body", "prose", "byline")
+
+
+def _chrome_shape(path: Path, shape: dict) -> dict:
+    missing = [k for k in (*_SHAPE_PATTERNS, "threshold", "url_max_han", "word_list_mean_chars", "menu_item_chars")
+               if k not in shape] + [f"weights.{k}" for k in _SHAPE_WEIGHTS if k not in shape.get("weights", {})]
+    if missing:
+        raise RuleError(f"{path}: [chrome_shape] needs {', '.join(missing)}")
+    for key in _SHAPE_PATTERNS:
+        check_pattern(path, f"[chrome_shape] {key}", shape[key])
+    return shape
 
 
 @cache

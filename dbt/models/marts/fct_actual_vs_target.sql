@@ -26,6 +26,7 @@ paired as (
         t.unit as target_unit,
         t.base_value as target_base_value,
         t.document_id as target_document_id,
+        t.headline as target_headline,
         t.published_on as target_published_on,
         t.evidence as target_evidence,
         a.period_start as actual_period_start,
@@ -35,6 +36,7 @@ paired as (
         a.unit as actual_unit,
         a.base_value as actual_base_value,
         a.document_id as actual_document_id,
+        a.headline as actual_headline,
         a.published_on as actual_published_on,
         a.evidence as actual_evidence,
         row_number() over (

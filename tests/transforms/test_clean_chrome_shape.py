@@ -1,0 +1,170 @@
+"""Chrome told by its shape (transforms/clean/chrome.py, drop_by_shape): metadata lines, page dates, addresses,
+link bars and menus, a page's footer under its copyright; and the content lines of the same shapes that stay."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from tests.conftest import clean_one, clean_texts
+
+HEAD = "某县召开重点项目推进会"
+PROSE = [
+    "昨日上午，某县召开重点项目推进会，对下一阶段的项目建设工作作出安排，要求各部门加快进度。",
+    "会议指出，今年全县共谋划重点项目四十个，已开工三十二个，完成投资六十八亿元，进展总体顺利。",
+]
+
+
+def page(*top: str, tail: tuple[str, ...] = ()) -> str:
+    return "\n".join([*top, HEAD, *PROSE, *tail])
+
+
+def fates(cleaned) -> dict[str, str | None]:
+    lines = cleaned.lines.filter(pl.col("text") != "")
+    return dict(zip(lines["text"], lines["drop_reason"]))
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("发布时间 : 2022年03月15日  信息来源 : 本站  作者 :   点击数 : 1024", "metadata_fields"),
+        ("更新时间：2019-06-01  栏目：县域动态  访问量：", "metadata_fields"),
+        ("2019年6月1日 星期", "page_date"),  # the weekday cut off by the scrape
+        ("现在时间是：2024年02月03日", "clock"),
+        ("Page URL: https://www.example.cn/news/show.asp?id=77&page=2", "url"),
+        ("要闻 財經 體育 娛樂", "link_bar"),
+        ("本报旗下媒体: 某某网 | 某某晚报 | 某某手机报", "link_bar"),
+    ],
+)
+def test_chrome_lines_above_the_headline_are_dropped_by_their_shape(line, reason):
+    doc, cleaned = clean_one(page(line))
+    assert fates(cleaned)[" ".join(line.split())] == reason
+    assert doc["headline"] == HEAD
+    assert doc["body"] == "\n".join(PROSE)
+
+
+@pytest.mark.parametrize(
+    "line", ["字号", "字体大小[ ] 打印", "初审编辑:", "复审：", "最新推荐", "全部评论", "已有 3 人转发至朋友圈"])
+def test_widget_words_the_phrase_rules_know(line):
+    _, cleaned = clean_one(page(tail=(line,)))
+    assert fates(cleaned)[line] is not None
+
+
+def test_a_menu_of_short_words_beside_chrome_is_dropped_but_a_directory_of_names_is_kept():
+    menu = ["首页 > 资讯", "本地", "財經", "文旅", "最新推荐"]
+    doc, cleaned = clean_one(page(*menu))
+    got = fates(cleaned)
+    assert [got[m] for m in ("本地", "財經", "文旅")] == ["link_bar"] * 3
+    directory = ["领导名单", "县长〓王大明", "张小红", "李建国", "赵铁柱", "副县长〓钱多多"]
+    doc, cleaned = clean_one(page(*directory))
+    assert all(fates(cleaned)[d] is None for d in directory[1:])
+
+
+def test_a_footer_under_the_copyright_leaves_the_body_but_a_byline_there_stays():
+    tail = ("版权所有 © 某县人民政府", "某县人民政府办公室负责网站日常维护", "记者 王小明 通讯员 李小华", "主办单位：某县人民政府")
+    doc, cleaned = clean_one(page(tail=tail))
+    got = fates(cleaned)
+    assert got["某县人民政府办公室负责网站日常维护"] == "page_tail"
+    assert got["记者 王小明 通讯员 李小华"] in (None, "byline")
+    assert "维护" not in doc["body"]
+
+
+def test_a_short_line_after_the_last_prose_with_no_chrome_above_it_stays():
+    doc, _ = clean_one(page(tail=("下一步工作安排",)))
+    assert doc["body"].endswith("下一步工作安排")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2019年6月1日 星期",  # a date heading inside an article (a chronicle)
+        "项目名称：城东污水处理厂 建设地点：城东新区",  # fields without a date or an empty field: data
+        "邮政编码：450000 | 长途区号：0371",
+        "王大明 张小红 李建国",
+    ],
+)
+def test_content_of_a_chrome_like_shape_between_prose_lines_stays(line):
+    doc, cleaned = clean_one("\n".join([HEAD, PROSE[0], line, PROSE[1]]))
+    assert fates(cleaned)[" ".join(line.split())] is None
+
+
+def test_a_spaced_headline_of_four_character_phrases_is_not_a_link_bar():
+    doc, _ = clean_one("\n".join(["凝心聚力 真抓实干 奋勇争先", *PROSE]))
+    assert doc["headline"] == "凝心聚力 真抓实干 奋勇争先"
+
+
+def test_metadata_and_header_lines_date_the_page_and_a_clock_never_does():
+    fields = clean_texts([page("时间 : 2021年10月09日  来源 : 县电视台  作者 :   浏览次数 : 12")]).documents.row(0, named=True)
+    assert (fields["published_on"], fields["published_on_basis"]) == (dt.date(2021, 10, 9), "labelled")
+    header = clean_texts([page("第A01版：要闻", "2020年5月7日 星期四")]).documents.row(0, named=True)
+    assert (header["published_on"], header["published_on_basis"]) == (dt.date(2020, 5, 7), "metadata_line")
+    clock = clean_texts([page("现在时间是：2024年04月18日")]).documents.row(0, named=True)
+    assert clock["published_on"] is None
+
+
+def test_the_cleaning_log_names_the_shape_a_line_was_dropped_for():
+    line = "时间 : 2022年01月05日  来源 : 县电视台  作者 :   浏览次数 : 9"
+    _, cleaned = clean_one(page(line))
+    log = cleaned.cleaning.filter(pl.col("action") == "drop")
+    assert log.select("reason", "raw_text").rows() == [("metadata_fields", line)]
+
+
+def test_a_header_line_with_a_weekday_is_chrome_and_dates_the_page():
+    header = "某某日报 要闻 第3版 某县项目签约 2019-04-02 2019年04月02日 星期二"
+    doc, cleaned = clean_one(page(header))
+    assert fates(cleaned)[header] == "page_date"
+    assert (doc["published_on"], doc["published_on_basis"]) == (dt.date(2019, 4, 2), "metadata_line")
+    today = clean_texts([page("今天是：2024年4月18日 星期四")]).documents.row(0, named=True)
+    assert today["published_on"] is None
+
+
+def test_a_reports_dateline_run_into_its_title_line_dates_it():
+    line = "某县2021年政府工作报告（全文） ——2020年12月29日在某县第十七届人民代表大会第四次会议上"
+    row = clean_texts([f"{line}\n各位代表：\n{PROSE[0]}"]).documents.row(0, named=True)
+    assert (row["published_on"], row["published_on_basis"]) == (dt.date(2020, 12, 29), "dateline")
+
+
+def test_a_menu_of_dictionary_words_above_the_headline_is_dropped_even_with_no_chrome_beside_it():
+    _, cleaned = clean_one(page("体育", "財經", "城市", "教育"))
+    assert {fates(cleaned)[m] for m in ("体育", "財經", "城市", "教育")} == {"link_bar"}
+    names = ("王大明", "张小红", "李建国", "赵铁柱")
+    _, cleaned = clean_one(page(*names))
+    assert {fates(cleaned)[m] for m in names} == {None}
+
+
+@pytest.mark.parametrize("header", ["2020年05月07日 第A01版", "第3版 综合新闻 2019-04-02"])
+def test_a_header_line_with_the_pages_edition_and_date_dates_the_page(header):
+    doc, cleaned = clean_one(page(header))
+    assert fates(cleaned)[header] is not None
+    assert doc["published_on"] in (dt.date(2020, 5, 7), dt.date(2019, 4, 2))
+
+
+@pytest.mark.parametrize("pager", ["共3页 第1页 [1] [2] [3] 下一页", "[1] [2] [3]", "尾页"])
+def test_a_pager_is_navigation(pager):
+    _, cleaned = clean_one(page(tail=(pager,)))
+    assert fates(cleaned)[pager] == "navigation"
+
+
+def test_numbers_on_a_line_of_a_table_are_not_a_pager():
+    _, cleaned = clean_one("\n".join([HEAD, PROSE[0], "12 15 18", PROSE[1]]))
+    assert fates(cleaned)["12 15 18"] is None
+
+
+def test_a_wechat_header_with_a_date_and_time_dates_the_page():
+    header = "原创 某县发布 2021-04-29 18:00 发表于河南"
+    doc, cleaned = clean_one(page(header))
+    assert fates(cleaned)[header] == "page_date"
+    assert doc["published_on"] == dt.date(2021, 4, 29)
+
+
+def test_a_lead_clause_broken_after_its_date_and_time_is_not_a_header():
+    lead = "2021年4月29日 10:00，某县召开全县经济工作会议"
+    _, cleaned = clean_one("\n".join([HEAD, lead, "会议部署了下一阶段的重点工作，要求各部门加快项目建设进度，确保完成全年目标。"]))
+    assert fates(cleaned)[lead] is None
+
+
+def test_a_notices_time_and_place_fields_are_its_content_and_never_its_date():
+    fields = "时间：2021年5月1日 地点：县人民广场"
+    doc, cleaned = clean_one(page(fields))
+    assert fates(cleaned)[fields] is None
+    assert doc["published_on"] is None

@@ -1,0 +1,86 @@
+"""A figure's region, on documents of our own: the document's own unit from its headline or title line, a
+city-wide article that names a district in passing, and units listed each with its figure."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms.extract.attribution import metric_regions
+from transforms.extract.context import document_regions
+from transforms.extract.gazetteer import Gazetteer, with_derived_units
+from transforms.extract.regions import extract_regions
+from transforms.extract.subject import region_context
+
+from tests.transforms.helpers import frames
+from tests.transforms.test_extract_regions import UNITS, gazetteer
+from tests.transforms.test_extract_words import MORE
+
+EXTRA = [
+    ("32", "江苏省", "province", None, "江苏"),
+    ("371323", "沂水县", "county", "3713", "沂水"),
+    ("3713", "临沂市", "city", "37", "临沂"),
+    ("371323-1", "沙沟镇", "town", "371323", "沙沟"),
+    ("370403-1", "沙沟镇", "town", "370403", "沙沟"),
+    ("370403", "薛城区", "district", "3704", "薛城"),
+    ("3704", "枣庄市", "city", "37", "枣庄"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer(with_derived_units(gazetteer([*UNITS, *MORE, *EXTRA]).units))
+
+
+def attribute(gaz: Gazetteer, text: str, figures: list[str], headline: str = "") -> list[str | None]:
+    docs, sents = frames([text])
+    docs = docs.with_columns(pl.lit(headline).alias("headline"))
+    dim, mentions, subject = extract_regions(docs, sents, gaz)
+    regions = region_context(dim, mentions, subject)
+    starts, at = [], 0
+    for f in figures:  # each figure is the next occurrence after the previous one
+        at = text.index(f, at)
+        starts.append(at)
+        at += len(f)
+    metrics = pl.DataFrame({"document_key": [1] * len(figures), "sentence_no": [1] * len(figures),
+                            "span_start": starts, "span_end": [s + len(f) for s, f in zip(starts, figures)],
+                            "region_key": [None] * len(figures), "region_name": [None] * len(figures)},
+                           schema={"document_key": pl.Int64, "sentence_no": pl.Int32, "span_start": pl.Int32,
+                                   "span_end": pl.Int32, "region_key": pl.Int64, "region_name": pl.String})
+    out = metric_regions(metrics, regions, subject, sents)
+    return out.join(dim, on="region_key", how="left")["name"].to_list()
+
+
+def test_the_document_named_only_in_its_headline_owns_its_figures(gaz):
+    got = attribute(gaz, "全县完成生产总值120亿元，增长6%。", ["120亿元", "6%"], headline="金乡县经济运行情况")
+    assert got == ["金乡县", "金乡县"]
+
+
+def test_a_title_line_names_the_reports_town(gaz):
+    text = "沙沟镇2021年政府工作报告\n过去一年，沂水县部署的12项任务全部完成，全镇新建道路8公里。"
+    docs, _ = frames([text])
+    own = document_regions(docs, gaz, pl.DataFrame({"document_key": [1], "code": ["371323"]},
+                                                   schema={"document_key": pl.Int64, "code": pl.String}))
+    assert own.select("code", "found").rows() == [("371323-1", "title")]
+    assert attribute(gaz, text, ["8公里"]) == ["沙沟镇"]
+
+
+def test_a_name_several_units_share_needs_a_relative_in_the_body(gaz):
+    docs, _ = frames(["沙沟镇2021年政府工作报告\n全镇新建道路8公里。"])
+    assert document_regions(docs, gaz).is_empty()
+
+
+def test_a_city_wide_article_naming_a_district_in_passing_is_the_citys(gaz):
+    text = ("郑州市召开项目建设推进会。郑州市今年新开工项目120个，中原区代表发言。"
+            "郑州市固定资产投资增长10%，郑州市排名全省第一。")
+    assert attribute(gaz, text, ["120个", "10%"]) == ["郑州市", "郑州市"]
+
+
+def test_units_listed_each_with_its_figure(gaz):
+    text = "上榜乡镇中，江苏38个、广东31个、山东7个。"
+    assert attribute(gaz, text, ["38个", "31个", "7个"]) == ["江苏省", "广东省", "山东省"]
+
+
+def test_no_headline_unit_leaves_the_most_mentioned_local_unit(gaz):
+    text = "中原区召开会议。中原区今年完成投资50亿元，郑州市领导出席。"
+    assert attribute(gaz, text, ["50亿元"]) == ["中原区"]

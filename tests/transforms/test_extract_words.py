@@ -1,0 +1,97 @@
+"""Places inside other words and places without their suffix, on sentences of our own: a match that
+segmentation reads as an idiom or a person's given name is no place; short forms and zones still are."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms.extract.gazetteer import Gazetteer, with_derived_units
+
+from tests.transforms.test_extract_places import names
+from tests.transforms.test_extract_regions import UNITS, gazetteer
+
+MORE = [  # code, name, level, parent, short
+    ("44", "广东省", "province", None, "广东"),
+    ("4401", "广州市", "city", "44", "广州"),
+    ("45", "广西壮族自治区", "province", None, "广西"),
+    ("4510", "百色市", "city", "45", "百色"),
+    ("451028", "乐业县", "county", "4510", "乐业"),
+    ("37", "山东省", "province", None, "山东"),
+    ("3708", "济宁市", "city", "37", "济宁"),
+    ("370828", "金乡县", "county", "3708", "金乡"),
+    ("411224-1", "官道口镇", "town", "411224", "官道口"),
+    ("50", "重庆市", "province", None, "重庆"),
+    ("65", "新疆维吾尔自治区", "province", None, "新疆"),
+    ("6528", "巴音郭楞蒙古自治州", "city", "65", "巴音郭楞州"),
+    ("53", "云南省", "province", None, "云南"),
+    ("5329", "大理白族自治州", "city", "53", "大理州"),
+    ("532901", "大理市", "county", "5329", "大理"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer(with_derived_units(gazetteer([*UNITS, *MORE]).units))
+
+
+@pytest.mark.parametrize("text,want", [
+    ("县委县政府团结带领全县人民，百姓安居乐业。", set()),  # an idiom holds 乐业
+    ("县委常委：孙某某、曹广州、刘某某。", set()),  # a surname and a given name
+    ("市委书记王郑州在会上讲话。", set()),
+    ("乐业县召开会议，部署全县工作。", {"乐业县"}),  # the full name is the county
+    ("今年以来，重庆的经济增长较快。", {"重庆市"}),  # a short form on its own
+    ("代表团赴广州、重庆考察。", {"广州市", "重庆市"}),
+])
+def test_a_place_read_inside_another_word_is_no_place(gaz, text, want):
+    assert names(gaz, [text])[0] == want
+
+
+def test_a_misread_name_leaves_the_document_to_its_real_places(gaz):
+    got = names(gaz, ["金乡县领导名录：书记曹广州，县长李某。"])[0]
+    assert got == {"金乡县"}
+
+
+@pytest.mark.parametrize("text", [
+    "卢氏县外出务工村民今年增收2万元。",
+    "卢氏县当年便增加村集体收入10万元。",
+    "卢氏县计划修建村级道路12公里。",
+    "卢氏县出租闲置老村部3处。",
+    "卢氏县一位干部说，我们村今年变化大。",
+    "卢氏县推行村财村管，账目公开。",
+])
+def test_a_word_ending_in_village_is_no_village(gaz, text):
+    assert names(gaz, [text])[0] == {"卢氏县"}
+
+
+def test_villages_named_by_their_suffix_stay(gaz):
+    got = names(gaz, ["卢氏县城阳村与陶墟村、栾庄村结对，大石桥村建成社区服务中心。"])[0]
+    assert {"城阳村", "陶墟村", "栾庄村", "大石桥村"} <= got
+
+
+def test_a_citys_zone_the_division_list_lacks(gaz):
+    got = names(gaz, ["广州高新区召开会议。广州市高新技术产业开发区完成投资。", "广州高新技术企业增加到100家。"])
+    assert got[0] == {"广州高新区"}
+    assert "广州高新区" not in got[1]
+    zone = gaz.units.filter(pl.col("name") == "广州高新区").row(0, named=True)
+    assert zone["kind"] == "zone" and zone["parent_code"] == "4401"
+
+
+def test_a_city_with_its_zone_listed_gets_no_second_one(gaz):
+    from tests.transforms.test_extract_places import MORE as PLACES_MORE
+
+    units = with_derived_units(gazetteer([*UNITS, *PLACES_MORE]).units)
+    assert units.filter(pl.col("name").str.contains("高新") & (pl.col("parent_code") == "4101"))["name"].to_list() == [
+        "郑州高新技术产业开发区"]
+
+
+def test_a_short_name_run_into_one_of_its_units_is_a_chain_of_places(gaz):
+    assert names(gaz, ["卢氏官道口镇完成改造。"])[0] == {"卢氏县", "官道口镇"}
+    assert names(gaz, ["卢氏林业局完成改造。"])[0] == set()
+
+
+def test_an_autonomous_prefecture_by_its_bare_stem(gaz):
+    assert names(gaz, ["新疆巴音郭楞的牧民今年增收。"])[0] == {"新疆维吾尔自治区", "巴音郭楞蒙古自治州"}
+    # a stem another unit goes by stays that unit's
+    short = gaz.surfaces.filter(pl.col("surface") == "大理").join(gaz.units.select("code", "name"), on="code")
+    assert short["name"].to_list() == ["大理市"]
