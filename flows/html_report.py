@@ -39,8 +39,8 @@ def _vega_script() -> str:
     import vl_convert
     from altair.utils._importers import vl_version_for_vl_convert
 
-    from flows.export import _atomic
     from flows.settings import Settings
+    from warehouse.outputs import atomic_output
 
     version = vl_version_for_vl_convert()
     kept = Settings().cache / f"vega-embed-{vl_convert.__version__}-{version}.js"
@@ -48,7 +48,7 @@ def _vega_script() -> str:
         return kept.read_text(encoding="utf-8")
     script = vl_convert.javascript_bundle(vl_version=version)
     try:
-        with _atomic(kept) as partial:
+        with atomic_output(kept) as partial:
             partial.write_text(script, encoding="utf-8")
     except OSError:
         pass  # a read-only cache folder costs the next report the bundling, nothing else
