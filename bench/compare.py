@@ -82,7 +82,9 @@ def base_side(base: str, work: Path, reuse_venv: bool) -> Side:
     if same_deps or reuse_venv:
         how = ("current virtualenv (same pyproject.toml and constraints.txt)" if same_deps
                else "current virtualenv (--reuse-venv; the dependency files differ)")
-        command = [sys.executable, "-c", "from flows.cli import app; app()"]
+        # an older base has its command line in the flows package (flows.cli)
+        command = [sys.executable, "-c", "try:\n    from cli.app import app\nexcept ImportError:\n"
+                   "    from flows.cli import app\napp()"]
         env["PYTHONPATH"] = str(tree)  # ahead of this checkout's editable install
     else:
         print(f"base {sha[:9]} pins other dependencies: installing its own virtualenv in {tree}/.venv", flush=True)

@@ -46,6 +46,50 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _refuse_warehouse_files(targets: list[Path], db: Path) -> None:
+    """Exit 2 with one line when an output would overwrite the warehouse, its snapshot or its marts."""
+    from reports.marts import marts_path
+    from warehouse.outputs import OutputRefused, refuse_warehouse_files
+
+    try:
+        for target in targets:
+            refuse_warehouse_files(target, db, marts_path(db, Settings().marts_db))
+    except OutputRefused as err:
+        _fail(str(err), 2)
+
+
+def _reading(path: Path) -> Path:
+    """What a reader opens: the read snapshot when it is current (published again when it is not), else the
+    warehouse itself, said in one line."""
+    from warehouse.publish import read_source
+
+    source, note = read_source(path, use_snapshot=Settings().read_snapshot)
+    if note:
+        err_console.print(note, highlight=False)
+    return source
+
+
+def _failed_reading(err: Exception, path: Path, source: Path) -> str:
+    """One line for a failure while reading source. A broken read snapshot is the snapshot's fault, not the
+    warehouse's: it is published again, and the user told to run the command once more."""
+    import duckdb
+
+    from cli.errors import explain, first_line
+    from warehouse.publish import publish_snapshot
+
+    broken = isinstance(err, (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
+                              duckdb.FatalException)) or "corrupt" in str(err).lower() or "checksum" in str(err).lower()
+    if source == path or not broken:
+        return explain(err, path)
+    try:
+        publish_snapshot(path, force=True, wait_seconds=2.0)
+        done = "published it again from the warehouse (which is not affected); run the command again"
+    except Exception as publish_err:
+        done = (f"could not publish it again ({first_line(publish_err)}); the warehouse is not affected: "
+                "GAZETTE_READ_SNAPSHOT=0 reads it directly")
+    return f"the read snapshot {source} is unreadable ({first_line(err)}); {done}"
+
+
 def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: int,
               allow_files: Optional[list[Path]] = None) -> None:
     """Run read-only queries (the last one's result is written): any statement that is not a query is refused
@@ -53,21 +97,24 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     import duckdb
     import pyarrow as pa
 
-    from cli.errors import QUERY_STATEMENTS, existing_db, explain
+    from cli.errors import existing_db, explain, first_line
     from reports.export import write_relation
     from warehouse.connection import WarehouseBusy, reader
-    from warehouse.publish import read_path
+    from warehouse.statements import KINDS, first_refused
 
     path = existing_db(warehouse_path(db), Console(soft_wrap=True))
-    rows = None
+    if output is not None:
+        _refuse_warehouse_files([output], path)
+    rows, source = None, path
     try:
-        with reader(read_path(path), allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
+        source = _reading(path)
+        with reader(source, allow_files=allow_files or (), memory_limit=Settings().query_memory_limit) as con:
             statements = con.extract_statements(query)
-            refused = [(i, s.type.name) for i, s in enumerate(statements, 1) if s.type.name not in QUERY_STATEMENTS]
+            refused = first_refused(con, statements)
             if refused:
-                i, kind = refused[0]
-                _fail(f"refused: statement {i} of {len(statements)} is {kind}; `gazette sql` runs read-only "
-                      f"queries ({', '.join(sorted(QUERY_STATEMENTS))}). Nothing was run.", 2)
+                i, what = refused
+                _fail(f"refused: statement {i} of {len(statements)} is {what}; `gazette sql` runs read-only "
+                      f"queries ({KINDS}). Nothing was run.", 2)
             relation = None
             for statement in statements:
                 relation = con.sql(statement.query)
@@ -82,7 +129,7 @@ def run_query(query: str, db: Path, fmt: str, output: Optional[Path], max_rows: 
     except WarehouseBusy as err:
         _fail(f"error: {explain(err, path)}")
     except duckdb.Error as err:
-        _fail(f"query failed: {explain(err, path)}")
+        _fail(f"query failed: {_failed_reading(err, path, source)}")
     except ValueError as err:
         _fail(f"error: {first_line(err)}", 2)
     except OSError as err:
@@ -150,7 +197,6 @@ def export(
 
     from reports.export import column_comments, export_parquet, table_names, view_names, write_xlsx
     from warehouse.connection import WarehouseBusy, reader
-    from warehouse.publish import read_path
 
     if fmt not in EXPORT_FORMATS:
         _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", 2)
@@ -161,10 +207,14 @@ def export(
         _fail(f"{directory} is a file; `gazette export` writes its files into a folder", 2)
     marts_file = fresh_marts(db, None) if marts else None
     written: dict[str, int] = {}
+    source = path
     try:
-        with reader(read_path(path)) as con, _marts_reader(marts_file) as marts_con:
+        source = _reading(path)
+        with reader(source) as con, _marts_reader(marts_file) as marts_con:
             names = view_names(con) + (table_names(con) if tables else [])
             mart_names = _mart_tables(marts_con)
+            _refuse_warehouse_files([directory / f"{name}.parquet" for name in names + mart_names]
+                                    if fmt == "parquet" else [directory / f"{path.stem}.xlsx"], path)
             if fmt == "parquet":
                 for name, rows in export_parquet(con, directory, names).items():
                     written[str(directory / f"{name}.parquet")] = rows
@@ -183,7 +233,7 @@ def export(
                 for name, rows in write_xlsx(workbook, sheets).items():
                     written[f"{workbook}, sheet {name[:31]}"] = rows
     except (duckdb.Error, WarehouseBusy) as err:
-        _fail(f"export failed: {first_line(err)}")
+        _fail(f"export failed: {_failed_reading(err, path, source)}")
     except OSError as err:
         _fail(f"export failed: {_write_error(err, None)}")
     for label, rows in written.items():
@@ -270,6 +320,7 @@ def report(
         fmt = format_for(output, fmt)
     except ValueError as err:
         _fail(f"error: {err}", 2)
+    _refuse_warehouse_files([p for p in (html, output) if p is not None], warehouse_path(db))
     marts = fresh_marts(db, build)
     if html is not None:
         from reports.html import write_html_report

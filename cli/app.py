@@ -252,12 +252,16 @@ def status(db: DbOption = None) -> None:
                   f"{counts[2]} metrics, {counts[3]} quarantined files")
     if reasons:
         console.print("quarantine: " + ", ".join(f"{r} {n}" for r, n in reasons))
-    from warehouse.publish import read_path
+    from warehouse.publish import read_source
 
-    readers = read_path(path)
-    console.print(f"readers: {readers}" + (" (the snapshot of the last run that changed the warehouse; "
-                                           "DuckDB 1.2+ tools open it)" if readers != path else
-                                           " (no snapshot yet: readers open the warehouse itself)"),
+    settings = Settings()
+    with _warehouse_errors(path):
+        readers, note = read_source(path, use_snapshot=settings.read_snapshot)
+    if note:
+        console.print(note, highlight=False)
+    console.print(f"readers: {readers}" + (" (the snapshot of the warehouse's last commit; DuckDB 1.2+ tools open "
+                                           "it)" if readers != path else " (the warehouse itself)"
+                                           + ("" if settings.read_snapshot else ": GAZETTE_READ_SNAPSHOT=0")),
                   highlight=False)
     table = Table("run", "status", "started (UTC)", "loaded", "skipped", "quarantined", title="last runs")
     for run_id, state, started, loaded, skipped, quarantined in runs:
@@ -268,7 +272,8 @@ def status(db: DbOption = None) -> None:
 @app.command("check")
 def check_(db: DbOption = None) -> None:
     """Verify the warehouse: keys unique, relationships resolve, spans index the body, every document has
-    sentences, no orphan facts. Exits 1 with a report when anything is violated."""
+    sentences, no orphan facts, every block reads back; and that the read snapshot is current and reads back
+    (one that is not is published again). Exits 1 with a report when anything is violated."""
     from warehouse.check import check_warehouse
     from warehouse.connection import reader
     from warehouse.migrate import require_known_schema
@@ -280,9 +285,36 @@ def check_(db: DbOption = None) -> None:
     failed = [r for r in results if not r.ok]
     for result in failed:
         console.print(f"[red]FAIL[/red] {result.name}: {result.violations} rows, e.g. {result.sample}", highlight=False)
+    if Settings().read_snapshot:
+        results.append(_check_snapshot(path))
+        failed += [] if results[-1].ok else [results[-1]]
     console.print(f"{len(results) - len(failed)}/{len(results)} checks passed")
     if failed:
         raise typer.Exit(1)
+
+
+def _check_snapshot(path: Path):
+    """The read snapshot carries the warehouse's last commit and every block of it reads back. One that is
+    behind, missing or half-published (a run stopped before publishing) is published again and said so; one
+    that does not read back is damage: published again, and the check fails."""
+    from warehouse.check import CheckResult
+    from warehouse.publish import publish_snapshot, snapshot_path, snapshot_problem
+
+    with _warehouse_errors(path):
+        problem = snapshot_problem(path, read_every_block=True)
+    if problem is None:
+        return CheckResult("read_snapshot_current", 0)
+    try:
+        publish_snapshot(path, force=True, wait_seconds=Settings().lock_wait_seconds)
+        done, published = "published it again", True
+    except Exception as err:
+        done, published = f"could not publish it again: {explain(err, path)}", False
+    line = f"read snapshot {snapshot_path(path)} {problem}; {done}"
+    if published and not problem.startswith("is unreadable"):
+        console.print(f"[yellow]note:[/yellow] {line}", highlight=False)
+        return CheckResult("read_snapshot_current", 0)
+    console.print(f"[red]FAIL[/red] read_snapshot_current: {line}", highlight=False)
+    return CheckResult("read_snapshot_current", 1, [(problem,)])
 
 
 @app.command("eval")

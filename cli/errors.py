@@ -8,10 +8,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-# What `gazette sql` runs: queries. Everything else (COPY, EXPORT, ATTACH, INSTALL, SET, CREATE ...) is refused
-# before anything runs; the connection itself also has file, network and extension access switched off.
-QUERY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "CALL"}
-
 
 def first_line(err: BaseException) -> str:
     text = str(err).strip() or type(err).__name__

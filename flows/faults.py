@@ -2,7 +2,8 @@
 
 GAZETTE_CRASH_AT=<point> makes the process kill itself (SIGKILL, no cleanup) when it reaches <point>;
 the flow's fail_after parameter raises an exception instead. Points: staged:<batch>, load:<batch>:<table>
-(inside the batch's transaction, after inserting <table>), committed:<batch>. Unset, nothing happens."""
+(inside the batch's transaction, after inserting <table>), committed:<batch>, publish (the read snapshot copied,
+not yet renamed into place). Unset, nothing happens."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from flows import batch as batch_steps
-from flows import cancel, local, progress, tasks
+from flows import cancel, faults, local, progress, tasks
 from flows.settings import Settings
 from flows.staging import StagingArea
 from reports import artifacts
@@ -23,7 +23,36 @@ from reports.summary import RunSummary
 from transforms import PIPELINE_VERSION
 from transforms.rules import load_cleaning_rules
 from warehouse.load import Loader
-from warehouse.publish import publish_snapshot, snapshot_path
+from warehouse.publish import SnapshotNotPublished, publish_snapshot
+
+
+def _publish_for_readers(settings: Settings, summary: RunSummary, row: dict, fail_at: str | None) -> None:
+    """Publish the read snapshot when it is not current (this run's commits, or an earlier run's that stopped
+    before publishing). A completed run that cannot publish ends failed, or cancelled on a signal, and is
+    recorded so: its data is kept, and the next run or reader publishes it. A failed run's own error stands."""
+    logger = local.run_logger()
+    try:
+        problem = publish_snapshot(settings.db, wait_seconds=settings.lock_wait_seconds, busy_ok=True,
+                                   after_copy=lambda: faults.reach("publish", fail_at))
+    except BaseException as err:
+        if summary.status != "completed":
+            logger.warning("could not publish the read snapshot: %s", err)
+            return
+        stopped = cancel.is_stop(err)
+        summary.status = "cancelled" if stopped else "failed"
+        summary.error = (f"the read snapshot was not published ({type(err).__name__}: "
+                         f"{(str(err).strip() or 'stopped').splitlines()[0]}); the committed batches are kept, "
+                         "and the next run or reader publishes it")
+        row.update(status=summary.status, summary=json.dumps(asdict(summary), ensure_ascii=False))
+        try:
+            tasks.record_run(settings, row)
+        except Exception as record_err:
+            logger.warning("could not record the run: %s", record_err)
+        if stopped:
+            raise
+        raise SnapshotNotPublished(summary.error) from err
+    if problem not in (None, "is missing"):
+        logger.warning("the read snapshot %s: published it again", problem)
 
 
 def _now() -> datetime:
@@ -121,12 +150,8 @@ def ingest(
             artifacts.publish_run(asdict(summary), settings.db, settings.report_html, settings.marts_db, settings.cache)
         except Exception as err:  # the run's own outcome matters more than its audit row
             logger.warning("could not record the run: %s", err)
-        changed = summary.documents_loaded or summary.files_quarantined
-        if settings.read_snapshot and summary.status == "completed" and (changed or not snapshot_path(settings.db).exists()):
-            try:
-                publish_snapshot(settings.db)
-            except Exception as err:  # readers keep the last snapshot
-                logger.warning("could not publish the read snapshot: %s", err)
+        if settings.read_snapshot and summary.status != "cancelled":  # a stopped run stops; the next one publishes
+            _publish_for_readers(settings, summary, row, fail_at)
         logger.info("run %s %s: %d loaded, %d skipped, %d quarantined", run_id, summary.status,
                     summary.documents_loaded, summary.documents_skipped, summary.files_quarantined)
     return asdict(summary)

@@ -52,6 +52,9 @@ def publish_run(summary: dict, db: Path, html: Path | None = None, marts: Path |
 
 
 def publish_report(db: Path, html: Path, marts: Path | None = None, cache: Path | None = None) -> Path:
+    from warehouse.outputs import refuse_warehouse_files
+
+    refuse_warehouse_files(html, db, marts_path(db, marts))
     result = build_marts(db, marts_path(db, marts))
     if not result.ok:
         raise RuntimeError("dbt build failed: " + result.output[-2000:])

@@ -9,7 +9,6 @@ import contextlib
 import io
 import json
 import math
-import os
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -21,6 +20,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+
+from warehouse.outputs import atomic_output
 
 BATCH_ROWS = 65_536
 
@@ -34,18 +35,6 @@ def _batches(relation: duckdb.DuckDBPyRelation) -> Iterator[tuple[pa.Schema, Ite
         yield reader.schema, iter(reader)
     finally:
         reader.close()
-
-
-@contextlib.contextmanager
-def _atomic(output: Path) -> Iterator[Path]:
-    """A path to write to that replaces `output` only when the block succeeds (no half-written files)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
-    try:
-        yield partial
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _json_default(value: object) -> object:
@@ -141,7 +130,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path | N
         text = io.StringIO()
         with contextlib.redirect_stdout(text):
             relation.show(max_rows=max_rows, max_width=200)
-        with _atomic(output) as partial:
+        with atomic_output(output) as partial:
             partial.write_text(text.getvalue(), encoding="utf-8")
         return None
     if fmt == "parquet" and output is None:
@@ -149,7 +138,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path | N
     relation = _intervals_as_text(relation)
     with _batches(relation) as (schema, batches):
         if fmt == "parquet":
-            with _atomic(output) as partial:
+            with atomic_output(output) as partial:
                 return _write_parquet(schema, batches, partial)
         writer = _write_csv if fmt == "csv" else _write_json
         if output is None:
@@ -157,7 +146,7 @@ def write_relation(relation: duckdb.DuckDBPyRelation, fmt: str, output: Path | N
             rows = writer(schema, batches, sys.stdout.buffer)
             sys.stdout.buffer.flush()
             return rows
-        with _atomic(output) as partial, partial.open("wb") as out:
+        with atomic_output(output) as partial, partial.open("wb") as out:
             return writer(schema, batches, out)
 
 
@@ -181,7 +170,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, names: list[
     for name in names:
         relation = con.table(name) if "." not in name else con.sql(f"select * from {name}")
         with _batches(relation) as (schema, batches), \
-                _atomic(directory / f"{name.split('.')[-1]}.parquet") as partial:
+                atomic_output(directory / f"{name.split('.')[-1]}.parquet") as partial:
             written[name] = _write_parquet(schema, batches, partial)
     return written
 
@@ -247,7 +236,7 @@ def write_xlsx(path: Path, sheets: list[tuple[str, duckdb.DuckDBPyRelation, str,
                     sheet.append([_xlsx_value(v) for v in row.values()])
                 rows += batch.num_rows
         written[name] = rows
-    with _atomic(path) as partial:
+    with atomic_output(path) as partial:
         workbook.save(partial)
     return written
 

@@ -40,7 +40,7 @@ def _vega_script(cache: Path | None) -> str:
     import vl_convert
     from altair.utils._importers import vl_version_for_vl_convert
 
-    from reports.export import _atomic
+    from warehouse.outputs import atomic_output
 
     version = vl_version_for_vl_convert()
     if cache is None:
@@ -50,7 +50,7 @@ def _vega_script(cache: Path | None) -> str:
         return kept.read_text(encoding="utf-8")
     script = vl_convert.javascript_bundle(vl_version=version)
     try:
-        with _atomic(kept) as partial:
+        with atomic_output(kept) as partial:
             partial.write_text(script, encoding="utf-8")
     except OSError:
         pass  # a read-only cache folder costs the next report the bundling, nothing else
@@ -452,9 +452,9 @@ def render_html(marts: Path, cache: Path | None = None) -> str:
 
 
 def write_html_report(marts: Path, path: Path, cache: Path | None = None) -> Path:
-    from reports.export import _atomic  # the one way reports and exports reach a file
+    from warehouse.outputs import atomic_output  # the one way reports and exports reach a file
 
     text = render_html(marts, cache)
-    with _atomic(path) as partial:
+    with atomic_output(path) as partial:
         partial.write_text(text, encoding="utf-8")
     return path

@@ -154,7 +154,7 @@ def _run(con: duckdb.DuckDBPyConnection, check: Check) -> tuple[int, list[tuple]
     return violations, (con.sql(check.sql).limit(SAMPLE_ROWS).fetchall() if violations else [])
 
 
-def _blocks_readable(con: duckdb.DuckDBPyConnection, tables: set[str]) -> CheckResult:
+def blocks_readable(con: duckdb.DuckDBPyConnection, tables: set[str]) -> CheckResult:
     """Read every column of every table back: DuckDB verifies each block's checksum as it reads it, so a
     corrupt block fails here rather than in the next run."""
     database = con.execute("select current_database()").fetchall()[0][0]
@@ -198,5 +198,5 @@ def check_warehouse(con: duckdb.DuckDBPyConnection, run_id: str | None = None, *
         con.execute("drop table if exists temp.main.check_scope")
     results = [CheckResult(name, *found[name]) for name in checks]
     if read_every_block:
-        results.append(_blocks_readable(con, set(known)))
+        results.append(blocks_readable(con, set(known)))
     return results

@@ -10,7 +10,8 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -60,6 +61,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *,
     con.execute("begin transaction")
     try:
         result = _merge(con, staging, after_insert or (lambda table: None))
+        if any(astuple(result)):
+            count_commit(con)
         con.execute("commit")
     except BaseException:
         try:
@@ -72,6 +75,15 @@ def load_batch(con: duckdb.DuckDBPyConnection, staging: Path, *,
                 "select view_name from duckdb_views() where view_name like 'stg_%' and temporary").fetchall():
             con.execute(f"drop view {name}")
     return result
+
+
+def count_commit(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise the warehouse's commit counter (meta_commit) in the current transaction: the read snapshot
+    carries a copy, and a different count tells readers it is behind (warehouse/publish.py)."""
+    if con.execute("select count(*) from duckdb_tables() where table_name = 'meta_commit' "
+                   "and schema_name = 'main' and database_name = current_database()").fetchall()[0][0]:
+        con.execute("update meta_commit set commits = commits + 1, committed_at = ?",
+                    [datetime.now(timezone.utc).replace(tzinfo=None)])
 
 
 def _ram_mb() -> int:

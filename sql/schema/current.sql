@@ -182,6 +182,11 @@ CREATE TABLE fact_term(
     rank INTEGER NOT NULL
 );
 
+CREATE TABLE meta_commit(
+    commits BIGINT NOT NULL,
+    committed_at TIMESTAMP
+);
+
 CREATE TABLE meta_schema_version(
     "version" INTEGER PRIMARY KEY,
     "name" VARCHAR NOT NULL,

@@ -56,6 +56,51 @@ def test_sql_refuses_anything_but_reading_the_warehouse(warehouse, tmp_path, sta
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
 
 
+# What the first word of a statement does not show: each ran (and wrote) before the check parsed the statement.
+NESTED = [
+    "explain analyze copy (select 'gone' as x) to '{allowed}/ok.csv'",
+    "EXPLAIN /* a comment */ ANALYZE (FORMAT json) COPY (select 'gone' as x) TO '{allowed}/ok.csv'",
+    "explain copy (select 1 as x) to '{allowed}/ok.csv'",
+    "explain analyze copy (select 'gone' as x) to '{db}' (format csv)",
+    "pragma import_database('{allowed}')",
+    "import database '{allowed}'",
+    "pragma copy_database('w', 'memory')",
+    "call checkpoint()",
+    "select * from force_checkpoint()",
+    "checkpoint",
+]
+
+
+@pytest.mark.parametrize("statement", NESTED)
+@pytest.mark.parametrize("where", ["a folder", "the warehouse's folder"])
+def test_allow_files_never_lets_a_statement_write(warehouse, tmp_path, statement, where):
+    allowed = warehouse.parent if where == "the warehouse's folder" else tmp_path
+    # import_database runs what schema.sql holds: here a COPY that would write the headlines out
+    (tmp_path / "schema.sql").write_text(f"copy (select headline from v_document) to '{tmp_path}/headlines.csv';\n")
+    (tmp_path / "load.sql").write_text("")
+    before, listed = _digest(warehouse), sorted(p.name for p in allowed.iterdir())
+    result = runner.invoke(app, ["sql", statement.format(db=warehouse, allowed=allowed), "--db", str(warehouse),
+                                 "--allow-files", str(allowed)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("refused:") and "Nothing was run" in result.output, result.output
+    assert _digest(warehouse) == before
+    assert sorted(p.name for p in allowed.iterdir()) == listed
+    assert not (tmp_path / "headlines.csv").exists()
+
+
+@pytest.mark.parametrize("statement", [
+    "explain select count(*) from dim_document",
+    "explain analyze select count(*) from dim_document",
+    "pragma table_info('dim_document')",
+    "call pragma_table_info('dim_document')",
+    "describe v_document",
+    "summarize select document_key from dim_document",
+])
+def test_queries_that_only_report_still_run(warehouse, statement):
+    result = runner.invoke(app, ["sql", statement, "--db", str(warehouse)])
+    assert result.exit_code == 0, result.output
+
+
 def test_several_queries_run_in_order_and_the_last_is_shown(warehouse):
     result = runner.invoke(app, ["sql", "select 41 as a; select count(*) as documents from dim_document",
                                  "--db", str(warehouse)])
@@ -111,3 +156,60 @@ def test_a_broken_warehouse_is_one_line_from_every_command(broken, command, kind
     if kind == "corrupt":
         assert "corrupt" in result.output
     assert len(lines) <= 2, result.output  # Rich may wrap the one line
+
+
+def _warehouse_targets(db) -> dict:
+    from reports.marts import marts_path
+    from warehouse.publish import snapshot_path
+
+    link = db.parent / "innocent.csv"
+    link.unlink(missing_ok=True)
+    link.symlink_to(db.name)
+    hard = db.parent / "hard.csv"
+    hard.unlink(missing_ok=True)
+    hard.hardlink_to(db)
+    return {"warehouse": db, "its wal": db.with_name(db.name + ".wal"), "snapshot": snapshot_path(db),
+            "snapshot partial": snapshot_path(db).with_name(snapshot_path(db).name + ".partial"),
+            "marts": marts_path(db), "a link to it": link, "a hard link to it": hard,
+            "a path through ..": db.parent / ".." / db.parent.name / db.name}
+
+
+OUTPUTS = {
+    "sql -o": ["sql", "select 1 as a", "--format", "csv", "-o"],
+    "report NAME -o": ["report", "fct_runs", "-o"],
+    "report --html": ["report", "--no-build", "--html"],
+}
+
+
+@pytest.mark.parametrize("command", OUTPUTS)
+@pytest.mark.parametrize("target", ["warehouse", "its wal", "snapshot", "snapshot partial", "marts", "a link to it",
+                                    "a hard link to it", "a path through .."])
+def test_no_output_option_writes_over_the_warehouse_files(warehouse, command, target):
+    path = _warehouse_targets(warehouse)[target]
+    before = {p: _digest(p) for p in warehouse.parent.iterdir() if p.is_file() and not p.is_symlink()}
+    result = runner.invoke(app, [*OUTPUTS[command], str(path), "--db", str(warehouse)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("refused:") and len(result.output.strip().splitlines()) <= 2, result.output
+    assert {p: _digest(p) for p in before} == before
+    assert (warehouse.parent / "innocent.csv").is_symlink()
+
+
+def test_an_output_is_replaced_only_once_complete(warehouse, tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("the previous result\n")
+    # fails after the first batches of rows have been written out
+    failing = "select case when i = 150000 then error('boom') else i end as i from range(200000) t(i)"
+    result = runner.invoke(app, ["sql", failing, "-o", str(out), "--db", str(warehouse)])
+    assert result.exit_code == 1, result.output
+    assert out.read_text() == "the previous result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    ok = runner.invoke(app, ["sql", "select 7 as a", "-o", str(out), "--db", str(warehouse)])
+    assert ok.exit_code == 0 and out.read_text().split() == ['"a"', "7"], ok.output
+
+
+def test_export_refuses_a_file_for_its_folder(warehouse, tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("keep me")
+    result = runner.invoke(app, ["export", str(taken), "--db", str(warehouse)])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) <= 2, result.output
+    assert taken.read_text() == "keep me"

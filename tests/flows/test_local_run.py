@@ -7,7 +7,7 @@ from uuid import UUID
 
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from tests.conftest import SAMPLE_DIR
 from tests.flows.helpers import query
 from tests.reliability.helpers import gazette_env, run_gazette

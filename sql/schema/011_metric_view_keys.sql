@@ -1,4 +1,4 @@
--- Schema version 10: v_metric also gives the indicator's category and the figure's keys (metric_key,
+-- Schema version 11: v_metric also gives the indicator's category and the figure's keys (metric_key,
 -- document_key, sentence_no, region_key, indicator_key, period_start_key, period_end_key), so the dbt staging
 -- model reads the view instead of repeating its joins. The view itself is re-created from sql/views on every
 -- migration; this version marks the wider interface (an older Gazette refuses the warehouse rather than
