@@ -24,7 +24,7 @@ def content(db) -> dict[str, list[tuple]]:
     try:
         tables = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
-            "and table_name not in ('etl_run', 'meta_schema_version')").fetchall()]
+            "and table_name not in ('etl_run', 'meta_schema_version', 'meta_commit')").fetchall()]
         out = {}
         for table in tables:
             exclude = f" exclude ({RUN_COLUMNS[table]})" if table in RUN_COLUMNS else ""
