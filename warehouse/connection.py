@@ -59,9 +59,10 @@ def _queue_path(path: Path) -> Path:
     return path.with_name(path.name + ".readers")
 
 
-def _readers_waiting(path: Path) -> bool:
+def flock_held(lock: Path) -> bool:
+    """Another process holds an flock on this file (a missing file is held by no one)."""
     try:
-        fd = os.open(_queue_path(path), os.O_RDONLY)
+        fd = os.open(lock, os.O_RDONLY)
     except OSError:
         return False
     try:
@@ -71,6 +72,10 @@ def _readers_waiting(path: Path) -> bool:
         return True
     finally:
         os.close(fd)
+
+
+def _readers_waiting(path: Path) -> bool:
+    return flock_held(_queue_path(path))
 
 
 def _join_queue(path: Path) -> int | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.check import blocks_readable
-from warehouse.connection import WarehouseBusy, open_connection
+from warehouse.connection import WarehouseBusy, flock_held, open_connection
 
 STORAGE_VERSION = "v1.2.0"
 _NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -80,17 +80,7 @@ def _first_line(err: BaseException) -> str:
 
 def _lock_held(db: Path) -> bool:
     """Another process is publishing the snapshot now."""
-    try:
-        fd = os.open(_lock_file(db), os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
+    return flock_held(_lock_file(db))
 
 
 def snapshot_problem(db: Path, *, publishing: bool = False, read_every_block: bool = False) -> str | None:
