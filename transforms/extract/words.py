@@ -33,6 +33,18 @@ def _windows(hits: pl.DataFrame, sentences: pl.DataFrame, text: str) -> pl.DataF
                     (rel - start).alias("offset")))
 
 
+
+def _tagged(windows: pl.DataFrame) -> pl.DataFrame:
+    """The windows' tokens with their parts of speech: _w, token, pos, _len, and _at (its offset in the window)."""
+    from transforms.extract.terms import segmenter
+
+    tagger = segmenter()
+    tokens = per_text_rows(windows.select(pl.col("_w").cast(pl.Int64).alias("document_key"), "window"), "window",
+                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
+    return (tokens.rename({"document_key": "_w"}).with_columns(pl.col("_w").cast(pl.UInt32))
+            .with_columns(pl.col("token").str.len_chars().alias("_len"))
+            .with_columns((pl.col("_len").cum_sum().over("_w") - pl.col("_len")).alias("_at")))
+
 def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text") -> pl.DataFrame:
     """For each row of hits (document_key, span_start, span_end, surface, _before: the character before it,
     short: whether the surface is a bare short name, ends: whether the name visibly ends there), how
@@ -55,15 +67,7 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     if candidates.is_empty():
         return out
     windows = _windows(candidates, sentences, text)
-    from transforms.extract.terms import segmenter
-
-    tagger = segmenter()
-    tokens = per_text_rows(windows.select(pl.col("_w").cast(pl.Int64).alias("document_key"), "window"), "window",
-                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
-    tokens = (tokens.rename({"document_key": "_w"}).with_columns(pl.col("_w").cast(pl.UInt32))
-              .with_columns(pl.col("token").str.len_chars().alias("_len"))
-              .with_columns((pl.col("_len").cum_sum().over("_w") - pl.col("_len")).alias("_at"),
-                            pl.col("pos").shift(-1).over("_w").alias("_next_pos")))
+    tokens = _tagged(windows).with_columns(pl.col("pos").shift(-1).over("_w").alias("_next_pos"))
     read = tokens.join(windows.select("_w", "offset"), on="_w").join(
         candidates.select("_w", "short", pl.col("surface").str.len_chars().alias("_n")), on="_w")
     inside = (pl.col("_at") < pl.col("offset")) & (pl.col("_at") + pl.col("_len") > pl.col("offset")) & (
@@ -92,14 +96,7 @@ def unnamed_units(units: pl.DataFrame, sentences: pl.DataFrame, suffix: str, tex
         return flags
     units = units.with_row_index("_w")
     windows = _windows(units, sentences, text)
-    from transforms.extract.terms import segmenter
-
-    tagger = segmenter()
-    tokens = per_text_rows(windows.select(pl.col("_w").cast(pl.Int64).alias("document_key"), "window"), "window",
-                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
-    tokens = (tokens.rename({"document_key": "_w"}).with_columns(pl.col("_w").cast(pl.UInt32))
-              .with_columns(pl.col("token").str.len_chars().alias("_len"))
-              .with_columns((pl.col("_len").cum_sum().over("_w") - pl.col("_len")).alias("_at")))
+    tokens = _tagged(windows)
     read = tokens.join(windows.select("_w", "offset"), on="_w").join(
         units.select("_w", (pl.col("span_end") - pl.col("span_start")).alias("_n"),
                      pl.col(suffix).str.len_chars().alias("_k")), on="_w")
