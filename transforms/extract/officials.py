@@ -128,6 +128,7 @@ def title_level(title: pl.Expr) -> pl.Expr:
     )
 
 
+_TEXT_COLUMNS = ("title", "core", "prefix", "name")
 HIT_COLUMNS = ["document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
                "name_end", "sentence_start"]
 
@@ -223,7 +224,7 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
         .filter(pl.col("kind").is_not_null().any().over("document_key"))
     )
     if lines.is_empty():
-        return (pl.DataFrame(schema={c: pl.Int64 for c in HIT_COLUMNS}),
+        return (pl.DataFrame(schema={c: pl.String if c in _TEXT_COLUMNS else pl.Int64 for c in HIT_COLUMNS}),
                 pl.DataFrame(schema={"document_key": pl.Int64, "sentence_no": pl.Int32}))
     lines = (
         lines.sort("document_key", "sentence_no")
