@@ -82,9 +82,10 @@ def base_side(base: str, work: Path, reuse_venv: bool) -> Side:
     if same_deps or reuse_venv:
         how = ("current virtualenv (same pyproject.toml and constraints.txt)" if same_deps
                else "current virtualenv (--reuse-venv; the dependency files differ)")
-        # an older base has its command line in the flows package (flows.cli)
-        command = [sys.executable, "-c", "try:\n    from cli.app import app\nexcept ImportError:\n"
-                   "    from flows.cli import app\napp()"]
+        # an older base has its command line in the flows package (flows.cli); tried first, since this
+        # checkout's editable install would otherwise lend the base its own cli package
+        command = [sys.executable, "-c", "try:\n    from flows.cli import app\nexcept ImportError:\n"
+                   "    from cli.app import app\napp()"]
         env["PYTHONPATH"] = str(tree)  # ahead of this checkout's editable install
     else:
         print(f"base {sha[:9]} pins other dependencies: installing its own virtualenv in {tree}/.venv", flush=True)
