@@ -300,6 +300,11 @@ def test_a_snapshot_behind_is_brought_up_to_date_incrementally_as_a_full_copy_wo
     assert _tables(snapshot_path(db)) == _tables(full) == _tables(db)
     assert _catalog(snapshot_path(db)) == _catalog(full)
     assert _catalog(full)[-1] == [("v1.2.0+",)], "still a file DuckDB 1.2 opens"
+    if DUCKDB_CLI.exists():
+        result = subprocess.run([str(DUCKDB_CLI), "-readonly", "-csv", str(snapshot_path(db)),
+                                 "select count(*) as documents from v_document"], capture_output=True, text=True,
+                                timeout=120)
+        assert result.stdout.split() == ["documents", "6"], result.stdout + result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "w.duckdb", "w.read.duckdb", "w.read.duckdb.lock"]
 
 
