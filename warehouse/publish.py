@@ -271,6 +271,10 @@ def _update_copy(db: Path, snapshot: Path, partial: Path) -> None:
                               "where database_name = 's'").fetchall()[0][0]
         if version != f"{STORAGE_VERSION}+":
             raise _NotIncremental(f"the snapshot is in storage version {version}")
+        free, used = con.execute("select free_blocks, used_blocks from pragma_database_size() "
+                                 "where database_name = 's'").fetchall()[0]
+        if free > used:  # blocks rewritten by earlier updates and not reused yet: a full copy compacts it
+            raise _NotIncremental(f"the snapshot's file is mostly free space ({free} of {free + used} blocks)")
         if _catalog(con, "w") != _catalog(con, "s"):
             raise _NotIncremental("its tables, views or comments differ from the warehouse's")
         tables = {t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = 'w'")
