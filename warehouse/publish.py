@@ -12,9 +12,10 @@ again, or the reader reads the warehouse itself and says why.
 
 A snapshot that is only behind (same schema, readable) is brought up to date from a copy of itself: the file
 is copied in the kernel, the rows the warehouse gained since are applied to the copy, every table's count is
-checked against the warehouse, and the copy is renamed into place. What it costs follows what the runs since
-added, not the warehouse's size. Anything else (missing, broken, a new schema version, a table whose changes
-this module cannot tell) is a full copy of the warehouse."""
+checked against the warehouse, and the copy is renamed into place. It costs what the runs since added, plus
+the partly filled last row group (at most 122 880 rows) of each table with a key that gains rows: DuckDB's
+1.x storage formats add rows to that row group and rewrite it whole. Anything else (missing, broken, a new
+schema version, a table whose changes this module cannot tell) is a full copy of the warehouse."""
 
 from __future__ import annotations
 
