@@ -106,3 +106,30 @@ def unnamed_units(units: pl.DataFrame, sentences: pl.DataFrame, suffix: str, tex
     runs_on = (pl.col("_at") <= end - pl.col("_k")) & (pl.col("_at") + pl.col("_len") > end)
     bad = read.filter((in_stem & pl.col("pos").str.contains(NOT_A_NAME)) | runs_on)["_w"].unique()
     return units.select(pl.col("_w").is_in(bad.implode()).alias("unnamed"))["unnamed"]
+
+
+# how segmentation reads a list item that names a place or a person (大堰, 张庄), and the parts of speech of
+# everyday words a village's name is not (水果、蔬菜; 贫困、边远; 改造、提升)
+NAME_POS = r"^(?:ns|nr|nz)"
+WORD_POS = r"^(?:n|vn|an|a|ad|d|r|p|c|u|m|q|t|f|s)$"
+
+
+def named_items(items: pl.DataFrame) -> pl.DataFrame:
+    """For lists of short names before 等N个村 (items: _list, item), the _list values whose items read as
+    names: none is one everyday word (a noun, adjective, adverb, pronoun...), and at least half are read
+    as one place or person name (a name segmentation does not know, 磨嘴, may stand among them)."""
+    if items.is_empty():
+        return items.select("_list")
+    from transforms.extract.terms import segmenter
+
+    tagger = segmenter()
+    tagged = items.select("_list", "item").unique().with_row_index("_i")
+    tokens = per_text_rows(tagged.select(pl.col("_i").cast(pl.Int64).alias("document_key"), "item"), "item",
+                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
+    reading = (tokens.group_by("document_key").agg(pl.len().alias("_n"), pl.col("pos").first().alias("_pos"))
+               .select(pl.col("document_key").cast(pl.UInt32).alias("_i"), "_n", "_pos"))
+    read = tagged.join(reading, on="_i").with_columns(
+        ((pl.col("_n") == 1) & pl.col("_pos").str.contains(NAME_POS)).alias("_name"),
+        ((pl.col("_n") == 1) & pl.col("_pos").str.contains(WORD_POS)).alias("_word"))
+    good = read.group_by("_list").agg((~pl.col("_word").any() & (pl.col("_name").mean() >= 0.5)).alias("_ok"))
+    return good.filter("_ok").select("_list")
