@@ -24,7 +24,7 @@ from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table,
 from transforms.extract.periods import assign_periods
 from transforms.extract.restated import merge_restated
 from transforms.extract.spans import regex_spans, with_windows
-from transforms.extract.targets import is_target
+from transforms.extract.targets import forecast_paragraphs, is_target
 from transforms.keys import keys_for
 
 _CLAUSE_END = "[，；。：！？,;]"
@@ -395,6 +395,9 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: Met
         return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
+    forecast = forecast_paragraphs(sent).with_columns(pl.lit(True).alias("_forecast"))
+    frame = (frame.join(forecast, on=["document_key", "paragraph_no"], how="left")
+             .with_columns(pl.col("is_target") | pl.col("_forecast").fill_null(False)).drop("_forecast"))
     if context is None:
         context = document_context(documents, sent)
     sections = section_years(sent.join(frame.select("document_key").unique(), on="document_key", how="semi"))
