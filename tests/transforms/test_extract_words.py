@@ -38,6 +38,9 @@ MORE = [  # code, name, level, parent, short
     ("3505", "泉州市", "city", "35", "泉州"),
     ("350582", "晋江市", "county", "3505", "晋江"),
     ("350582-1", "西园街道", "subdistrict", "350582", "西园"),
+    ("51", "四川省", "province", None, "四川"),
+    ("5109", "遂宁市", "city", "51", "遂宁"),
+    ("510981", "射洪市", "county", "5109", "射洪"),
 ]
 
 
@@ -139,3 +142,10 @@ def test_a_full_name_beginning_inside_a_short_name_wins(gaz):
 ])
 def test_names_listed_before_a_count_of_villages(gaz, text, want):
     assert names(gaz, [text])[0] == want
+
+
+def test_a_county_made_a_city_under_its_old_name(gaz):
+    former = gaz.units.filter(pl.col("name") == "射洪县").row(0, named=True)
+    assert former["parent_code"] == "5109" and former["kind"] == "former"
+    assert names(gaz, ["2015年，射洪县粮食总产量增长3%。"])[0] == {"射洪县"}
+    assert names(gaz, ["射洪市召开会议。"])[0] == {"射洪市"}

@@ -258,6 +258,15 @@ def with_derived_units(units: pl.DataFrame, zones: pl.DataFrame | None = None,
                         pl.lit("town").alias("level"), "parent_code",
                         (pl.col("full_name").str.strip_suffix("乡") + "镇").alias("full_name"), pl.lit("admin").alias("kind")))
     upgraded = upgraded.join(units.select("full_name"), on="full_name", how="anti")
+    # a county made a county-level city (射洪县 -> 射洪市) keeps its old name in older texts: X县 is a former
+    # unit beside X市, as the towns above (a county-level 市 was a 县 before, almost always)
+    cities = (units.filter((pl.col("level") == "county") & pl.col("name").str.ends_with("市")
+                           & (pl.col("name").str.len_chars() >= 3) & (pl.col("kind") == "admin"))
+              .select(pl.concat_str("code", pl.lit("-c")).alias("code"),
+                      (pl.col("name").str.strip_suffix("市") + "县").alias("name"), pl.lit("county").alias("level"),
+                      "parent_code", (pl.col("full_name").str.strip_suffix("市") + "县").alias("full_name"),
+                      pl.lit("former").alias("kind")))
+    upgraded = pl.concat([upgraded, cities.join(units.select("full_name"), on="full_name", how="anti")])
     return pl.concat([units, _normalise(new.drop("parent", "source")), _normalise(towns), _normalise(upgraded),
                       _city_zones(units)],
                      how="vertical_relaxed")
