@@ -56,6 +56,8 @@ def gaz() -> Gazetteer:
     ("乐业县召开会议，部署全县工作。", {"乐业县"}),  # the full name is the county
     ("今年以来，重庆的经济增长较快。", {"重庆市"}),  # a short form on its own
     ("代表团赴广州、重庆考察。", {"广州市", "重庆市"}),
+    ("他在重庆解放碑附近开了一家店。", {"重庆市"}),  # a preposition of place before it
+    ("他在重庆医药公司工作。", set()),  # the first word of a company's name
 ])
 def test_a_place_read_inside_another_word_is_no_place(gaz, text, want):
     assert names(gaz, [text])[0] == want

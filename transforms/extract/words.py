@@ -51,8 +51,8 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     segmentation reads it:
     misread -- no place: its first character lies inside a longer word that is not itself a place
     (安居乐业, 确保城镇), or it is a short name right after a one-character surname token (曹广州, 王郑州说);
-    verb_next -- a short name read as a word of its own with a verb or preposition after it (赴重庆考察):
-    a place, not the first word of a longer name (重庆医药).
+    verb_next -- a short name read as a word of its own with a verb or preposition after it (赴重庆考察), or
+    a preposition before it (在重庆解放碑): a place, not the first word of a longer name (重庆医药).
     Only names of up to three characters or short names glued to a Han character on the left, and short
     names that do not visibly end, are segmented.
     sentences: document_key, span_start and column text."""
@@ -67,7 +67,8 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     if candidates.is_empty():
         return out
     windows = _windows(candidates, sentences, text)
-    tokens = _tagged(windows).with_columns(pl.col("pos").shift(-1).over("_w").alias("_next_pos"))
+    tokens = _tagged(windows).with_columns(pl.col("pos").shift(-1).over("_w").alias("_next_pos"),
+                                           pl.col("pos").shift(1).over("_w").alias("_prev_pos"))
     read = tokens.join(windows.select("_w", "offset"), on="_w").join(
         candidates.select("_w", "short", pl.col("surface").str.len_chars().alias("_n")), on="_w")
     inside = (pl.col("_at") < pl.col("offset")) & (pl.col("_at") + pl.col("_len") > pl.col("offset")) & (
@@ -75,7 +76,8 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     surname = (pl.col("_at") + pl.col("_len") == pl.col("offset")) & (pl.col("_len") == 1) & (
         pl.col("pos") == "nr") & pl.col("short") & (pl.col("_n") == 2)
     whole = (pl.col("_at") == pl.col("offset")) & (pl.col("_len") == pl.col("_n")) & (pl.col("pos") == "ns")
-    verb = whole & pl.col("short") & pl.col("_next_pos").str.contains("^[vp]")
+    # ... or after a preposition of place (在重庆解放碑, 从莱芜获悉)
+    verb = whole & pl.col("short") & (pl.col("_next_pos").str.contains("^[vp]") | (pl.col("_prev_pos") == "p"))
     bad = read.filter(inside | surname)["_w"].unique()
     verbs = read.filter(verb)["_w"].unique()
     return hits.select(pl.col("_w").is_in(bad.implode()).alias("misread"),
