@@ -8,7 +8,9 @@ import pytest
 
 from transforms.extract.gazetteer import Gazetteer, with_derived_units
 
+from tests.transforms.helpers import frames
 from tests.transforms.test_extract_places import names
+from transforms.extract.regions import extract_regions
 from tests.transforms.test_extract_regions import UNITS, gazetteer
 
 MORE = [  # code, name, level, parent, short
@@ -41,6 +43,7 @@ MORE = [  # code, name, level, parent, short
     ("51", "四川省", "province", None, "四川"),
     ("5109", "遂宁市", "city", "51", "遂宁"),
     ("510981", "射洪市", "county", "5109", "射洪"),
+    ("411224-2", "柳河镇", "town", "411224", "柳河"),
 ]
 
 
@@ -151,3 +154,14 @@ def test_a_county_made_a_city_under_its_old_name(gaz):
     assert former["parent_code"] == "5109" and former["kind"] == "former"
     assert names(gaz, ["2015年，射洪县粮食总产量增长3%。"])[0] == {"射洪县"}
     assert names(gaz, ["射洪市召开会议。"])[0] == {"射洪市"}
+
+
+def test_a_town_report_names_its_own_town_without_its_county(gaz):
+    docs = ["柳河镇2023年政府工作报告。过去一年，全镇生产总值增长6%，我镇荣获省级卫生镇。",
+            "柳河镇今年粮食丰收。",  # a town named once, no relative, no town speaking: not sure enough
+            "确保城镇就业稳定，我镇再创佳绩。"]  # 保城镇 is inside a word
+    assert names(gaz, docs) == [{"柳河镇"}, set(), set()]
+    # kept unplaced: no unit around it is made its parent
+    docs, sents = frames(["宿州市萧县白杨镇召开会议，我镇干部到柳河镇学习。"])
+    dim, mentions, _ = extract_regions(docs, sents, gaz)
+    assert dim.filter(pl.col("name") == "柳河镇")["full_name"].to_list() == ["柳河镇"]

@@ -262,11 +262,14 @@ def extract_regions(
     resolved = resolved.join(gazetteer.rows(resolved["code"])
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
     resolved = outside_projects(resolved)
+    towns = resolved.filter(~pl.col("surface_is_short") & (pl.col("level") == "town")
+                            & pl.col("surface").str.contains("[镇乡]$"))
     resolved = _supported(resolved, gazetteer, texts)
     listed = _listed_units(sentences_s, resolved, gazetteer)
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
     suffix = _not_overlapping(suffix, resolved)
+    suffix = pl.concat([suffix, _own_towns(towns, resolved, texts)], how="vertical_relaxed")
 
 
     # suffix units: parent = nearest subdistrict/town within 3 paragraphs before, else subject, else nearest higher
@@ -289,7 +292,7 @@ def extract_regions(
                            allow_exact_matches=False, check_sortedness=False)
                 .filter(pl.col("p_code").is_not_null()))
 
-    near = (nearest_before(suffix.filter(pl.col("level") != "subdistrict"),
+    near = (nearest_before(suffix.filter(pl.col("level").is_in(["village", "community"])),
                            known.filter(pl.col("p_level").is_in(["subdistrict", "town"])))
             .filter(pl.col("paragraph_no") - pl.col("p_para") <= 3).select("_u", "p_code"))
     subj = (suffix.join(near.select("_u"), on="_u", how="anti")
@@ -305,7 +308,9 @@ def extract_regions(
         for d in rest["_depth"].unique().to_list()
     ], how="vertical_relaxed") if not rest.is_empty() else near.clear()
     parent = pl.concat([near, subj, higher])
-    suffix = suffix.join(parent, on="_u", how="left")
+    # a town kept by _own_towns is no child of the units around it (the gazetteer would have placed it)
+    suffix = suffix.join(parent, on="_u", how="left").with_columns(
+        pl.when(pl.col("level") == "town").then(None).otherwise(pl.col("p_code")).alias("p_code"))
     suffix = suffix.join(
         gazetteer.rows(suffix["p_code"]).select(pl.col("code").alias("p_code"), pl.col("full_name").alias("p_full")),
         on="p_code", how="left")
@@ -364,6 +369,24 @@ def extract_regions(
     own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"))
     subject = document_subject(fact_mention, dim_region, documents, own)
     return dim_region, fact_mention, subject
+
+
+def _own_towns(towns: pl.DataFrame, kept: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
+    """Towns named in full that no relative supports, in a document that speaks as a town (我镇, 全镇, 镇党委;
+    乡 alike): a town's own report (沙沟镇2021年政府工作报告) seldom names its county. Several towns share
+    such a name, so it is kept as a unit recognised by its suffix, placed only by the context."""
+    schema = {"document_key": pl.Int64, "span_start": pl.Int32, "span_end": pl.Int32, "name": pl.String,
+              "level": pl.String, "listed": pl.Boolean}
+    towns = towns.join(kept.select("document_key", "span_start"), on=["document_key", "span_start"], how="anti")
+    if towns.is_empty():
+        return pl.DataFrame(schema=schema)
+    speaks = texts.join(towns.select("document_key").unique(), on="document_key", how="semi").select(
+        "document_key", *[pl.col("match_text").str.contains(f"(?:[我全本]{c}|{c}(?:党委|政府|人大|人民政府))")
+                          .alias(c) for c in "镇乡"])
+    towns = towns.join(speaks, on="document_key").filter(
+        pl.when(pl.col("surface").str.ends_with("镇")).then(pl.col("镇")).otherwise(pl.col("乡")))
+    return towns.select("document_key", "span_start", "span_end", pl.col("surface").alias("name"), "level",
+                        pl.lit(False).alias("listed")).unique(["document_key", "span_start"]).cast(schema)
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:
