@@ -165,3 +165,10 @@ def test_a_town_report_names_its_own_town_without_its_county(gaz):
     docs, sents = frames(["宿州市萧县白杨镇召开会议，我镇干部到柳河镇学习。"])
     dim, mentions, _ = extract_regions(docs, sents, gaz)
     assert dim.filter(pl.col("name") == "柳河镇")["full_name"].to_list() == ["柳河镇"]
+
+
+def test_villages_of_a_list_are_not_the_articles_subject(gaz):
+    docs, sents = frames(["以黄岭、杨湾、河口等9个村为重点，全乡发展核桃3000亩。"])
+    dim, mentions, subject = extract_regions(docs, sents, gaz)
+    assert set(dim["name"]) >= {"黄岭村", "杨湾村", "河口村"}
+    assert subject.is_empty()

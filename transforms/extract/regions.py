@@ -367,7 +367,10 @@ def extract_regions(
 
     own = own.join(gazetteer.rows(own["code"]).select("code", "full_name"), on="code")
     own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"))
-    subject = document_subject(fact_mention, dim_region, documents, own)
+    # villages named as items of a list (大堰、磨嘴等12个村) are a group, not what the article is about
+    grouped = suffix.filter(pl.col("listed")).select("document_key", pl.col("span_start").cast(pl.Int32))
+    subject = document_subject(fact_mention.join(grouped, on=["document_key", "span_start"], how="anti"), dim_region,
+                               documents, own)
     return dim_region, fact_mention, subject
 
 
