@@ -80,6 +80,12 @@ class Gazetteer:
         return _automaton(self.surface_list.to_list())
 
     @cached_property
+    def short_surfaces(self) -> pl.Series:
+        """The surfaces of the main search that are a bare short name for every unit they name (江西, 郑州)."""
+        main = self.surfaces.filter(~pl.col("bare_local"))
+        return main.group_by("surface").agg(pl.col("is_short").all()).filter("is_short")["surface"].sort()
+
+    @cached_property
     def local_surface_list(self) -> pl.Series:
         """Bare short names of districts and counties (荥阳): searched in a second pass, so that they never
         hide a name that overlaps them (路北 in 丝路北京)."""

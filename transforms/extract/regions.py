@@ -59,11 +59,8 @@ def _full_names_over_short(texts: pl.DataFrame, hits: pl.DataFrame, gazetteer: G
     """hits, where a full name begins inside a bare short name and runs past it (晋江西园街道: 江西 is read
     first, leftmost, over 西园街道), with the full name in place of the short one and of what it overlaps.
     Only the text right after each short hit is searched again."""
-    def shortness(surfaces: pl.Series) -> pl.DataFrame:
-        return gazetteer.surface_rows(surfaces).group_by("surface").agg(pl.col("is_short").all())
-
-    short = shortness(hits["surface"])
-    cand = hits.with_row_index("_h").join(short.filter(pl.col("is_short")).select("surface"), on="surface", how="semi")
+    short = gazetteer.short_surfaces.implode()
+    cand = hits.with_row_index("_h").filter(pl.col("surface").is_in(short))
     if cand.is_empty():
         return hits
     windows = (cand.join(texts.select("document_key", "match_text"), on="document_key")
@@ -73,8 +70,7 @@ def _full_names_over_short(texts: pl.DataFrame, hits: pl.DataFrame, gazetteer: G
                           {"pattern": pl.UInt32, "start": pl.Int32, "end": pl.Int32}).filter(pl.col("start") == 0)
     again = again.select(pl.col("document_key").cast(pl.UInt32).alias("_h"),
                          gazetteer.surface_list.gather(again["pattern"]).alias("surface"), "end")
-    again = again.join(shortness(again["surface"]).filter(~pl.col("is_short")).select("surface"), on="surface",
-                       how="semi")
+    again = again.filter(~pl.col("surface").is_in(short))
     longer = (cand.select("_h", "document_key", pl.col("span_start").alias("_s"), pl.col("span_end").alias("_e"))
               .join(again, on="_h")
               .select("document_key", "surface", (pl.col("_s") + 1).alias("span_start"),

@@ -36,6 +36,11 @@ FORECAST_HEAD = r"^\s*[^，,。；;：:]{0,12}[（(](?:预测|预计|预期|计�
 def forecast_paragraphs(sentences: pl.DataFrame) -> pl.DataFrame:
     """(document_key, paragraph_no) of the paragraphs whose first sentence opens with a forecast mark: every
     figure in them is a forecast. sentences: document_key, sentence_no, paragraph_no, text (Simplified)."""
-    first = sentences.sort("document_key", "sentence_no").group_by("document_key", "paragraph_no").agg(
-        pl.col("text").first())
-    return first.filter(pl.col("text").str.contains(FORECAST_HEAD)).select("document_key", "paragraph_no")
+    heads = sentences.filter(pl.col("text").str.contains(FORECAST_HEAD)).select("document_key", "paragraph_no",
+                                                                                 "sentence_no")
+    if heads.is_empty():
+        return heads.drop("sentence_no")
+    # ... and is the first sentence of its paragraph
+    first = (sentences.join(heads.select("document_key", "paragraph_no").unique(), on=["document_key", "paragraph_no"])
+             .group_by("document_key", "paragraph_no").agg(pl.col("sentence_no").min()))
+    return heads.join(first, on=["document_key", "paragraph_no", "sentence_no"]).select("document_key", "paragraph_no")
