@@ -83,8 +83,42 @@ def test_no_year_no_dates():
 
 
 def test_a_label_of_another_paragraph_does_not_carry_over():
-    rows = run("2018年，全区新建公园5个。\n全区新增绿地12万平方米。")
+    # the year is not the opening's: it is no year of the document as a whole
+    rows = run("全区召开城建工作会议。\n2018年，全区新建公园5个。\n全区新增绿地12万平方米。")
     assert [r["period_start_key"] for r in rows] == [20180101, None]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # an undated bulletin that opens on its year: what follows is of that year
+    ("2020年，全县上下攻坚克难。\n全县新增城镇就业4100人。", [20200101]),
+    # an event the opening names with its year; 此次 is that event
+    ("北山县2019年第二批重点项目集中开工。\n此次开工项目共36个，总投资80亿元。", [20190101, 20190101]),
+    # a section heading names the year of what follows
+    ("全镇干部大会召开。\n2017年工作回顾\n新修农村道路12公里。\n2018年工作安排\n力争新修道路20公里。",
+     [20170101, 20180101]),
+])
+def test_a_figure_without_a_label_takes_the_year_of_its_context(body, expected):
+    assert [r["period_start_key"] for r in run(body)] == expected
+
+
+@pytest.mark.parametrize("body", [
+    "2020年，全县上下攻坚克难。\n近年来，全县新增城镇就业4100人。",
+    "2020年，全县上下攻坚克难。\n全县累计新增城镇就业4100人。",
+])
+def test_a_figure_over_years_takes_no_year_from_its_context(body):
+    assert [r["period_start_key"] for r in run(body)][-1] is None
+
+
+def test_a_dated_article_gives_its_date_year_to_no_figure_without_a_label():
+    rows = run("全区召开城建工作会议。\n全区新增绿地12万平方米。", published=dt.date(2021, 6, 1))
+    assert [r["period_start_key"] for r in rows] == [None]
+
+
+def test_a_year_plan_reported_in_its_last_quarter_is_this_year_in_progress():
+    row = one("截至目前，完成年度计划投资的78%。", published=dt.date(2021, 10, 9))
+    assert (row["period_label"], row["period_start_key"]) == ("年度", 20210101)
+    row = one("全年，全区完成固定资产投资45亿元。", published=dt.date(2022, 1, 20))
+    assert (row["period_label"], row["period_start_key"]) == ("全年", 20210101)
 
 
 def test_a_span_of_years_names_no_year():

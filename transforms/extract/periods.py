@@ -20,6 +20,8 @@ _YEAR_KINDS = {"context", "relative", "fixed", "none"}
 _BOUNDS = {"open", "M1", "M2", "D"}
 # Keys of dim_date (sql/schema/001_initial.sql): a period outside it has no dates.
 _FIRST_YEAR, _LAST_YEAR = 1990, 2040
+# A period ending no later than this many days after the document's date is reported on in progress.
+_IN_PROGRESS_DAYS = 92
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class PeriodRules:
     ignore: str
     entries: tuple[PeriodEntry, ...]
     present: str = "(?!)"  # a sentence opening with it (此次…) takes no label from the sentences before it
+    spans_years: str = "(?!)"  # a figure after it (近年来, 累计) takes no year from its section or document
 
     def expand(self, pattern: str, capture: bool = False) -> str:
         """Placeholders -> regex; with capture, months become groups m1, m2 and the day group d."""
@@ -100,8 +103,9 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
     try:
         parts = {k: check_pattern(path, f"[grammar] {k}", grammar[k]) for k in ("year", "month", "day", "boundary")}
         parts["ignore"] = grammar["ignore"]
-        if "present" in grammar:
-            parts["present"] = check_pattern(path, "[grammar] present", grammar["present"])
+        for optional in ("present", "spans_years"):
+            if optional in grammar:
+                parts[optional] = check_pattern(path, f"[grammar] {optional}", grammar[optional])
     except KeyError as err:
         raise RuleError(f"{path}: [grammar] missing key {err}") from None
     entries = []
@@ -294,6 +298,8 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
         _h_year=pl.when(pl.col("year_basis") == "headline").then("year"),
         _t_year=pl.when((pl.col("year_basis") == "text") & pl.col("anchor_on").is_null()).then("year"),
         _pub=pl.col("anchor_on"),
+        _c_year=pl.col("year"),
+        _basis=pl.col("year_basis"),
     )
     frame = (
         frame.sort("sentence_no")
@@ -304,15 +310,23 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
         .with_columns(_p_label=pl.when(~pl.col("before").str.contains(f"^(?:{rules.present})")).then("_p_label"))
         .with_columns(_label=rules.core(pl.coalesce("_label", "_p_label")))
     )
+    # A figure with no label of its own is of the year its section heading or the document's own context names
+    # (2018年工作回顾 …; a bulletin opening 2022年，…; an event 2018年第一批…): written as that year's label.
+    # Not a span the sentence says reaches over years (近年来, 累计), nor the date's year alone: that is a guess.
+    inherited = pl.coalesce("section_year", pl.when(pl.col("_basis").is_in(["headline", "text"])).then("_c_year"))
+    spans_years = pl.col("before").str.contains(rules.spans_years)
+    frame = frame.with_columns(_label=pl.when(pl.col("_label").is_null() & ~spans_years)
+                               .then(inherited.cast(pl.String) + "年").otherwise("_label"))
     table = _label_table(frame["_label"], rules)
     frame = frame.join(table, on="_label", how="left", nulls_equal=False)
     context_year = pl.coalesce("_own_year", _year_of(pl.col("_ylabel"), rules), _year_of(pl.col("_p_ylabel"), rules),
                                "section_year", "_h_year")
     pub_year = pl.col("_pub").dt.year().cast(pl.Int32)
     pub_day = pl.col("_pub").dt.month().cast(pl.Int32) * 31 + pl.col("_pub").dt.day().cast(pl.Int32)
-    # From the document's date: a period ending more than a month after it, reported as achieved, is last
-    # year's (全年 in a January report).
-    ahead = (pl.col("_e_m") * 31 + pl.col("_e_d").fill_null(31) - pub_day > 31).fill_null(False)
+    # From the document's date: a period ending more than a quarter after it, reported as achieved, is last
+    # year's (全年 in a January report); one ending within the quarter is this year's, in progress (a share of
+    # 年度计划 in October).
+    ahead = (pl.col("_e_m") * 31 + pl.col("_e_d").fill_null(31) - pub_day > _IN_PROGRESS_DAYS).fill_null(False)
     from_pub = pub_year - (ahead & ~pl.col("is_target").fill_null(False)).cast(pl.Int32)
     # undated: 今年 is the year the document reports on (an undated article on 2017年度 projects)
     undated_year = pl.when(pl.col("_pub").is_null()).then(pl.coalesce("_h_year", "_t_year"))
@@ -339,4 +353,4 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
         period_end_key=pl.when(pl.col("_start").is_not_null()).then(key(pl.col("_end"))),
     ).drop(*[c for c in table.columns if c != "_label"], "_year", "_first_of_end_month", "_start", "_end")
     return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_t_year", "_pub",
-                                 "section_year")
+                                 "section_year", "_c_year", "_basis")
