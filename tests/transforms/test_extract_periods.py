@@ -163,3 +163,14 @@ def test_label_tables_cached_across_batches_still_hold_every_label_asked_for():
     # the same label reads the same whichever batch first asked for it
     row = lambda t, label: t.filter(pl.col("_label") == label).drop("_label").row(0)  # noqa: E731
     assert row(first, "一季度") == row(second, "一季度")
+
+
+def test_a_label_from_before_the_sentence_does_not_hold_against_the_sentences_own_year():
+    rows = run("2022年度，全镇8个村集体收入超百万元。而2015年以前，这8个村集体收入均为零。")
+    assert [(r["period_label"], r["period_start_key"]) for r in rows] == [
+        ("2022年度", 20220101), ("2022年度", 20220101), (None, None)]
+
+
+def test_a_label_from_before_the_sentence_agreeing_with_its_year_holds():
+    rows = run("2018年，全区上下攻坚克难。力争2018年机场客运量超过2700万人次。")
+    assert [(r["period_label"], r["period_start_key"]) for r in rows] == [("2018年", 20180101)]

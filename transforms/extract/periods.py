@@ -307,7 +307,11 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
                    allow_exact_matches=False, check_sortedness=False)
         .join(docs, on="document_key", how="left")
         .join(sections, on=["document_key", "paragraph_no"], how="left")
-        .with_columns(_p_label=pl.when(~pl.col("before").str.contains(f"^(?:{rules.present})")).then("_p_label"))
+        .with_columns(_p_label=pl.when(~pl.col("before").str.contains(f"^(?:{rules.present})")).then("_p_label"),
+                      _inherits=pl.col("_label").is_null(),
+                      # a year the sentence names before the figure that is no label (而2018年以前，…)
+                      _sent_year=pl.col("before").str.extract_all(f"(?:{rules.year})年").list.last()
+                      .str.slice(0, 4).cast(pl.Int32, strict=False))
         .with_columns(_label=rules.core(pl.coalesce("_label", "_p_label")))
     )
     # A figure with no label of its own is of the year its section heading or the document's own context names
@@ -334,12 +338,17 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
             .then(pl.coalesce("_own_year", pub_year + pl.col("_offset"), undated_year + pl.col("_offset")))
             .when(pl.col("_kind") == "context").then(pl.coalesce(context_year, from_pub, "_t_year")))
     # each step its own column: nested, the year's expression would be evaluated once per use
-    frame = frame.with_columns(_year=pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year))
+    # a label from outside the sentence does not hold against a year the sentence names of its own
+    clash = pl.col("_inherits") & pl.col("_sent_year").is_not_null() & (year != pl.col("_sent_year"))
+    frame = frame.with_columns(_year=pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR) & ~clash.fill_null(False))
+                               .then(year), _clash=clash.fill_null(False))
+    frame = frame.with_columns(_label=pl.when(~pl.col("_clash")).then("_label"))
     frame = frame.with_columns(_first_of_end_month=pl.date("_year", "_e_m", 1))
     month_end = pl.col("_first_of_end_month").dt.month_end()
     on_day = pl.col("_first_of_end_month") + pl.duration(days=pl.col("_e_d") - 1)
     frame = frame.with_columns(
-        _start=pl.when(pl.col("_kind") == "fixed").then(pl.col("_fs")).otherwise(pl.date("_year", "_s_m", "_s_d")),
+        _start=pl.when(pl.col("_clash")).then(None).when(pl.col("_kind") == "fixed").then(pl.col("_fs"))
+        .otherwise(pl.date("_year", "_s_m", "_s_d")),
         _end=(pl.when(pl.col("_kind") == "fixed").then(pl.col("_fe"))
               .when(pl.col("_open")).then(None)
               .when(pl.col("_e_d").is_null() | (on_day > month_end)).then(month_end)
@@ -353,4 +362,5 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
         period_end_key=pl.when(pl.col("_start").is_not_null()).then(key(pl.col("_end"))),
     ).drop(*[c for c in table.columns if c != "_label"], "_year", "_first_of_end_month", "_start", "_end")
     return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_t_year", "_pub",
-                                 "section_year", "_c_year", "_basis")
+                                 "section_year", "_c_year", "_basis", "_inherits",
+                                 "_sent_year", "_clash")
