@@ -174,3 +174,21 @@ def test_a_label_from_before_the_sentence_does_not_hold_against_the_sentences_ow
 def test_a_label_from_before_the_sentence_agreeing_with_its_year_holds():
     rows = run("2018年，全区上下攻坚克难。力争2018年机场客运量超过2700万人次。")
     assert [(r["period_label"], r["period_start_key"]) for r in rows] == [("2018年", 20180101)]
+
+
+def test_figures_given_as_a_years_data_are_of_that_year():
+    row = one("按2020年的统计数据，全县人均可支配收入为2.1万元。", published=dt.date(2021, 8, 1))
+    assert (row["period_label"], row["period_start_key"]) == ("2020年的统计数据", 20200101)
+
+
+def test_list_items_after_a_lead_in_carry_its_year():
+    body = ("全县召开经济形势分析会。\n全县经济稳中向好，从2021年的主要指标看：\n——工业增加值增长8.5%；\n"
+            "——税收收入达到12亿元。\n全县新修道路20公里。")
+    rows = run(body, published=dt.date(2022, 5, 1))
+    assert [(r["text"], r["period_start_key"]) for r in rows] == [
+        ("8.5%", 20210101), ("12亿元", 20210101), ("20公里", None)]
+
+
+def test_list_items_without_a_lead_in_carry_no_year():
+    rows = run("全县召开经济形势分析会。\n2021年，全县工业平稳。\n——工业增加值增长8.5%；", published=dt.date(2022, 5, 1))
+    assert [r["period_start_key"] for r in rows] == [None]

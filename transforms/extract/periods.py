@@ -47,6 +47,7 @@ class PeriodRules:
     entries: tuple[PeriodEntry, ...]
     present: str = "(?!)"  # a sentence opening with it (此次…) takes no label from the sentences before it
     spans_years: str = "(?!)"  # a figure after it (近年来, 累计) takes no year from its section or document
+    item: str = "(?!)"  # a list item's opening (——看发展，…)
 
     def expand(self, pattern: str, capture: bool = False) -> str:
         """Placeholders -> regex; with capture, months become groups m1, m2 and the day group d."""
@@ -103,7 +104,7 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
     try:
         parts = {k: check_pattern(path, f"[grammar] {k}", grammar[k]) for k in ("year", "month", "day", "boundary")}
         parts["ignore"] = grammar["ignore"]
-        for optional in ("present", "spans_years"):
+        for optional in ("present", "spans_years", "item"):
             if optional in grammar:
                 parts[optional] = check_pattern(path, f"[grammar] {optional}", grammar[optional])
     except KeyError as err:
@@ -262,6 +263,30 @@ def _build_label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
     return table.with_columns(_own_year=own_year, **{k: v.alias(k) for k, v in cols.items()})
 
 
+def _carried_labels(sentences: pl.DataFrame, frame: pl.DataFrame, rules: PeriodRules,
+                    s_ylabel: pl.Expr) -> pl.DataFrame:
+    """(document_key, paragraph_no, _carried): list items (——看发展，…) after a lead-in naming a year
+    (以2019年的统计数据为例：) carry the lead-in's last year-bearing label; the items run until a paragraph that is
+    no item."""
+    schema = {"document_key": pl.Int64, "paragraph_no": pl.Int32, "_carried": pl.String}
+    docs = sentences.join(frame.select("document_key").unique(), on="document_key", how="semi")
+    items = docs.filter(pl.col("text").str.contains(f"^\\s*(?:{rules.item})"))
+    if items.is_empty():
+        return pl.DataFrame(schema=schema)
+    paragraphs = (docs.join(items.select("document_key").unique(), on="document_key", how="semi")
+                  .group_by("document_key", "paragraph_no")
+                  .agg(pl.col("text").sort_by("sentence_no").str.join("").alias("_text"))
+                  .with_columns(_item=pl.col("_text").str.contains(f"^\\s*(?:{rules.item})"),
+                                _lead=pl.col("_text").str.contains(f"[：:](?:\\s*(?:{rules.item})|\\s*$)"),
+                                _label=_labels(pl.col("_text"), rules)[1])
+                  .sort("document_key", "paragraph_no")
+                  .with_columns(_run=(~pl.col("_item")).cum_sum().over("document_key")))
+    starts = paragraphs.filter(~pl.col("_item") & pl.col("_lead") & pl.col("_label").is_not_null())
+    return (paragraphs.filter(pl.col("_item"))
+            .join(starts.select("document_key", "_run", pl.col("_label").alias("_carried")), on=["document_key", "_run"])
+            .select([pl.col(c).cast(t) for c, t in schema.items()]))
+
+
 def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.DataFrame, sections: pl.DataFrame,
                    rules: PeriodRules | None = None) -> pl.DataFrame:
     """frame: figures with document_key, sentence_no, paragraph_no, before (their sentence's text before them),
@@ -270,6 +295,7 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
     written), period_start_key, period_end_key (yyyymmdd, null when the year cannot be determined)."""
     rules = rules or default_period_rules()
     s_label, s_ylabel = _labels(pl.col("text"), rules)
+    carried = _carried_labels(sentences, frame, rules, s_ylabel)
     # a figure reads labels in its own paragraph only
     sentences = sentences.join(frame.select("document_key", "paragraph_no").unique(),
                                on=["document_key", "paragraph_no"], how="semi")
@@ -307,6 +333,8 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
                    allow_exact_matches=False, check_sortedness=False)
         .join(docs, on="document_key", how="left")
         .join(sections, on=["document_key", "paragraph_no"], how="left")
+        .join(carried, on=["document_key", "paragraph_no"], how="left")
+        .with_columns(_p_label=pl.coalesce("_p_label", "_carried"), _p_ylabel=pl.coalesce("_p_ylabel", "_carried"))
         .with_columns(_p_label=pl.when(~pl.col("before").str.contains(f"^(?:{rules.present})")).then("_p_label"),
                       _inherits=pl.col("_label").is_null(),
                       # a year the sentence names before the figure that is no label (而2018年以前，…)
@@ -362,5 +390,5 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
         period_end_key=pl.when(pl.col("_start").is_not_null()).then(key(pl.col("_end"))),
     ).drop(*[c for c in table.columns if c != "_label"], "_year", "_first_of_end_month", "_start", "_end")
     return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_t_year", "_pub",
-                                 "section_year", "_c_year", "_basis", "_inherits",
+                                 "section_year", "_c_year", "_basis", "_inherits", "_carried",
                                  "_sent_year", "_clash")
