@@ -123,3 +123,13 @@ def test_a_county_level_city_named_with_its_figure_keeps_it(gaz_cities):
 def test_a_city_wide_anaphora_after_its_city_stays_the_citys(gaz_cities):
     got = attribute_read(gaz_cities, "会上，辉县市代表发言，新乡市领导讲话，全市新增就业5000人。")
     assert got == [("5000人", "新乡市")]
+
+
+def test_a_figure_after_an_enumeration_is_not_its_last_members(gaz_cities):
+    got = attribute_read(gaz_cities, "近年来，中原区林山寨街道与北下街街道、南关街街道联合发展，带动300余人稳定就业。")
+    assert got == [("300余人", "林山寨街道")]
+
+
+def test_a_member_of_an_enumeration_keeps_its_own_figure(gaz_cities):
+    got = attribute_read(gaz_cities, "管城回族区北下街街道完成投资3亿元、南关街街道完成投资2亿元。")
+    assert got == [("3亿元", "北下街街道"), ("2亿元", "南关街街道")]

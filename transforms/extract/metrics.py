@@ -352,8 +352,16 @@ def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
                                              .then(pl.col("subject")))))
         .filter(pl.col("name").is_not_null())
     )
-    mentions = pl.concat([named.select("document_key", "paragraph_no", "pos", "name",
-                                       pl.lit(None, dtype=pl.String).alias("anaphor")),
+    # A unit named as one of an enumeration (陶墟村、栾庄村、高庄村) owns no figure beyond its own clause, which
+    # the region step reads: the nearest unit before a figure (b, c) is no member of one.
+    listed = (named.select("document_key", "s_start", "off", "len", "pos")
+              .join(sent.select("document_key", "s_start", "text"), on=["document_key", "s_start"])
+              .filter((pl.col("text").str.slice(pl.col("off") - 1, 1) == "、").fill_null(False)
+                      | (pl.col("text").str.slice(pl.col("off") + pl.col("len"), 1) == "、"))
+              .select("document_key", "pos"))
+    named_alone = named.join(listed, on=["document_key", "pos"], how="anti")
+    mentions = pl.concat([named_alone.select("document_key", "paragraph_no", "pos", "name",
+                                             pl.lit(None, dtype=pl.String).alias("anaphor")),
                           ana.select("document_key", "paragraph_no", "pos", "name",
                                      pl.col("level").alias("anaphor"))]).sort("pos")
 
@@ -369,7 +377,7 @@ def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
         by=["document_key", "paragraph_no"], strategy="backward", check_sortedness=False,
     )
     # (c) nearest earlier named unit of the subject's level anywhere in the document.
-    same_level = named.join(subject, on="document_key").filter(pl.col("level") == pl.col("subject_level"))
+    same_level = named_alone.join(subject, on="document_key").filter(pl.col("level") == pl.col("subject_level"))
     frame = frame.sort("span_start").join_asof(
         same_level.select("document_key", pl.col("pos").alias("dpos"), pl.col("name").alias("r_doc")).sort("dpos"),
         left_on="span_start", right_on="dpos", by="document_key", strategy="backward", check_sortedness=False,
