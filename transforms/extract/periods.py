@@ -345,7 +345,10 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
     # A figure with no label of its own is of the year its section heading or the document's own context names
     # (2018年工作回顾 …; a bulletin opening 2022年，…; an event 2018年第一批…): written as that year's label.
     # Not a span the sentence says reaches over years (近年来, 累计), nor the date's year alone: that is a guess.
-    inherited = pl.coalesce("section_year", pl.when(pl.col("_basis").is_in(["headline", "text"])).then("_c_year"))
+    # A work report's figures are of the year it reviews, its targets of its own year.
+    report = pl.col("_c_year") - (~pl.col("is_target").fill_null(False)).cast(pl.Int32)
+    inherited = pl.coalesce("section_year", pl.when(pl.col("_basis").is_in(["headline", "text"])).then("_c_year"),
+                            pl.when(pl.col("_basis") == "work_report").then(report))
     spans_years = pl.col("before").str.contains(rules.spans_years)
     frame = frame.with_columns(_label=pl.when(pl.col("_label").is_null() & ~spans_years)
                                .then(inherited.cast(pl.String) + "年").otherwise("_label"))
