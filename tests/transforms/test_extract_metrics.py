@@ -174,8 +174,8 @@ def test_output_schema_and_keys():
                          schema={"document_key": pl.Int64, "sentence_no": pl.Int32, "paragraph_no": pl.Int32,
                                  "span_start": pl.Int32, "span_end": pl.Int32, "text": pl.String})
     f, dim = extract_metrics(docs, sents, default_metric_rules())
-    assert f.columns == [*SCHEMAS["fact_metric"], "region_name"]
-    assert dict(f.schema) == {**SCHEMAS["fact_metric"], "region_name": pl.String}
+    assert f.columns == [*SCHEMAS["fact_metric"], "region_name", "region_anaphor"]
+    assert dict(f.schema) == {**SCHEMAS["fact_metric"], "region_name": pl.String, "region_anaphor": pl.String}
     assert dict(dim.schema) == SCHEMAS["dim_indicator"]
     assert set(f["indicator_key"]) <= set(dim["indicator_key"])
     assert dim.filter(pl.col("name") == "城镇新增就业")["category"].to_list() == ["employment"]
