@@ -15,7 +15,9 @@ from transforms.clean.metadata import source_author
 from transforms.rules import CleaningRules
 
 # Paragraph-opening marks some papers print before a byline (□晚报记者 某某).
-_BULLET = "[□■◆●▲]?"
+_BULLET = "[□■◆●▲☉◎]?"
+# A mark some papers print before their reporters' names alone (☉甲某 乙某): the names are the byline.
+_NAME_MARK = "[☉◎]"
 # Several names in brackets or after a role: spaces, 、 or commas between them.
 _NAME_SEP = "[\\s、，,]+"
 
@@ -36,7 +38,10 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
     caption = f"{surname}\\p{{Han}}{{1,2}}"
     dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
     verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
+    # names a surname starts, one to three of them
+    person = f"{surname}\\p{{Han}}{{1,2}}"
     return {
+        "marked_names": f"^{_NAME_MARK}\\s*({person}(?:{_NAME_SEP}{person}){{0,2}})$",
         # the whole line, in brackets or not: 记者 某某 文/图, （本报记者 某某 通讯员 某某）
         "line": f"^{_BULLET}\\s*[（(]?\\s*({body}|{credited})\\s*[)）]?$",
         # a byline ending in its credit, then page furniture run into it: 记者 某某 文/图Abc某网·频道
@@ -86,7 +91,7 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     roles = "|".join(map(re.escape, rules.byline_roles))
     # a role word, a dateline (讯, 5月10日电), a credit (文/图, 图片由, 摄影：), a slash, a speech's dash
     cue = (f"{roles}|讯|日电|(?:图片|照片|图|文字|文|视频)由|[/／]|^[—－―\\-]"
-           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$")
+           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$|^" + _NAME_MARK)
     return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
                      lambda part: _extract_byline_text(part, rules)).with_columns(
         pl.col("byline_text").cast(pl.String))
@@ -115,6 +120,8 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .then(simp.str.extract(p["line_tail_slash"], 1))
         .when(simp.str.contains(p["caption"]))
         .then(simp.str.extract(p["caption"], 1) + "/摄")
+        .when(simp.str.contains(p["marked_names"]))
+        .then(pl.concat_str(names_only, simp.str.extract(p["marked_names"], 1)))
         .when(simp.str.contains(p["credit_first"]))
         .then(credit_first.str.strip_chars("（()） "))
         .when(simp.str.contains(p["trailing"]))
@@ -133,6 +140,7 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     )
     lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(source_author(rules)))
     lines = drop_where(lines, simp.str.contains(p["line"]) | tail | simp.str.contains(p["caption"])
+                       | simp.str.contains(p["marked_names"])
                        | simp.str.contains(p["credit_first"]) | credit_only, "byline")
     new_text = (
         pl.when(simp.str.contains(p["trailing"]))

@@ -4,6 +4,7 @@ the chrome no phrase names, told by its shape (drop_by_shape)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import polars as pl
 
@@ -116,11 +117,32 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         _clock=simp.str.contains(shape["clock"]),
         # a menu item is a word (新闻, 财经); a directory's items are names
         _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
+        f_roster=_roster(simp, words),
     )
 
 
+@cache
+def _roster_patterns() -> tuple[str, str]:
+    """(a person's name, a role a leaders' directory lists), from the officials' closed classes."""
+    from transforms.extract.officials import default_official_rules
+
+    rules = default_official_rules()
+    return f"^(?:{rules.name})$", f"^(?:{rules.directory_roles})$"
+
+
+def _roster(simp: pl.Expr, words: pl.Series | None) -> pl.Expr:
+    """A directory's line, not a menu: a role, then names between spaces (副书记 甲某 乙某), or names alone;
+    a name is a surname and one or two more characters that is not a dictionary word (新闻, 房产)."""
+    name, role = _roster_patterns()
+    tokens = simp.str.extract_all(r"[^\s〓|｜]+")
+    word = pl.element().is_in(words.implode()) if words is not None else pl.lit(False)
+    is_name = pl.element().str.contains(name) & ~word
+    return (tokens.list.len() >= 2) & tokens.list.slice(1).list.eval(is_name).list.all() & (
+        tokens.list.first().str.contains(role) | tokens.list.first().str.contains(name))
+
+
 _OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like",
-        "f_byline", "_clock", "_word")
+        "f_byline", "_clock", "_word", "f_roster")
 
 
 def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:

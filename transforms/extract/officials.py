@@ -41,6 +41,10 @@ ORG_PREFIX = r"[省市区县](?:人大常委会|人大|政协|纪委|监委|\p{H
 NOT_IN_NAME = r"^(?:和|.+[与及的等在和了是])"
 # what a directory pads its fields with (书 记〓曹某, 李〓丽); also allowed between a title and its name
 PAD = "〓 \u3000"
+# between the names of a list: 、 after any title; 和/及/与 or a space before a name only after a collective
+# title (市领导甲、乙和丙; 县委常委 甲 乙), where every name carries the title (区长甲和乙: 乙 is no 区长)
+LIST_SEP = "、和及与 "
+COLLECTIVE = r"(?:领导|常委)$"
 # a leaders' directory's heading: the organisation its lines belong to (县 委, 县人大, 县武装部, 县检察院)
 DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民政府|政协|纪委|监委|武装部|人武部|法院|检察院"
                      r"|党委|党工委|办事处)$")
@@ -64,7 +68,7 @@ class OfficialRules:
     def pattern(self) -> str:
         # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
         name = self.name
-        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})[{PAD}]?(?P<name>{name}(?:、{name})*)"
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})[{PAD}]?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
                 rf"(?P<after>{AFTER_NAME})")
 
     @property
@@ -207,20 +211,38 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
     Returns the hits and the directory's sentences (document_key, sentence_no)."""
     pad = f"[{PAD}]"
     compact = pl.col("text").str.replace_all(DIRECTORY_NOTE, "").str.replace_all(f"{pad}+", "")
-    role_line = f"^(?P<role>{rules.directory_roles})(?P<name>{rules.name})$"
+    # 中共某县委员会 / 县委领导 / 县人大常委会领导班子: the organisation the heading names
+    organisation = (pl.col("_compact").str.replace(r"^中共(\p{Han}+)委员会$", "${1}委")
+                    .str.replace(r"(?:领导班子|班子成员|领导成员|领导)$", ""))
+    # where the names start: after as many non-padding characters as the role has (書 记〓曹某: 2)
+    skip = pl.col("_role").str.len_chars().fill_null(0)
+    longest = max(map(len, rules.directory_roles.replace("\\", "").split("|")))
+    offset = pl.lit(0, pl.Int64)
+    for k in range(longest, 0, -1):
+        before = pl.col("text").str.extract(f"^((?:{pad}*[^{PAD}]){{{k}}}{pad}*)", 1).str.len_chars()
+        offset = pl.when(skip == k).then(before).otherwise(offset)
+    # one name, or several between padding (副书记 甲 乙 丙), each a surname and one or two more characters
+    # (李〓丽 is one name padded to the column's width; 罗春华 曹德胜 two)
+    rest = pl.col("_rest").str.replace_all(DIRECTORY_NOTE, "")
+    one = rest.str.replace_all(f"{pad}+", "")
+    names = (pl.when(one.str.contains(f"^(?:{rules.name})$")).then(pl.concat_list(one))
+             .otherwise(rest.str.extract_all(f"[^{PAD}]+")))
+    all_names = (names.list.eval(pl.element().str.contains(f"^(?:{rules.name})$")).list.all()
+                 & (names.list.len() >= 1))
     lines = (
         sentences.select("document_key", "sentence_no", "span_start", "text")
-        .with_columns(pl.when(pl.col("text").str.len_chars() <= 24).then(compact).alias("_compact"))
+        .filter(pl.col("text").str.len_chars() <= 40)
+        .with_columns(compact.alias("_compact"))
+        .with_columns(pl.col("_compact").str.extract(f"^({rules.directory_roles})", 1).alias("_role"),
+                      organisation.str.contains(DIRECTORY_HEADING).alias("_heading"))
+        .with_columns(offset.alias("_offset"))
+        .with_columns(pl.col("text").str.slice(pl.col("_offset")).alias("_rest"))
+        .with_columns(names.alias("name"), all_names.alias("_names"))
         .with_columns(
-            pl.col("_compact").str.extract_groups(role_line).alias("_g"),
-            (pl.col("_compact").str.contains(f"^(?:{rules.name})$")).alias("_name_only"),
-            (pl.col("_compact").str.contains(DIRECTORY_HEADING)).alias("_heading"),
-        )
-        .unnest("_g")
-        .with_columns(
-            pl.when(pl.col("role").is_not_null()).then(pl.lit("role"))
+            pl.when(pl.col("_role").is_not_null() & pl.col("_names")).then(pl.lit("role"))
             .when(pl.col("_heading")).then(pl.lit("heading"))
-            .when(pl.col("_name_only")).then(pl.lit("name")).alias("kind"))
+            .when(pl.col("_names") & (pl.col("_offset") == 0)).then(pl.lit("name")).alias("kind"))
+        .with_columns(pl.when(pl.col("kind") == "role").then(pl.col("_role")).alias("role"))
         .filter(pl.col("kind").is_not_null().any().over("document_key"))
     )
     if lines.is_empty():
@@ -235,31 +257,27 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
         .filter(((pl.col("kind") == "heading").sum() >= 1).over("document_key", "_block")
                 & ((pl.col("kind") == "role").sum() >= 2).over("document_key", "_block"))
         .with_columns(
-            pl.when(pl.col("kind") == "heading").then(pl.col("_compact")).forward_fill()
+            pl.when(pl.col("kind") == "heading").then(organisation).forward_fill()
             .over("document_key", "_block").alias("heading"),
             pl.col("role").forward_fill().over("document_key", "_block", "_group").alias("role"),
-            pl.when(pl.col("kind") == "name").then(pl.col("_compact")).otherwise(pl.col("name")).alias("name"),
             pl.col("text").str.extract(DIRECTORY_NOTE, 1).alias("_note"),
         )
         .filter(pl.col("kind").is_in(["role", "name"]) & pl.col("role").is_not_null()
                 & pl.col("heading").is_not_null())
+        .explode("name")
+        .with_columns((pl.col("span_start") + pl.col("_offset") + pl.coalesce(
+            pl.col("_rest").str.find(pl.col("name"), literal=True),
+            pl.col("_rest").str.len_chars() - pl.col("_rest").str.strip_chars_start(PAD).str.len_chars()))
+            .alias("name_start"))
     )
     level_char = pl.col("heading").str.slice(0, 1)
     title = (pl.when(level_char.is_in(list("省市区县镇乡")) & pl.col("role").str.contains(level_char, literal=True))
              .then(pl.col("role")).otherwise(pl.col("heading") + pl.col("role")))
-    # where the name starts: after as many non-padding characters as the role has (書 记〓曹某: 2)
-    skip = pl.when(pl.col("kind") == "role").then(pl.col("role").str.len_chars()).otherwise(0)
-    longest = int(lines.select(skip.max()).item() or 0)
-    offset = pl.lit(0)
-    for k in range(longest, 0, -1):
-        before = pl.col("text").str.extract(f"^((?:{pad}*[^{PAD}]){{{k}}}{pad}*)", 1).str.len_chars()
-        offset = pl.when(skip == k).then(before).otherwise(offset)
-    end = pl.col("text").str.replace(f"{DIRECTORY_NOTE}{pad}*$", "").str.strip_chars_end(PAD).str.len_chars()
     hits = lines.select(
         "document_key", "sentence_no", title.alias("title"), "name", "_note",
         pl.col("span_start").alias("title_start"),
-        (pl.col("span_start") + offset).alias("name_start"),
-        (pl.col("span_start") + end).alias("name_end"),
+        "name_start",
+        (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
         pl.col("span_start").alias("sentence_start"),
     )
     return (
@@ -317,19 +335,26 @@ def extract_officials(
         )
         .with_columns(
             (pl.col("span_start") + pl.col("match_start") + pl.col("_nend")).alias("_names_end"),
-            pl.col("name").str.split("、").alias("name"),
+            (pl.col("span_start") + pl.col("match_start") + pl.col("_nend") - pl.col("name").str.len_chars())
+            .alias("_names_start"),
+            # each name with the separator after it, the grammar the match read them with
+            pl.col("name").str.extract_all(rf"(?:{rules.name})(?:[{LIST_SEP}]|$)").alias("_tok"),
         )
-        # the names of a list, each at its own offset; the last ends where the match's names end
+        # the names of a list, each at its own offset
         .with_columns(
-            pl.col("name").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum())
-            .alias("_cum"))
-        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("name").list.len() - 1))
-                      .alias("_off"), pl.int_ranges(0, pl.col("name").list.len()).alias("_k"))
-        .explode(["name", "_off", "_k"])
-        .with_columns((pl.col("_names_end") - pl.col("_cum").list.last() + 1 + pl.col("_off")).alias("name_start"))
+            pl.col("_tok").list.eval(pl.element().str.len_chars().cum_sum()).alias("_cum"),
+            pl.concat_list(pl.lit(""), pl.col("_tok").list.eval(pl.element().str.slice(-1))).alias("_sep"),
+        )
+        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("_tok").list.len() - 1))
+                      .alias("_off"), pl.int_ranges(0, pl.col("_tok").list.len()).alias("_k"),
+                      pl.col("_sep").list.head(pl.col("_tok").list.len()),
+                      pl.col("_tok").list.eval(pl.element().str.strip_chars_end(LIST_SEP)).alias("name"))
+        .explode(["name", "_off", "_k", "_sep"])
+        .with_columns((pl.col("_names_start") + pl.col("_off")).alias("name_start"))
         .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"))
         .filter(~pl.col("name").str.contains(NOT_IN_NAME)
-                & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads)))
+                & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads))
+                & ((pl.col("_k") == 0) | (pl.col("_sep") == "、") | pl.col("core").str.contains(COLLECTIVE)))
         .select("document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
                 "name_end", pl.col("span_start").alias("sentence_start"))
     )
