@@ -16,6 +16,8 @@ from transforms.rules import CleaningRules
 
 # Paragraph-opening marks some papers print before a byline (□晚报记者 某某).
 _BULLET = "[□■◆●▲☉◎]?"
+# The editors a byline line may end with (文字：甲 图片：乙 编辑：丙): page furniture, not bylines.
+_EDITOR_TAIL = "(?:\\s*[（(]?(?:责任编辑|编辑|责编|校对|审核|审校|美编)\\s*[:：]?\\s*[\\p{Han}·]{2,4}[)）]?)*"
 # A mark some papers print before their reporters' names alone (☉甲某 乙某): the names are the byline.
 _NAME_MARK = "[☉◎]"
 # Several names in brackets or after a role: spaces, 、 or commas between them.
@@ -29,21 +31,23 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
     name = f"(?:{rules.byline_name})"
     slash = "[/／]"
     credited = f"{name}\\s*{slash}\\s*(?:{credits})"
-    group = f"(?:{role})\\s*[:：]?\\s*(?:(?:{credited}|{name})\\s*)+"
+    group = f"(?:{role})\\s*[:：|｜]?\\s*(?:(?:{credited}|{name})\\s*)+"
     body = f"(?:{group}\\s*)+(?:(?:{credits})\\s*)?"
     names = f"{name}(?:{_NAME_SEP}{name})*"
-    credit_first = f"(文/图|图/文|文字|文|图片|图|摄影|摄)\\s*[/／:：]\\s*({role})?\\s*({name})"
+    credit_first = f"(文/图|图/文|文字|撰文|撰稿|文|图片|图|摄影|摄)\\s*[/／:：|｜]\\s*({role})?\\s*({name})"
     # a caption's credit names a person: a surname first (某某摄, not 全景拍摄)
     surname, _ = _surnames()
     caption = f"{surname}\\p{{Han}}{{1,2}}"
+    # a name a surname starts
+    person = caption
     dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
     verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
-    # names a surname starts, one to three of them
-    person = f"{surname}\\p{{Han}}{{1,2}}"
     return {
         "marked_names": f"^{_NAME_MARK}\\s*({person}(?:{_NAME_SEP}{person}){{0,2}})$",
         # the whole line, in brackets or not: 记者 某某 文/图, （本报记者 某某 通讯员 某某）
-        "line": f"^{_BULLET}\\s*[（(]?\\s*({body}|{credited})\\s*[)）]?$",
+        "line": f"^{_BULLET}\\s*[（(]?\\s*({body}|{credited})\\s*[)）]?{_EDITOR_TAIL}$",
+        # a source or date line ending in the byline: 2021-05-06 来源：某某日报 记者 甲 通讯员 乙
+        "source_tail": f"((?:{group}\\s*)+)$",
         # a byline ending in its credit, then page furniture run into it: 记者 某某 文/图Abc某网·频道
         "line_tail": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:{credits}))\\s*(?:[A-Za-z0-9_][^。！？，,；;]{{0,40}})$",
         "line_tail_slash": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:文/图|图/文))\\s*[^。！？，,；;]{{1,40}}$",
@@ -52,8 +56,13 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图, ...贡献力量。（记者 张改华）
         "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body}|{caption}\\s*摄)\\s*[)）]?$",
         # The credit before the name: 文/记者 张三 图/李四, 摄影：王五
-        "credit_first": f"^[（(]?\\s*(?:{credit_first}\\s*)+[)）]?$",
+        "credit_first": f"^[（(]?\\s*(?:{credit_first}\\s*)+[)）]?{_EDITOR_TAIL}$",
+        "editor_tail": f"{_EDITOR_TAIL}$",
         "credit_first_one": credit_first,
+        # a paragraph opening with its byline in brackets: 【记者 某某】…, （记者 某某）…
+        "lead_bracket": f"^[（(【\\[]\\s*({body})\\s*[)）】\\]]\\s*(\\S.*)$",
+        # a dateline, then the byline without brackets, each name followed by a space: 本报讯 记者某某 通讯员某某 近日，…
+        "open_dateline": f"^(.*?){dateline}\\s*((?:(?:{role})\\s*[:：]?\\s*{person}(?:\\s+{person})*\\s+)+)(\\S.*)$",
         # 本报讯（记者 张改华 通讯员 郭佳星）or 本网讯（杨春恩）, opening a paragraph or inside a line that
         # the page ran together with its subheadline
         "bracket": f"^(.*?){dateline}\\s*[（(]\\s*({body}|{names})\\s*[)）]\\s*(.+)$",
@@ -67,7 +76,7 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         # A speech's subtitle ending in its speaker: ——在…会议上的讲话（2026年2月6日）某 某
         "speech": "^([—－―\\-]{1,2}.{2,80}(?:讲话|报告|致辞|发言|演讲)\\s*[（(][^)）]{0,20}[)）])\\s*"
                   "((?:\\p{Han}\\s?){1,3}\\p{Han})$",
-        "token": f"(?:{role})|{credited}|[\\p{{Han}}]{{2,6}}|[\\p{{Han}}]{{1,6}}·[\\p{{Han}}]{{1,6}}|(?:{credits})",
+        "token": f"(?:{role})|{credited}|[\\p{{Han}}]{{2,6}}|\\p{{Han}} \\p{{Han}}|[\\p{{Han}}]{{1,6}}·[\\p{{Han}}]{{1,6}}|(?:{credits})",
         "role": role,
         "credits": credits,
         "slash": slash,
@@ -108,8 +117,8 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     names_only = pl.lit("记者 ")
     bracket_inner = simp.str.extract(p["bracket"], 2)
     # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
-    credit_first = simp.str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
-        "/文字 ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
+    credit_first = simp.str.replace(p["editor_tail"], "").str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
+        "/(?:文字|撰文|撰稿) ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
     tail = simp.str.contains(p["line_tail"]) | simp.str.contains(p["line_tail_slash"])
     byline_text = (
         pl.when(simp.str.contains(p["line"]))
@@ -126,6 +135,10 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .then(credit_first.str.strip_chars("（()） "))
         .when(simp.str.contains(p["trailing"]))
         .then(simp.str.extract(p["trailing"], 2).str.replace(r"\s*摄$", "/摄"))
+        .when(simp.str.contains(p["lead_bracket"]))
+        .then(simp.str.extract(p["lead_bracket"], 1))
+        .when(simp.str.contains(p["open_dateline"]))
+        .then(simp.str.extract(p["open_dateline"], 2))
         .when(simp.str.contains(p["bracket"]))
         .then(pl.when(bracket_inner.str.contains(f"^(?:{p['role']})")).then(bracket_inner)
               .otherwise(pl.concat_str(names_only, bracket_inner)))
@@ -138,13 +151,19 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .when(clauses.list.len() > 0)
         .then(clauses.list.eval(pl.element().str.replace_all(p["credit_words"], "")).list.join(" "))
     )
-    lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(source_author(rules)))
+    from_source = pl.coalesce(source_author(rules), pl.when(pl.col("drop_reason") == "source")
+                              .then(simp.str.extract(p["source_tail"], 1)))
+    lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(from_source))
     lines = drop_where(lines, simp.str.contains(p["line"]) | tail | simp.str.contains(p["caption"])
                        | simp.str.contains(p["marked_names"])
                        | simp.str.contains(p["credit_first"]) | credit_only, "byline")
     new_text = (
         pl.when(simp.str.contains(p["trailing"]))
         .then(_cut(simp.str.extract(p["trailing"], 1), pl.lit("")))
+        .when(simp.str.contains(p["lead_bracket"]))
+        .then(_cut(pl.lit(""), simp.str.extract(p["lead_bracket"], 2)))
+        .when(simp.str.contains(p["open_dateline"]))
+        .then(_cut(simp.str.extract(p["open_dateline"], 1), simp.str.extract(p["open_dateline"], 3)))
         .when(simp.str.contains(p["bracket"]))
         .then(_cut(simp.str.extract(p["bracket"], 1), simp.str.extract(p["bracket"], 3)))
         .when(simp.str.contains(p["before_dateline"]))

@@ -43,7 +43,11 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
     with it."""
     nonblank = pl.col("text") != ""
     text = pl.col("text")
-    prose = is_kept() & ((text.str.len_chars() > rules.title_max_chars) | text.str.contains("[。！？!?；;]"))
+    # the article's byline (记者 甲 通讯员 乙) opens the article as its prose does
+    roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
+    byline = (text.str.len_chars() <= rules.title_max_chars) & pl.col("simp").str.contains(
+        f"^[□■◆●▲☉◎]?\\s*[（(【]?\\s*{rules.byline_role_prefix}(?:{roles})\\s*[:：|｜]?\\s*\\p{{Han}}")
+    prose = is_kept() & ((text.str.len_chars() > rules.title_max_chars) | text.str.contains("[。！？!?；;]") | byline)
     ranked = lines.sort("document_key", "line_no").with_columns(
         _nb=pl.when(nonblank).then(nonblank.cast(pl.Int32).cum_sum().over("document_key")),
         _prose_before=prose.cast(pl.Int32).cum_sum().over("document_key"),

@@ -34,7 +34,7 @@ from transforms.rules import RULES_DIR, RuleError, word_alternation, word_list
 SURNAMES = word_list("surnames")
 SINGLE_SURNAMES = "".join(s for s in SURNAMES if len(s) == 1)
 COMPOUND_SURNAMES = tuple(s for s in SURNAMES if len(s) > 1)
-AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》,.;:!?()\s0-9]|$"
+AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》「」,.;:!?()\s0-9…⋯]|$"
 # an organisation written before the title: 区人大常委会|副主任, 区政协|主席, 市发改委|主任
 ORG_PREFIX = r"[省市区县](?:人大常委会|人大|政协|纪委|监委|\p{Han}{1,4}?[局委办厅])"
 # characters a name does not contain after its surname (委员和与会代表); right after a title 和 is "and"
@@ -52,7 +52,7 @@ DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民
 DIRECTORY_NOTE = r"[（(]([^（）()]{1,4})[)）]"
 TITLE_NOTES = ("挂职", "兼职", "兼")
 
-PARTY = re.compile(r"^(省委|市委|区委|县委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
+PARTY = re.compile(r"^(省委|市委|区委|县委|州委|盟委|旗委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
 LEVEL_OF_CHAR = {"省": "province", "市": "city", "区": "district", "县": "county", "镇": "town", "乡": "town",
                  "村": "village"}
@@ -137,6 +137,11 @@ HIT_COLUMNS = ["document_key", "sentence_no", "title", "core", "prefix", "name",
                "name_end", "sentence_start"]
 
 
+def _char_find(text: pl.Expr, part: pl.Expr) -> pl.Expr:
+    """Where part first occurs in text, in characters (str.find counts bytes), or null."""
+    return pl.when(text.str.contains(part, literal=True)).then(text.str.split(part).list.first().str.len_chars())
+
+
 def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataFrame:
     """Names written before their title (任命王某为副县长) or after 时任/现任 and the title."""
     pattern = rules.appointment
@@ -145,9 +150,9 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
     found = found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
     named_first = found.filter(pl.col("name").is_not_null()).select(
         "document_key", "sentence_no", "title", "name",
-        (at + pl.col("match").str.find("为|担任", literal=False) + pl.col("match").str.extract("(为|担任)", 1)
+        (at + pl.col("match").str.extract("^(.*?)(?:为|担任)", 1).str.len_chars() + pl.col("match").str.extract("(为|担任)", 1)
          .str.len_chars() + pl.col("between").str.len_chars()).alias("title_start"),
-        (at + pl.col("match").str.find(pl.col("name"), literal=True)).alias("name_start"),
+        (at + _char_find(pl.col("match"), pl.col("name"))).alias("name_start"),
         "span_start")
     title_first = found.filter(pl.col("name2").is_not_null()).select(
         "document_key", "sentence_no", pl.col("title2").alias("title"), pl.col("name2").alias("name"),
@@ -161,6 +166,39 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
                           (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
                           pl.col("span_start").alias("sentence_start"))
             .select(HIT_COLUMNS))
+
+
+# what a name written before its title starts after (，李某副县长指出); a name's last character is never a
+# unit's (许昌|市长, 林州|市长 are places)
+NAME_FIRST_START = r"(?:^|[，。、；：！？“”「」（）,;:!?()\s])"
+NOT_NAME_END = "省市区县镇乡村州旗盟街委局厅部办处所院校"
+
+
+def _name_first_hits(sentences: pl.DataFrame, rules: OfficialRules, regions: pl.DataFrame) -> pl.DataFrame:
+    """A name before its title, as speeches and reports write it (李某副县长指出, 王某某书记主持): the name a
+    surname and one or two more characters after a boundary, not a dictionary word and not inside a place
+    named there; the title a listed one (never a collective one), then a boundary."""
+    pattern = (rf"{NAME_FIRST_START}(?P<name>{rules.name})(?P<title>{rules.chain})(?P<after>{AFTER_NAME})")
+    found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    found = found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
+    lead = pl.col("match").str.len_chars() - pl.col("match").str.strip_chars_start(
+        "，。、；：！？“”「」（）,;:!?() \t\n\u3000").str.len_chars()
+    hits = found.select(
+        "document_key", "sentence_no", "title", pl.col("title").alias("core"), pl.lit("").alias("prefix"), "name",
+        (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()).alias("title_start"),
+        (pl.col("span_start") + pl.col("match_start") + lead).alias("name_start"),
+        (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()).alias("name_end"),
+        pl.col("span_start").alias("sentence_start"),
+    ).filter(~pl.col("core").str.contains(COLLECTIVE) & ~pl.col("core").str.ends_with("领导")
+             & ~pl.col("name").str.slice(-1).is_in(list(NOT_NAME_END))
+             & ~pl.col("name").is_in(_two_char_words().implode())
+             & ~pl.col("name").str.slice(0, 2).is_in(_two_char_words().implode())
+             & ~pl.col("name").str.contains(NOT_IN_NAME))
+    # a place named over the name (许昌 in 许昌市长) makes it no name
+    inside = (hits.select("document_key", "sentence_no", "name_start", "name_end")
+              .join(regions.select("document_key", "span_start", "span_end"), on="document_key")
+              .filter((pl.col("span_start") < pl.col("name_end")) & (pl.col("span_end") > pl.col("name_start"))))
+    return hits.join(inside, on=["document_key", "sentence_no", "name_start"], how="anti").select(HIT_COLUMNS)
 
 
 @cache
@@ -266,7 +304,7 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
                 & pl.col("heading").is_not_null())
         .explode("name")
         .with_columns((pl.col("span_start") + pl.col("_offset") + pl.coalesce(
-            pl.col("_rest").str.find(pl.col("name"), literal=True),
+            _char_find(pl.col("_rest"), pl.col("name")),
             pl.col("_rest").str.len_chars() - pl.col("_rest").str.strip_chars_start(PAD).str.len_chars()))
             .alias("name_start"))
     )
@@ -277,7 +315,11 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
         "document_key", "sentence_no", title.alias("title"), "name", "_note",
         pl.col("span_start").alias("title_start"),
         "name_start",
-        (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
+        # a name padded to the column (许〓红) ends where the line's text does, before its note
+        pl.when(pl.col("_rest").str.contains(pl.col("name"), literal=True))
+        .then(pl.col("name_start") + pl.col("name").str.len_chars())
+        .otherwise(pl.col("span_start") + pl.col("text").str.replace(f"{DIRECTORY_NOTE}{pad}*$", "")
+                   .str.strip_chars_end(PAD).str.len_chars()).alias("name_end"),
         pl.col("span_start").alias("sentence_start"),
     )
     return (
@@ -364,6 +406,7 @@ def extract_officials(
         hits.join(listed, on=["document_key", "sentence_no"], how="anti"),
         directory,
         _appointment_hits(sentences, rules),
+        _name_first_hits(sentences, rules, regions),
     ], how="vertical_relaxed")
     # a name with a title of its own is not also listed under its unit's leaders (县委书记周某 … 县领导周某)
     collective = pl.col("core").str.ends_with("领导")
