@@ -88,7 +88,8 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
 SHAPE_REASONS = {
     "fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url",
     "bar_list": "link_bar", "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
-    "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail",
+    "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail", "word_by_chrome": "link_bar",
+    "dated_run": "link_bar",
 }
 # Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
 _TAIL_OPENERS = ("image", "table", "byline")
@@ -122,6 +123,8 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         # a menu item is a word (新闻, 财经); a directory's items are names
         _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
         f_roster=_roster(simp, words),
+        # a link list's entry: a title with its date after it (某镇举办丰收节 2021-05-04, … 05-04)
+        _dated=simp.str.contains(shape["dated_item"]),
     )
 
 
@@ -146,7 +149,7 @@ def _roster(simp: pl.Expr, words: pl.Series | None) -> pl.Expr:
 
 
 _OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like",
-        "f_byline", "_clock", "_word", "f_roster")
+        "f_byline", "_clock", "_word", "f_roster", "_dated")
 
 
 def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
@@ -186,6 +189,9 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
         _cc=pl.col("_chrome").cast(pl.Int32).cum_sum().over(doc),
         _run=(~pl.col("_menu")).cast(pl.Int32).cum_sum().over(doc),
         _below=pl.col("_chrome").shift(-1).over(doc).fill_null(False),
+        _above=pl.col("_chrome").shift(1).over(doc).fill_null(False),
+        _dated_next=(pl.col("_dated").shift(1).over(doc).fill_null(False)
+                     | pl.col("_dated").shift(-1).over(doc).fill_null(False)),
     ).with_columns(
         _cc_last=pl.col("_cc").filter(pl.col("_r") == pl.col("_last")).first().over(doc),
         _run_len=pl.col("_menu").cast(pl.Int32).sum().over(doc, "_run"),
@@ -195,6 +201,10 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
     context = {
         "menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3),
         "menu_run_by_chrome": pl.col("_menu") & (pl.col("_run_len") >= 3) & pl.col("_run_by_chrome"),
+        # one menu word alone beside a chrome line (首页 | 新闻 | 财经 / 财经)
+        "word_by_chrome": pl.col("_menu") & pl.col("_word") & (pl.col("_above") | pl.col("_below")),
+        # two or more dated titles together
+        "dated_run": pl.col("_dated") & is_kept() & pl.col("_dated_next"),
         "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3)
         & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
         "tail_after_chrome": tail & (pl.col("_cc") > pl.col("_cc_last")),
