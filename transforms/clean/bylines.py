@@ -101,14 +101,24 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     # a role word, a dateline (讯, 5月10日电), a credit (文/图, 图片由, 摄影：), a slash, a speech's dash
     cue = (f"{roles}|讯|日电|(?:图片|照片|图|文字|文|视频)由|[/／]|^[—－―\\-]"
            "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$|^" + _NAME_MARK)
-    return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
-                     lambda part: _extract_byline_text(part, rules)).with_columns(
+    lines = on_subset(lines, pl.col("simp").str.contains(cue), lambda part: _extract_byline_text(part, rules))
+    # a source line's byline: its author field, or the role and names it ends with
+    source_tail = _patterns(rules)["source_tail"]
+    return on_subset(lines, pl.col("drop_reason") == "source", lambda part: part.with_columns(
+        byline_text=pl.coalesce(source_author(rules), pl.col("simp").str.extract(source_tail, 1)))).with_columns(
         pl.col("byline_text").cast(pl.String))
+
+
+# The forms _patterns names, in the order a line is tried against them.
+_FORMS = ("line", "line_tail", "line_tail_slash", "caption", "marked_names", "credit_first", "trailing", "lead_bracket",
+          "open_dateline", "bracket", "before_dateline", "agency", "speech")
 
 
 def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     p = _patterns(rules)
     simp = pl.col("simp")
+    # each form's test once: the choice of the byline, the drop and the cut all read it
+    lines = lines.with_columns(**{f"_is_{form}": simp.str.contains(p[form]) for form in _FORMS})
     clauses = simp.str.extract_all(p["credit_clause"])
     credit_only = (
         simp.str.replace_all(p["credit_clause"], "").str.replace_all(r"[\p{Han}]{0,3}于[^，,。；;]*", "")
@@ -119,63 +129,61 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
     credit_first = simp.str.replace(p["editor_tail"], "").str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
         "/(?:文字|撰文|撰稿) ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
-    tail = simp.str.contains(p["line_tail"]) | simp.str.contains(p["line_tail_slash"])
+    tail = pl.col("_is_line_tail") | pl.col("_is_line_tail_slash")
     byline_text = (
-        pl.when(simp.str.contains(p["line"]))
+        pl.when(pl.col("_is_line"))
         .then(simp.str.extract(p["line"], 1))
-        .when(simp.str.contains(p["line_tail"]))
+        .when(pl.col("_is_line_tail"))
         .then(simp.str.extract(p["line_tail"], 1))
-        .when(simp.str.contains(p["line_tail_slash"]))
+        .when(pl.col("_is_line_tail_slash"))
         .then(simp.str.extract(p["line_tail_slash"], 1))
-        .when(simp.str.contains(p["caption"]))
+        .when(pl.col("_is_caption"))
         .then(simp.str.extract(p["caption"], 1) + "/摄")
-        .when(simp.str.contains(p["marked_names"]))
+        .when(pl.col("_is_marked_names"))
         .then(pl.concat_str(names_only, simp.str.extract(p["marked_names"], 1)))
-        .when(simp.str.contains(p["credit_first"]))
+        .when(pl.col("_is_credit_first"))
         .then(credit_first.str.strip_chars("（()） "))
-        .when(simp.str.contains(p["trailing"]))
+        .when(pl.col("_is_trailing"))
         .then(simp.str.extract(p["trailing"], 2).str.replace(r"\s*摄$", "/摄"))
-        .when(simp.str.contains(p["lead_bracket"]))
+        .when(pl.col("_is_lead_bracket"))
         .then(simp.str.extract(p["lead_bracket"], 1))
-        .when(simp.str.contains(p["open_dateline"]))
+        .when(pl.col("_is_open_dateline"))
         .then(simp.str.extract(p["open_dateline"], 2))
-        .when(simp.str.contains(p["bracket"]))
+        .when(pl.col("_is_bracket"))
         .then(pl.when(bracket_inner.str.contains(f"^(?:{p['role']})")).then(bracket_inner)
               .otherwise(pl.concat_str(names_only, bracket_inner)))
-        .when(simp.str.contains(p["before_dateline"]))
+        .when(pl.col("_is_before_dateline"))
         .then(simp.str.extract(p["before_dateline"], 1))
-        .when(simp.str.contains(p["agency"]))
+        .when(pl.col("_is_agency"))
         .then(pl.concat_str(names_only, simp.str.extract(p["agency"], 2)))
-        .when(simp.str.contains(p["speech"]))
+        .when(pl.col("_is_speech"))
         .then(pl.concat_str(pl.lit("作者 "), simp.str.extract(p["speech"], 2).str.replace_all(r"\s", "")))
         .when(clauses.list.len() > 0)
         .then(clauses.list.eval(pl.element().str.replace_all(p["credit_words"], "")).list.join(" "))
     )
-    from_source = pl.coalesce(source_author(rules), pl.when(pl.col("drop_reason") == "source")
-                              .then(simp.str.extract(p["source_tail"], 1)))
-    lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(from_source))
-    lines = drop_where(lines, simp.str.contains(p["line"]) | tail | simp.str.contains(p["caption"])
-                       | simp.str.contains(p["marked_names"])
-                       | simp.str.contains(p["credit_first"]) | credit_only, "byline")
+    lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text))
+    lines = drop_where(lines, pl.col("_is_line") | tail | pl.col("_is_caption")
+                       | pl.col("_is_marked_names")
+                       | pl.col("_is_credit_first") | credit_only, "byline")
     new_text = (
-        pl.when(simp.str.contains(p["trailing"]))
+        pl.when(pl.col("_is_trailing"))
         .then(_cut(simp.str.extract(p["trailing"], 1), pl.lit("")))
-        .when(simp.str.contains(p["lead_bracket"]))
+        .when(pl.col("_is_lead_bracket"))
         .then(_cut(pl.lit(""), simp.str.extract(p["lead_bracket"], 2)))
-        .when(simp.str.contains(p["open_dateline"]))
+        .when(pl.col("_is_open_dateline"))
         .then(_cut(simp.str.extract(p["open_dateline"], 1), simp.str.extract(p["open_dateline"], 3)))
-        .when(simp.str.contains(p["bracket"]))
+        .when(pl.col("_is_bracket"))
         .then(_cut(simp.str.extract(p["bracket"], 1), simp.str.extract(p["bracket"], 3)))
-        .when(simp.str.contains(p["before_dateline"]))
+        .when(pl.col("_is_before_dateline"))
         .then(_cut(pl.lit(""), simp.str.extract(p["before_dateline"], 2)))
-        .when(simp.str.contains(p["agency"]))
+        .when(pl.col("_is_agency"))
         .then(_cut(simp.str.extract(p["agency"], 1), simp.str.extract(p["agency"], 3)))
-        .when(simp.str.contains(p["speech"]))
+        .when(pl.col("_is_speech"))
         .then(_cut(simp.str.extract(p["speech"], 1), pl.lit("")))
         .otherwise(pl.col("text"))
     )
     lines = rewrite(lines, new_text, "byline")
-    return lines
+    return lines.drop([f"_is_{form}" for form in _FORMS])
 
 
 def _surnames() -> tuple[str, str]:

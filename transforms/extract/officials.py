@@ -271,6 +271,9 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
         sentences.select("document_key", "sentence_no", "span_start", "text")
         .filter(pl.col("text").str.len_chars() <= 40)
         .with_columns(compact.alias("_compact"))
+        # a directory has two lines of a role and names at least: other documents need no more work
+        .filter((pl.col("_compact").str.contains(f"^(?:{rules.directory_roles})\\p{{Han}}{{2,16}}$").sum() >= 2)
+                .over("document_key"))
         .with_columns(pl.col("_compact").str.extract(f"^({rules.directory_roles})", 1).alias("_role"),
                       organisation.str.contains(DIRECTORY_HEADING).alias("_heading"))
         .with_columns(offset.alias("_offset"))
