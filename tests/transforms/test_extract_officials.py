@@ -290,3 +290,24 @@ def test_a_directory_with_several_names_a_line_and_its_organisations_full_name()
     body = docs["body"][0]
     for name, start, end in out.select("name", "span_start", "span_end").iter_rows():
         assert body[start:end].replace("〓", "").replace(" ", "").endswith(name), (name, body[start:end])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("主持人：副县长：龚海波", {("龚海波", "副县长")}),
+    ("韦振国　县委书记", {("韦振国", "县委书记")}),
+    ("罗春华 | 县委副书记、县长", {("罗春华", "县委副书记、县长")}),
+])
+def test_a_colon_after_a_title_and_a_name_before_its_title_in_a_table(text, expected):
+    out, _, _ = pairs([text])
+    assert set(out.select("name", "title").iter_rows()) == expected
+
+
+def test_a_spaced_list_of_titles_and_names_pairs_each_name_with_the_title_before_it():
+    out, _, _ = pairs(["县长 王立新 副县长 李建业"])
+    assert set(out.select("name", "title").iter_rows()) == {("王立新", "县长"), ("李建业", "副县长")}
+
+
+def test_a_directory_with_colons():
+    lines = ["某县年鉴", "全县经济平稳发展，各项工作稳步推进。", "县委领导", "书记：韦振国", "副书记：罗春华"]
+    out, _ = cleaned_pairs("\n".join(lines))
+    assert set(out.select("name", "title").iter_rows()) == {("韦振国", "县委书记"), ("罗春华", "县委副书记")}

@@ -68,7 +68,7 @@ class OfficialRules:
     def pattern(self) -> str:
         # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
         name = self.name
-        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})[{PAD}]?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})(?:[{PAD}]|[:：]\s?)?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
                 rf"(?P<after>{AFTER_NAME})")
 
     @property
@@ -178,14 +178,15 @@ def _name_first_hits(sentences: pl.DataFrame, rules: OfficialRules, regions: pl.
     """A name before its title, as speeches and reports write it (李某副县长指出, 王某某书记主持): the name a
     surname and one or two more characters after a boundary, not a dictionary word and not inside a place
     named there; the title a listed one (never a collective one), then a boundary."""
-    pattern = (rf"{NAME_FIRST_START}(?P<name>{rules.name})(?P<title>{rules.chain})(?P<after>{AFTER_NAME})")
+    pattern = (rf"{NAME_FIRST_START}(?P<name>{rules.name})(?P<gap>[{PAD}]{{0,2}}[|｜]?[{PAD}]{{0,2}})(?P<title>{rules.chain})(?P<after>{AFTER_NAME})")
     found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
     found = found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
     lead = pl.col("match").str.len_chars() - pl.col("match").str.strip_chars_start(
         "，。、；：！？“”「」（）,;:!?() \t\n\u3000").str.len_chars()
     hits = found.select(
         "document_key", "sentence_no", "title", pl.col("title").alias("core"), pl.lit("").alias("prefix"), "name",
-        (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()).alias("title_start"),
+        (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()
+         + pl.col("gap").str.len_chars()).alias("title_start"),
         (pl.col("span_start") + pl.col("match_start") + lead).alias("name_start"),
         (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()).alias("name_end"),
         pl.col("span_start").alias("sentence_start"),
@@ -247,7 +248,9 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
     and a name (书 记〓曹某), the lines after it more names with that role (张某). A name listed under several
     headings gets one title, its roles joined by 、 in order (县委书记、县人大主任).
     Returns the hits and the directory's sentences (document_key, sentence_no)."""
-    pad = f"[{PAD}]"
+    # a colon pads a directory line as the filler does (书记：曹某)
+    fill = PAD + ":："
+    pad = f"[{fill}]"
     compact = pl.col("text").str.replace_all(DIRECTORY_NOTE, "").str.replace_all(f"{pad}+", "")
     # 中共某县委员会 / 县委领导 / 县人大常委会领导班子: the organisation the heading names
     organisation = (pl.col("_compact").str.replace(r"^中共(\p{Han}+)委员会$", "${1}委")
@@ -257,14 +260,14 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
     longest = max(map(len, rules.directory_roles.replace("\\", "").split("|")))
     offset = pl.lit(0, pl.Int64)
     for k in range(longest, 0, -1):
-        before = pl.col("text").str.extract(f"^((?:{pad}*[^{PAD}]){{{k}}}{pad}*)", 1).str.len_chars()
+        before = pl.col("text").str.extract(f"^((?:{pad}*[^{fill}]){{{k}}}{pad}*)", 1).str.len_chars()
         offset = pl.when(skip == k).then(before).otherwise(offset)
     # one name, or several between padding (副书记 甲 乙 丙), each a surname and one or two more characters
     # (李〓丽 is one name padded to the column's width; 罗春华 曹德胜 two)
     rest = pl.col("_rest").str.replace_all(DIRECTORY_NOTE, "")
     one = rest.str.replace_all(f"{pad}+", "")
     names = (pl.when(one.str.contains(f"^(?:{rules.name})$")).then(pl.concat_list(one))
-             .otherwise(rest.str.extract_all(f"[^{PAD}]+")))
+             .otherwise(rest.str.extract_all(f"[^{fill}]+")))
     all_names = (names.list.eval(pl.element().str.contains(f"^(?:{rules.name})$")).list.all()
                  & (names.list.len() >= 1))
     lines = (
@@ -308,7 +311,7 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
         .explode("name")
         .with_columns((pl.col("span_start") + pl.col("_offset") + pl.coalesce(
             _char_find(pl.col("_rest"), pl.col("name")),
-            pl.col("_rest").str.len_chars() - pl.col("_rest").str.strip_chars_start(PAD).str.len_chars()))
+            pl.col("_rest").str.len_chars() - pl.col("_rest").str.strip_chars_start(fill).str.len_chars()))
             .alias("name_start"))
     )
     level_char = pl.col("heading").str.slice(0, 1)
@@ -322,7 +325,7 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
         pl.when(pl.col("_rest").str.contains(pl.col("name"), literal=True))
         .then(pl.col("name_start") + pl.col("name").str.len_chars())
         .otherwise(pl.col("span_start") + pl.col("text").str.replace(f"{DIRECTORY_NOTE}{pad}*$", "")
-                   .str.strip_chars_end(PAD).str.len_chars()).alias("name_end"),
+                   .str.strip_chars_end(fill).str.len_chars()).alias("name_end"),
         pl.col("span_start").alias("sentence_start"),
     )
     return (
@@ -409,8 +412,10 @@ def extract_officials(
         hits.join(listed, on=["document_key", "sentence_no"], how="anti"),
         directory,
         _appointment_hits(sentences, rules),
-        _name_first_hits(sentences, rules, regions),
     ], how="vertical_relaxed")
+    # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
+    hits = pl.concat([hits, _name_first_hits(sentences, rules, regions)
+                      .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
     # a name with a title of its own is not also listed under its unit's leaders (县委书记周某 … 县领导周某)
     collective = pl.col("core").str.ends_with("领导")
     hits = hits.filter(~collective | (~collective).sum().over("document_key", "name").eq(0)).with_row_index("hit")
