@@ -4,6 +4,9 @@ Names are recognised without a list of names: a title from transforms/rules/titl
 joined by 、), an optional space, then a surname (a closed class, listed below) with one or two more Han
 characters, then a boundary (punctuation, end of sentence, or a reporting verb such as 说/表示/主持/传达).
 The name is taken as short as the boundary allows, so 乔旻做了讲话 gives 乔旻 and 苏建设说 gives 苏建设.
+The same grammar reads a title heading a list (副主席甲、乙; after a collective title such as 市领导 or 县委常委
+also 甲和乙, 甲 乙), a name before its title (甲副县长指出, a table's 甲 | 县委书记), personnel notices (任命甲为副县长)
+and leaders' directories (a heading names the organisation, each line a role and one or more names).
 
 The organisation is the region written right before the title (二七区区长, 管城回族区委副书记 where the
 region and the title share 区) or, when the title stands alone (区委书记乔旻, 副区长苏莹玺), the region of the
