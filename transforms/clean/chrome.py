@@ -105,8 +105,11 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
     fields = ((simp.str.count_matches(shape["field"]) >= 2) & simp.str.contains(shape["field_value"])
               & simp.str.contains(shape["field_label"]))
     roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
-    return lines.select(
-        "_i",
+    # a directory's line is tokens between spaces: only such lines are looked at token by token
+    spaced = lines.filter(simp.str.contains(r"^\S{1,12}(?:[\s〓|｜]+\p{Han}{2,4}){1,8}$"))
+    roster = spaced.select("_i", f_roster=_roster(simp, words))
+    return lines.join(roster, on="_i", how="left").with_columns(pl.col("f_roster").fill_null(False)).select(
+        "_i", "f_roster",
         f_fields=fields,
         f_date_only=simp.str.contains(shape["date_only"]),
         # a header lists tokens; a clause (2021年4月29日 10:00，某县召开…) is the lead broken across lines
@@ -122,7 +125,6 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         _clock=simp.str.contains(shape["clock"]),
         # a menu item is a word (新闻, 财经); a directory's items are names
         _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
-        f_roster=_roster(simp, words),
         # a link list's entry: a title with its date after it (某镇举办丰收节 2021-05-04, … 05-04)
         _dated=simp.str.contains(shape["dated_item"]),
     )
@@ -189,9 +191,10 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
         _cc=pl.col("_chrome").cast(pl.Int32).cum_sum().over(doc),
         _run=(~pl.col("_menu")).cast(pl.Int32).cum_sum().over(doc),
         _below=pl.col("_chrome").shift(-1).over(doc).fill_null(False),
-        _above=pl.col("_chrome").shift(1).over(doc).fill_null(False),
-        _dated_next=(pl.col("_dated").shift(1).over(doc).fill_null(False)
-                     | pl.col("_dated").shift(-1).over(doc).fill_null(False)),
+        # a document's lines stand together: the line above or below in the frame, if in the same document
+        _above=(pl.col("_chrome").shift(1) & (pl.col(doc).shift(1) == pl.col(doc))).fill_null(False),
+        _dated_next=((pl.col("_dated").shift(1) & (pl.col(doc).shift(1) == pl.col(doc))).fill_null(False)
+                     | (pl.col("_dated").shift(-1) & (pl.col(doc).shift(-1) == pl.col(doc))).fill_null(False)),
     ).with_columns(
         _cc_last=pl.col("_cc").filter(pl.col("_r") == pl.col("_last")).first().over(doc),
         _run_len=pl.col("_menu").cast(pl.Int32).sum().over(doc, "_run"),
