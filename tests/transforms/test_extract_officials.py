@@ -311,3 +311,12 @@ def test_a_directory_with_colons():
     lines = ["某县年鉴", "全县经济平稳发展，各项工作稳步推进。", "县委领导", "书记：韦振国", "副书记：罗春华"]
     out, _ = cleaned_pairs("\n".join(lines))
     assert set(out.select("name", "title").iter_rows()) == {("韦振国", "县委书记"), ("罗春华", "县委副书记")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("市领导邵青山、龙一鸣、马 懿等出席。", {("邵青山", "市领导"), ("龙一鸣", "市领导"), ("马懿", "市领导")}),
+    ("副县长 王 军主持会议。", {("王军", "副县长")}),
+])
+def test_a_two_character_name_padded_to_three(text, expected):
+    out, mentions, _ = pairs([text])
+    assert set(out.select("name", "title").iter_rows()) == expected

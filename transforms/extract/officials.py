@@ -77,7 +77,8 @@ class OfficialRules:
     @property
     def name(self) -> str:
         surname = "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}]"
-        return rf"(?:{surname})\p{{Han}}{{1,2}}?"
+        # a two-character name padded to the width of three (马 懿), as lists print them
+        return rf"(?:(?:{surname})\p{{Han}}{{1,2}}?|[{SINGLE_SURNAMES}] \p{{Han}})"
 
     @property
     def chain(self) -> str:
@@ -168,6 +169,7 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
             .with_columns(pl.col("title").alias("core"), pl.lit("").alias("prefix"),
                           (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
                           pl.col("span_start").alias("sentence_start"))
+            .with_columns(pl.col("name").str.replace_all(" ", "", literal=True))
             .select(HIT_COLUMNS))
 
 
@@ -193,7 +195,8 @@ def _name_first_hits(sentences: pl.DataFrame, rules: OfficialRules, regions: pl.
         (pl.col("span_start") + pl.col("match_start") + lead).alias("name_start"),
         (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()).alias("name_end"),
         pl.col("span_start").alias("sentence_start"),
-    ).filter(~pl.col("core").str.contains(COLLECTIVE) & ~pl.col("core").str.ends_with("领导")
+    ).with_columns(pl.col("name").str.replace_all(" ", "", literal=True)).filter(
+        ~pl.col("core").str.contains(COLLECTIVE) & ~pl.col("core").str.ends_with("领导")
              & ~pl.col("name").str.slice(-1).is_in(list(NOT_NAME_END))
              & ~pl.col("name").is_in(_two_char_words().implode())
              & ~pl.col("name").str.slice(0, 2).is_in(_two_char_words().implode())
@@ -403,6 +406,7 @@ def extract_officials(
         .explode(["name", "_off", "_k", "_sep"])
         .with_columns((pl.col("_names_start") + pl.col("_off")).alias("name_start"))
         .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"))
+        .with_columns(pl.col("name").str.replace_all(" ", "", literal=True))
         .filter(~pl.col("name").str.contains(NOT_IN_NAME)
                 & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads))
                 & ((pl.col("_k") == 0) | (pl.col("_sep") == "、") | pl.col("core").str.contains(COLLECTIVE)))
