@@ -320,3 +320,13 @@ def test_a_directory_with_colons():
 def test_a_two_character_name_padded_to_three(text, expected):
     out, mentions, _ = pairs([text])
     assert set(out.select("name", "title").iter_rows()) == expected
+
+
+@pytest.mark.parametrize("text, written", [
+    ("会上，严志刚副县长指出，要抓好落实。", "严志刚副县长"),
+    ("副县长严志刚指出，要抓好落实。", "副县长严志刚"),
+])
+def test_a_title_fact_spans_its_name_and_title_in_either_order(text, written):
+    out, _, docs = pairs([text])
+    (start, end), = out.select("span_start", "span_end").iter_rows()
+    assert docs["body"][0][start:end] == written

@@ -501,7 +501,11 @@ def extract_officials(
 
     fact_person_title = hits.select(
         "document_key", "person_key", "title", "organization_key", "region_key", "sentence_no",
-        pl.min_horizontal("org_start", "title_start").alias("span_start"), pl.col("name_end").alias("span_end"),
+        pl.min_horizontal("org_start", "title_start", "name_start").alias("span_start"),
+        # a name before its title (李某副县长) ends the span at the title
+        pl.when(pl.col("name_start") < pl.col("title_start"))
+        .then(pl.max_horizontal("name_end", pl.col("title_start") + pl.col("core").str.len_chars()))
+        .otherwise(pl.col("name_end")).alias("span_end"),
     )
     dim_person = hits.select("person_key", "name").unique().sort("name")
     dim_organization = (hits.filter(pl.col("organization").is_not_null())
