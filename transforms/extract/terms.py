@@ -26,7 +26,7 @@ from transforms.rules import RULES_DIR
 TOP_N = 20
 # parts of speech worth a keyword: nouns (incl. places, organisations, our own tags), verbs used as nouns,
 # idioms and abbreviations, English
-KEEP_POS = r"^(n|ns|nt|nz|nr|nrt|vn|v|l|i|j|eng)$"
+KEEP_POS = frozenset(("n", "ns", "nt", "nz", "nr", "nrt", "vn", "v", "l", "i", "j", "eng"))
 STOP_CHARS = re.compile(r"^[\d\W_]+$")
 
 
@@ -102,10 +102,18 @@ def segment(text: str) -> list[dict[str, str]]:
     return [{"term": word, "pos": pos} for word, pos in segmenter().tag(text, True)]
 
 
-def tagged_tokens(texts: pl.DataFrame) -> pl.DataFrame:
-    """document_key, term, pos: every token of every text, tagged by jieba-rs."""
-    return per_text_rows(texts, "text", lambda text: segmenter().tag(text, True),
-                         {"term": pl.String, "pos": pl.String})
+def _candidate_tokens(texts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(document_key, term, pos of the tokens that can be keywords: two characters or more, a kept part of
+    speech), (document_key, total: every token counted). Half the tokens go before they become columns."""
+    totals: list[int] = []
+
+    def keep(text: str) -> list[tuple[str, str]]:
+        tokens = segmenter().tag(text, True)
+        totals.append(len(tokens))
+        return [t for t in tokens if len(t[0]) >= 2 and t[1] in KEEP_POS]
+
+    tokens = per_text_rows(texts, "text", keep, {"term": pl.String, "pos": pl.String})
+    return tokens, texts.select("document_key", total=pl.Series(totals, dtype=pl.UInt32))
 
 
 def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
@@ -118,13 +126,11 @@ def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
                           if c in documents.columns], separator="\n")
     texts = documents.select("document_key", text.alias("text"))
     texts = texts.with_columns(to_simplified(texts["text"]).alias("text"))
-    tokens = tagged_tokens(texts)
-    totals = tokens.group_by("document_key").agg(pl.len().alias("total"))
+    tokens, totals = _candidate_tokens(texts)
     idf, median = idf_frame()
     stops = stop_words()
     terms = (
-        tokens.filter(pl.col("term").str.len_chars() >= 2, pl.col("pos").str.contains(KEEP_POS),
-                      ~pl.col("term").str.to_lowercase().is_in(stops), ~pl.col("term").str.contains(STOP_CHARS.pattern))
+        tokens.filter(~pl.col("term").str.to_lowercase().is_in(stops), ~pl.col("term").str.contains(STOP_CHARS.pattern))
         .group_by("document_key", "term")
         .agg(pl.len().alias("frequency"), pl.col("pos").min())
         .join(totals, on="document_key")
