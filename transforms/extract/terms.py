@@ -6,7 +6,7 @@ it jieba stops cutting 林山寨 into 林/山寨 or reading 碧沙岗 as a perso
 inside jieba.analyse (offline); unknown words get the median IDF, as jieba.analyse does.
 
 Segmentation is a per-text library call (jieba-rs through rjieba, no columnar API): it runs once per
-document (per_text_rows); counting, IDF join, weighting and ranking are Polars over the whole batch.
+document; counting, IDF join, weighting and ranking are Polars over the whole batch.
 Traditional-script documents are converted to Simplified (OpenCC t2s) before segmentation, so their terms
 are Simplified and comparable with the rest of the corpus."""
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.extract.tables import SCHEMAS, conform, per_text_rows
+from transforms.extract.tables import SCHEMAS, conform
 from transforms.rules import RULES_DIR
 
 TOP_N = 20
@@ -104,15 +104,22 @@ def segment(text: str) -> list[dict[str, str]]:
 
 def _candidate_tokens(texts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(document_key, term, pos of the tokens that can be keywords: two characters or more, a kept part of
-    speech), (document_key, total: every token counted). Half the tokens go before they become columns."""
-    totals: list[int] = []
-
-    def keep(text: str) -> list[tuple[str, str]]:
-        tokens = segmenter().tag(text, True)
+    speech), (document_key, total: every token counted). Half the tokens go before they become columns, and
+    the rest reach Polars as one newline-joined string per text, split there (jieba never keeps a newline
+    inside a token): cheaper than a column of Python strings, and no token tuples are held for the batch."""
+    terms, tags, totals = [], [], []
+    tag = segmenter().tag
+    for text in texts["text"].to_list():
+        tokens = tag(text, True)
         totals.append(len(tokens))
-        return [t for t in tokens if len(t[0]) >= 2 and t[1] in KEEP_POS]
-
-    tokens = per_text_rows(texts, "text", keep, {"term": pl.String, "pos": pl.String})
+        kept = [t for t in tokens if len(t[0]) >= 2 and t[1] in KEEP_POS]
+        terms.append("\n".join([t[0] for t in kept]))
+        tags.append("\n".join([t[1] for t in kept]))
+    tokens = (texts.select("document_key", term=pl.Series(terms, dtype=pl.String),
+                           pos=pl.Series(tags, dtype=pl.String))
+              .filter(pl.col("term") != "")
+              .with_columns(pl.col("term").str.split("\n"), pl.col("pos").str.split("\n"))
+              .explode("term", "pos"))
     return tokens, texts.select("document_key", total=pl.Series(totals, dtype=pl.UInt32))
 
 
