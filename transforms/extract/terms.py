@@ -136,15 +136,21 @@ def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
     tokens, totals = _candidate_tokens(texts)
     idf, median = idf_frame()
     stops = stop_words()
-    terms = (
-        tokens.filter(~pl.col("term").str.to_lowercase().is_in(stops), ~pl.col("term").str.contains(STOP_CHARS.pattern))
-        .group_by("document_key", "term")
-        .agg(pl.len().alias("frequency"), pl.col("pos").min())
-        .join(totals, on="document_key")
-        .join(idf, on="term", how="left")
+    kept = tokens.filter(~pl.col("term").str.to_lowercase().is_in(stops),
+                         ~pl.col("term").str.contains(STOP_CHARS.pattern))
+    counted = kept.group_by("document_key", "term").agg(pl.len().alias("frequency"))
+    # only the batch's terms of the IDF table are joined, only a document's top terms (and ties) are sorted,
+    # and a term's tag is looked up for the terms kept: each of those was a pass over every term of the batch
+    ranked = (
+        counted.join(totals, on="document_key")
+        .join(idf.filter(pl.col("term").is_in(counted["term"].implode())), on="term", how="left")
         .with_columns((pl.col("frequency") / pl.col("total") * pl.col("idf").fill_null(median)).alias("weight"))
+        .filter(pl.col("weight").rank("min", descending=True).over("document_key") <= top_n)
         .sort(["document_key", "weight", "term"], descending=[False, True, False])
         .with_columns(pl.int_range(1, pl.len() + 1).over("document_key").alias("rank"))
         .filter(pl.col("rank") <= top_n)
     )
+    tags = (kept.join(ranked.select("document_key", "term"), on=["document_key", "term"], how="semi")
+            .group_by("document_key", "term").agg(pl.col("pos").min()))
+    terms = ranked.join(tags, on=["document_key", "term"], how="left", maintain_order="left")
     return conform(terms, "fact_term")
