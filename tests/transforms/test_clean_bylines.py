@@ -140,3 +140,52 @@ def test_a_caption_credit_closing_a_paragraph():
     doc, cleaned = clean_one(f"标题\n{PARA}图为施工现场。罗晓东摄\n{PARA}")
     assert credited(cleaned) == {("罗晓东", "摄影", "图")}
     assert doc["body"] == f"{PARA}图为施工现场。\n{PARA}"
+
+
+# ------------------------------------------------------------------ issue 24: more forms, one grammar
+
+@pytest.mark.parametrize(
+    ("text", "expected", "body"),
+    [
+        # a dateline, then the byline without brackets: each name ends at a space
+        (f"标题\n本报讯 记者胡雪莲 通讯员毛志强 近日，{PARA}", {("胡雪莲", "记者"), ("毛志强", "通讯员")}, f"近日，{PARA}"),
+        # a paragraph opening with its byline in brackets of any kind
+        (f"标题\n【记者 胡雪莲】{PARA}", {("胡雪莲", "记者")}, PARA),
+        # a bar between the credit or the role and the name
+        (f"标题\n文|记者 胡雪莲\n{PARA}", {("胡雪莲", "记者")}, PARA),
+        (f"标题\n記者|胡雪蓮\n{PARA}", {("胡雪莲", "记者")}, PARA),
+        (f"标题\n撰文/胡雪莲 摄影/毛志强\n{PARA}", {("胡雪莲", "作者"), ("毛志强", "摄影")}, PARA),
+        # a two-character name padded to three
+        (f"标题\n{PARA}\n（本报记者 胡雪莲 本报通讯员 毛志强 宋 洁）",
+         {("胡雪莲", "记者"), ("毛志强", "通讯员"), ("宋洁", "通讯员")}, PARA),
+        # an outlet with a middle dot before the role
+        (f"标题\n大河报·豫视频客户端记者 温建国\n{PARA}", {("温建国", "记者")}, PARA),
+        # names alone after a reporter's mark
+        (f"标题\n☉蕭明輝 龔曉東\n{PARA}", {("萧明辉", "记者"), ("龚晓东", "记者")}, PARA),
+        # the editors after the credits are furniture, not bylines
+        (f"标题\n{PARA}\n文字：胡雪莲 图片：毛志强 编辑：宋洁", {("胡雪莲", "作者"), ("毛志强", "摄影")}, PARA),
+        # a source line ending in its byline
+        (f"标题\n2021-05-06 09:12 来源：某某日报 记者 胡雪莲 通讯员 毛志强\n{PARA}",
+         {("胡雪莲", "记者"), ("毛志强", "通讯员")}, PARA),
+    ],
+)
+def test_bylines_in_forms_of_other_papers(text, expected, body):
+    doc, cleaned = clean_one(text)
+    assert names_roles(cleaned) == expected
+    assert doc["body"] == body
+
+
+def test_a_byline_in_the_page_header_opens_the_article_and_is_read():
+    text = "\n".join(["新闻 财经 体育 | 返回首页", "某区举办读书节", "记者 胡雪莲 通讯员 毛志强", "首页 > 新闻 > 正文", PARA])
+    doc, cleaned = clean_one(text)
+    assert names_roles(cleaned) == {("胡雪莲", "记者"), ("毛志强", "通讯员")}
+    assert doc["body"] == PARA
+
+
+@pytest.mark.parametrize("line", [
+    "●工作要求 各单位",  # a bullet before words, no names
+    "2021年5月6日 记者获悉，全县经济平稳发展。",
+])
+def test_lines_near_the_new_forms_stay_text(line):
+    doc, cleaned = clean_one(f"标题\n{PARA}\n{line}")
+    assert cleaned.bylines.is_empty()

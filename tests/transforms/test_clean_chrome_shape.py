@@ -168,3 +168,38 @@ def test_a_notices_time_and_place_fields_are_its_content_and_never_its_date():
     doc, cleaned = clean_one(page(fields))
     assert fates(cleaned)[fields] is None
     assert doc["published_on"] is None
+
+
+# ------------------------------------------------------------------ issue 24: chrome by its shape
+
+def test_one_menu_word_beside_a_navigation_bar_is_chrome_but_not_a_headline_of_one_word_in_the_body():
+    doc, cleaned = clean_one(page("首頁 | 新聞 | 財經 | 體育", "財經"))
+    assert fates(cleaned)["財經"] == "link_bar"
+    assert doc["headline"] == HEAD
+    # a word between two lines of prose is content, whatever stands beside it
+    doc, cleaned = clean_one("\n".join([HEAD, PROSE[0], "責任編輯：宋潔", "文旅", PROSE[1]]))
+    assert fates(cleaned)["文旅"] is None
+
+
+def test_a_list_of_dated_titles_after_the_article_is_a_link_list_but_dated_lines_inside_it_stay():
+    links = ("某区召开防汛工作会议 05-06", "某县启动秋季招生工作 2021-05-05", "某镇举办农民丰收节 [05-04]")
+    doc, cleaned = clean_one(page(tail=links))
+    assert all(fates(cleaned)[line] is not None for line in links)
+    assert doc["body"] == "\n".join(PROSE)
+    inside = ("一期工程开工 2020-03-01", "二期工程开工 2021-05-01")
+    doc, cleaned = clean_one("\n".join([HEAD, PROSE[0], *inside, PROSE[1]]))
+    assert all(fates(cleaned)[line] is None for line in inside)
+
+
+def test_a_directory_of_names_between_spaces_is_not_a_link_bar():
+    directory = ["领导名录", "书记 韦振国", "副书记 罗春华 曹德胜", "常委 梁晓燕 蔡立新 殷小平"]
+    _, cleaned = clean_one(page(tail=tuple(directory)))
+    assert all(fates(cleaned)[d] is None for d in directory[1:])
+
+
+@pytest.mark.parametrize("line", ["读书节现场_微信图片_20210408103535", "只看楼主 发表回复 按时间排序",
+                                  "回帖后跳转到最后一页"])
+def test_image_file_names_and_forum_furniture(line):
+    doc, cleaned = clean_one(page(tail=(line,)))
+    assert fates(cleaned)[line] is not None
+    assert doc["body"] == "\n".join(PROSE)

@@ -84,3 +84,52 @@ def test_units_listed_each_with_its_figure(gaz):
 def test_no_headline_unit_leaves_the_most_mentioned_local_unit(gaz):
     text = "中原区召开会议。中原区今年完成投资50亿元，郑州市领导出席。"
     assert attribute(gaz, text, ["50亿元"]) == ["中原区"]
+
+
+CITIES = [("4107", "新乡市", "city", "41", "新乡"), ("410782", "辉县市", "county", "4107", "辉县"),
+          ("410783", "长垣市", "county", "4107", "长垣")]
+
+
+@pytest.fixture(scope="module")
+def gaz_cities() -> Gazetteer:
+    return Gazetteer(with_derived_units(gazetteer([*UNITS, *CITIES]).units))
+
+
+def attribute_read(gaz: Gazetteer, text: str) -> list[tuple[str, str | None]]:
+    """The metric step's reading and the region step together: (figure, region) in text order."""
+    from transforms.extract.metric_rules import default_metric_rules
+    from transforms.extract.metrics import extract_metrics
+
+    docs, sents = frames([text])
+    dim, mentions, subject = extract_regions(docs, sents, gaz)
+    metrics, _ = extract_metrics(docs.with_columns(pl.lit(None, dtype=pl.Date).alias("published_on")), sents,
+                                 default_metric_rules())
+    out = metric_regions(metrics, region_context(dim, mentions, subject), subject, sents)
+    out = out.join(dim.select("region_key", "name"), on="region_key", how="left").sort("span_start")
+    return [(text[s:e], n) for s, e, n in out.select("span_start", "span_end", "name").rows()]
+
+
+def test_a_city_wide_anaphora_is_no_county_level_city(gaz_cities):
+    # 全市 after a county-level city named with 市: the city the gazetteer knows as one
+    got = attribute_read(gaz_cities, "新乡市召开县域经济推进会，辉县市、长垣市作了发言，县域经济总量占全市比重为64.7%。")
+    assert got == [("64.7%", "新乡市")]
+
+
+def test_a_county_level_city_named_with_its_figure_keeps_it(gaz_cities):
+    got = attribute_read(gaz_cities, "新乡市召开县域经济推进会。辉县市完成固定资产投资20亿元。")
+    assert got == [("20亿元", "辉县市")]
+
+
+def test_a_city_wide_anaphora_after_its_city_stays_the_citys(gaz_cities):
+    got = attribute_read(gaz_cities, "会上，辉县市代表发言，新乡市领导讲话，全市新增就业5000人。")
+    assert got == [("5000人", "新乡市")]
+
+
+def test_a_figure_after_an_enumeration_is_not_its_last_members(gaz_cities):
+    got = attribute_read(gaz_cities, "近年来，中原区林山寨街道与北下街街道、南关街街道联合发展，带动300余人稳定就业。")
+    assert got == [("300余人", "林山寨街道")]
+
+
+def test_a_member_of_an_enumeration_keeps_its_own_figure(gaz_cities):
+    got = attribute_read(gaz_cities, "管城回族区北下街街道完成投资3亿元、南关街街道完成投资2亿元。")
+    assert got == [("3亿元", "北下街街道"), ("2亿元", "南关街街道")]

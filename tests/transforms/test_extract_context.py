@@ -98,3 +98,15 @@ def test_the_context_frame():
     assert ctx.select("anchor_on", "year", "year_basis").rows() == [
         (dt.date(2022, 1, 1), 2022, "work_report"), (dt.date(2020, 5, 1), None, None), (None, 2019, "headline")]
     assert section_years(sents).rows() == []  # a heading sets the year of the paragraphs after it only
+
+
+def test_a_work_report_delivered_late_in_a_year_reviews_that_year():
+    body = "一年来，我们主要做了以下工作。\n全县新建标准厂房30万平方米。\n力争新建标准厂房20万平方米。"
+    rows = years(body, headline="政府工作报告", published=dt.date(2018, 12, 22))
+    assert rows == [("30万平方米", "2018年", 2018), ("20万平方米", "2019年", 2019)]
+
+
+def test_a_work_report_delivered_early_in_a_year_reviews_the_year_before():
+    body = "一年来，我们主要做了以下工作。\n全县新建标准厂房30万平方米。"
+    rows = years(body, headline="政府工作报告", published=dt.date(2019, 2, 20))
+    assert rows == [("30万平方米", "2018年", 2018)]

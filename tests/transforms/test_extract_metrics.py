@@ -174,8 +174,8 @@ def test_output_schema_and_keys():
                          schema={"document_key": pl.Int64, "sentence_no": pl.Int32, "paragraph_no": pl.Int32,
                                  "span_start": pl.Int32, "span_end": pl.Int32, "text": pl.String})
     f, dim = extract_metrics(docs, sents, default_metric_rules())
-    assert f.columns == [*SCHEMAS["fact_metric"], "region_name"]
-    assert dict(f.schema) == {**SCHEMAS["fact_metric"], "region_name": pl.String}
+    assert f.columns == [*SCHEMAS["fact_metric"], "region_name", "region_anaphor"]
+    assert dict(f.schema) == {**SCHEMAS["fact_metric"], "region_name": pl.String, "region_anaphor": pl.String}
     assert dict(dim.schema) == SCHEMAS["dim_indicator"]
     assert set(f["indicator_key"]) <= set(dim["indicator_key"])
     assert dim.filter(pl.col("name") == "城镇新增就业")["category"].to_list() == ["employment"]
@@ -313,3 +313,19 @@ def test_extra_articles_scores(extra):
 ])
 def test_target_cues_and_their_reach(body, target):
     assert [r["is_target"] for r in run(body)] == target
+
+
+@pytest.mark.parametrize("body,target", [
+    # results reported first, a new goal after them: the goal's cue does not reach back
+    ("截至目前，全县已有公办学校12所，在校生3000人，力争明年再建2所。", [False, False, True]),
+    ("截至目前，全县已有公办学校12所，在校生3000人，力争办成一流教育。", [False, False]),
+    # without a result cue before them, a later cue still governs the figures of its sentence
+    ("新开工项目16个，总投资40亿元，年度计划投资12亿元。", [True, True, True]),
+])
+def test_a_later_cue_does_not_reach_back_over_reported_results(body, target):
+    assert [r["is_target"] for r in run(body)] == target
+
+
+def test_a_paragraph_headed_as_a_forecast_holds_forecasts():
+    body = "2025年（预计），全镇生产总值为8.6亿元。财政收入620万元。农民人均纯收入4100元。\n2024年，全镇财政收入580万元。"
+    assert [r["is_target"] for r in run(body)] == [True, True, True, False]

@@ -235,3 +235,98 @@ def test_a_leader_with_a_title_of_his_own_is_not_also_a_listed_leader():
     assert set(out.select("name", "title").iter_rows()) == {("方正", "县委书记"), ("钱进", "县领导")}
     # a collective title names no one organisation
     assert out.filter(pl.col("title") == "县领导")["org"].null_count() == 1
+
+
+# ------------------------------------------------------------------ issue 24: lists, directories, notices as grammar
+
+COLLECTIVE_LISTS = [
+    # the last name after 和/及/与, or names between spaces, still carry the collective title
+    ("市领导韩立国、贾春生和蒋丽萍到我县调研。", {("韩立国", "市领导"), ("贾春生", "市领导"), ("蒋丽萍", "市领导")}),
+    ("市领导马振华 殷德全出席。", {("马振华", "市领导"), ("殷德全", "市领导")}),
+    ("省领导史红兵、崔建业及市领导冯晓光参加活动。",
+     {("史红兵", "省领导"), ("崔建业", "省领导"), ("冯晓光", "市领导")}),
+    ("县委常委 杜晓光 韩志宏参加会议。", {("杜晓光", "县委常委"), ("韩志宏", "县委常委")}),
+    # an ellipsis ends the list as a comma does
+    ("市领导邵青山、龙一鸣…等出席。", {("邵青山", "市领导"), ("龙一鸣", "市领导")}),
+    # a personal title gives no one else its post: 区长甲和乙 makes 乙 no 区长
+    ("副区长范立群和施工方代表交流。", {("范立群", "副区长")}),
+    ("区长范立群和邱晓东握手。", {("范立群", "区长")}),
+    # a personnel notice: the name before its title
+    ("常委会决定：任命方志远为副县长，任命唐秀英为县财政局局长。", {("方志远", "副县长"), ("唐秀英", "局长")}),
+    # a name before its title, as a speech report writes it
+    ("会上，严志刚副县长指出，要抓好落实。", {("严志刚", "副县长")}),
+    # units of other provinces and village posts
+    ("州委常委冉建华、副州长龙德顺出席。村支书田满仓说，变化很大。",
+     {("冉建华", "州委常委"), ("龙德顺", "副州长"), ("田满仓", "村支书")}),
+    ("县人大副主任魏长青主持。", {("魏长青", "县人大副主任")}),
+]
+
+
+@pytest.mark.parametrize("text, expected", COLLECTIVE_LISTS)
+def test_collective_lists_notices_and_names_before_titles(text, expected):
+    out, _, _ = pairs([text])
+    assert set(out.select("name", "title").iter_rows()) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "许昌市长期坚持这项工作。",  # a place before 市长, no name
+    "，全市县长参加培训。",
+    "会议由高度重视书记主持。",
+])
+def test_a_place_or_a_word_before_a_title_is_no_name(text):
+    out, _, _ = pairs([text], names={"许昌市": "city"})
+    assert out.is_empty()
+
+
+def test_a_directory_with_several_names_a_line_and_its_organisations_full_name():
+    lines = ["某县年鉴", "全县经济平稳发展，各项工作稳步推进。", "中共青禾县委员会", "书记 韦振国",
+             "副书记 罗春华 曹德胜", "常委 梁晓燕 蔡立新", "县人大常委会领导", "主〓〓任〓卫东升", "副 主 任〓龚海波",
+             "〓〓〓〓〓贺〓兰（女）"]
+    out, docs = cleaned_pairs("\n".join(lines))
+    got = set(out.select("name", "title").iter_rows())
+    assert got == {("韦振国", "青禾县委书记"), ("罗春华", "青禾县委副书记"), ("曹德胜", "青禾县委副书记"),
+                   ("梁晓燕", "青禾县委常委"), ("蔡立新", "青禾县委常委"), ("卫东升", "县人大常委会主任"),
+                   ("龚海波", "县人大常委会副主任"), ("贺兰", "县人大常委会副主任")}
+    body = docs["body"][0]
+    for name, start, end in out.select("name", "span_start", "span_end").iter_rows():
+        assert body[start:end].replace("〓", "").replace(" ", "").endswith(name), (name, body[start:end])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("主持人：副县长：龚海波", {("龚海波", "副县长")}),
+    ("韦振国　县委书记", {("韦振国", "县委书记")}),
+    ("罗春华 | 县委副书记、县长", {("罗春华", "县委副书记、县长")}),
+])
+def test_a_colon_after_a_title_and_a_name_before_its_title_in_a_table(text, expected):
+    out, _, _ = pairs([text])
+    assert set(out.select("name", "title").iter_rows()) == expected
+
+
+def test_a_spaced_list_of_titles_and_names_pairs_each_name_with_the_title_before_it():
+    out, _, _ = pairs(["县长 王立新 副县长 李建业"])
+    assert set(out.select("name", "title").iter_rows()) == {("王立新", "县长"), ("李建业", "副县长")}
+
+
+def test_a_directory_with_colons():
+    lines = ["某县年鉴", "全县经济平稳发展，各项工作稳步推进。", "县委领导", "书记：韦振国", "副书记：罗春华"]
+    out, _ = cleaned_pairs("\n".join(lines))
+    assert set(out.select("name", "title").iter_rows()) == {("韦振国", "县委书记"), ("罗春华", "县委副书记")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("市领导邵青山、龙一鸣、马 懿等出席。", {("邵青山", "市领导"), ("龙一鸣", "市领导"), ("马懿", "市领导")}),
+    ("副县长 王 军主持会议。", {("王军", "副县长")}),
+])
+def test_a_two_character_name_padded_to_three(text, expected):
+    out, mentions, _ = pairs([text])
+    assert set(out.select("name", "title").iter_rows()) == expected
+
+
+@pytest.mark.parametrize("text, written", [
+    ("会上，严志刚副县长指出，要抓好落实。", "严志刚副县长"),
+    ("副县长严志刚指出，要抓好落实。", "副县长严志刚"),
+])
+def test_a_title_fact_spans_its_name_and_title_in_either_order(text, written):
+    out, _, docs = pairs([text])
+    (start, end), = out.select("span_start", "span_end").iter_rows()
+    assert docs["body"][0][start:end] == written

@@ -83,8 +83,42 @@ def test_no_year_no_dates():
 
 
 def test_a_label_of_another_paragraph_does_not_carry_over():
-    rows = run("2018年，全区新建公园5个。\n全区新增绿地12万平方米。")
+    # the year is not the opening's: it is no year of the document as a whole
+    rows = run("全区召开城建工作会议。\n2018年，全区新建公园5个。\n全区新增绿地12万平方米。")
     assert [r["period_start_key"] for r in rows] == [20180101, None]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # an undated bulletin that opens on its year: what follows is of that year
+    ("2020年，全县上下攻坚克难。\n全县新增城镇就业4100人。", [20200101]),
+    # an event the opening names with its year; 此次 is that event
+    ("北山县2019年第二批重点项目集中开工。\n此次开工项目共36个，总投资80亿元。", [20190101, 20190101]),
+    # a section heading names the year of what follows
+    ("全镇干部大会召开。\n2017年工作回顾\n新修农村道路12公里。\n2018年工作安排\n力争新修道路20公里。",
+     [20170101, 20180101]),
+])
+def test_a_figure_without_a_label_takes_the_year_of_its_context(body, expected):
+    assert [r["period_start_key"] for r in run(body)] == expected
+
+
+@pytest.mark.parametrize("body", [
+    "2020年，全县上下攻坚克难。\n近年来，全县新增城镇就业4100人。",
+    "2020年，全县上下攻坚克难。\n全县累计新增城镇就业4100人。",
+])
+def test_a_figure_over_years_takes_no_year_from_its_context(body):
+    assert [r["period_start_key"] for r in run(body)][-1] is None
+
+
+def test_a_dated_article_gives_its_date_year_to_no_figure_without_a_label():
+    rows = run("全区召开城建工作会议。\n全区新增绿地12万平方米。", published=dt.date(2021, 6, 1))
+    assert [r["period_start_key"] for r in rows] == [None]
+
+
+def test_a_year_plan_reported_in_its_last_quarter_is_this_year_in_progress():
+    row = one("截至目前，完成年度计划投资的78%。", published=dt.date(2021, 10, 9))
+    assert (row["period_label"], row["period_start_key"]) == ("年度", 20210101)
+    row = one("全年，全区完成固定资产投资45亿元。", published=dt.date(2022, 1, 20))
+    assert (row["period_label"], row["period_start_key"]) == ("全年", 20210101)
 
 
 def test_a_span_of_years_names_no_year():
@@ -129,3 +163,32 @@ def test_label_tables_cached_across_batches_still_hold_every_label_asked_for():
     # the same label reads the same whichever batch first asked for it
     row = lambda t, label: t.filter(pl.col("_label") == label).drop("_label").row(0)  # noqa: E731
     assert row(first, "一季度") == row(second, "一季度")
+
+
+def test_a_label_from_before_the_sentence_does_not_hold_against_the_sentences_own_year():
+    rows = run("2022年度，全镇8个村集体收入超百万元。而2015年以前，这8个村集体收入均为零。")
+    assert [(r["period_label"], r["period_start_key"]) for r in rows] == [
+        ("2022年度", 20220101), ("2022年度", 20220101), (None, None)]
+
+
+def test_a_label_from_before_the_sentence_agreeing_with_its_year_holds():
+    rows = run("2018年，全区上下攻坚克难。力争2018年机场客运量超过2700万人次。")
+    assert [(r["period_label"], r["period_start_key"]) for r in rows] == [("2018年", 20180101)]
+
+
+def test_figures_given_as_a_years_data_are_of_that_year():
+    row = one("按2020年的统计数据，全县人均可支配收入为2.1万元。", published=dt.date(2021, 8, 1))
+    assert (row["period_label"], row["period_start_key"]) == ("2020年的统计数据", 20200101)
+
+
+def test_list_items_after_a_lead_in_carry_its_year():
+    body = ("全县召开经济形势分析会。\n全县经济稳中向好，从2021年的主要指标看：\n——工业增加值增长8.5%；\n"
+            "——税收收入达到12亿元。\n全县新修道路20公里。")
+    rows = run(body, published=dt.date(2022, 5, 1))
+    assert [(r["text"], r["period_start_key"]) for r in rows] == [
+        ("8.5%", 20210101), ("12亿元", 20210101), ("20公里", None)]
+
+
+def test_list_items_without_a_lead_in_carry_no_year():
+    rows = run("全县召开经济形势分析会。\n2021年，全县工业平稳。\n——工业增加值增长8.5%；", published=dt.date(2022, 5, 1))
+    assert [r["period_start_key"] for r in rows] == [None]

@@ -123,6 +123,13 @@ def test_place_files_need_a_source(tmp_path):
     assert read_places(path)["name"].to_list() == ["某新区"]
 
 
+def test_a_merged_prefecture_by_its_bare_name():
+    from transforms.extract.gazetteer import load_gazetteer
+
+    real = load_gazetteer()
+    assert names(real, ["记者从莱芜获悉，今年钢铁产业转型升级。"])[0] == {"莱芜市"}
+
+
 def test_bundled_place_files_load():
     from transforms.extract.gazetteer import GAZETTEER_DIR
 

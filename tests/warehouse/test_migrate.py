@@ -136,3 +136,21 @@ def test_current_sql_shows_the_schema_the_migrations_build(con):
     migrate(con)
     assert CURRENT_SCHEMA.read_text(encoding="utf-8") == current_schema(con), (
         "sql/schema/current.sql is stale: regenerate it with `python -m warehouse.migrate`")
+
+
+def test_version_12_renames_the_old_spelling_of_micrograms_per_cubic_metre(tmp_path, staged_sample):
+    from warehouse.connection import writer
+    from warehouse.load import load_batch
+
+    db = tmp_path / "w.duckdb"
+    with writer(db) as con:
+        migrate(con)
+        load_batch(con, staged_sample)
+        # a warehouse of version 11, with figures loaded when the unit was written ug_m3
+        con.execute("update fact_metric set base_unit = 'ug_m3' where metric_key in "
+                    "(select metric_key from fact_metric order by metric_key limit 2)")
+        con.execute("delete from meta_schema_version where version = 12")
+        assert migrate(con) == [12]
+        units = dict(con.execute("select base_unit, count(*) from fact_metric "
+                                 "where base_unit in ('ug_m3', 'ug/m3') group by all").fetchall())
+    assert units == {"ug/m3": 2}

@@ -15,7 +15,11 @@ from transforms.clean.metadata import source_author
 from transforms.rules import CleaningRules
 
 # Paragraph-opening marks some papers print before a byline (□晚报记者 某某).
-_BULLET = "[□■◆●▲]?"
+_BULLET = "[□■◆●▲☉◎]?"
+# The editors a byline line may end with (文字：甲 图片：乙 编辑：丙): page furniture, not bylines.
+_EDITOR_TAIL = "(?:\\s*[（(]?(?:责任编辑|编辑|责编|校对|审核|审校|美编)\\s*[:：]?\\s*[\\p{Han}·]{2,4}[)）]?)*"
+# A mark some papers print before their reporters' names alone (☉甲某 乙某): the names are the byline.
+_NAME_MARK = "[☉◎]"
 # Several names in brackets or after a role: spaces, 、 or commas between them.
 _NAME_SEP = "[\\s、，,]+"
 
@@ -27,18 +31,23 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
     name = f"(?:{rules.byline_name})"
     slash = "[/／]"
     credited = f"{name}\\s*{slash}\\s*(?:{credits})"
-    group = f"(?:{role})\\s*[:：]?\\s*(?:(?:{credited}|{name})\\s*)+"
+    group = f"(?:{role})\\s*[:：|｜]?\\s*(?:(?:{credited}|{name})\\s*)+"
     body = f"(?:{group}\\s*)+(?:(?:{credits})\\s*)?"
     names = f"{name}(?:{_NAME_SEP}{name})*"
-    credit_first = f"(文/图|图/文|文字|文|图片|图|摄影|摄)\\s*[/／:：]\\s*({role})?\\s*({name})"
+    credit_first = f"(文/图|图/文|文字|撰文|撰稿|文|图片|图|摄影|摄)\\s*[/／:：|｜]\\s*({role})?\\s*({name})"
     # a caption's credit names a person: a surname first (某某摄, not 全景拍摄)
     surname, _ = _surnames()
     caption = f"{surname}\\p{{Han}}{{1,2}}"
+    # a name a surname starts
+    person = caption
     dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
     verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
     return {
+        "marked_names": f"^{_NAME_MARK}\\s*({person}(?:{_NAME_SEP}{person}){{0,2}})$",
         # the whole line, in brackets or not: 记者 某某 文/图, （本报记者 某某 通讯员 某某）
-        "line": f"^{_BULLET}\\s*[（(]?\\s*({body}|{credited})\\s*[)）]?$",
+        "line": f"^{_BULLET}\\s*[（(]?\\s*({body}|{credited})\\s*[)）]?{_EDITOR_TAIL}$",
+        # a source or date line ending in the byline: 2021-05-06 来源：某某日报 记者 甲 通讯员 乙
+        "source_tail": f"((?:{group}\\s*)+)$",
         # a byline ending in its credit, then page furniture run into it: 记者 某某 文/图Abc某网·频道
         "line_tail": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:{credits}))\\s*(?:[A-Za-z0-9_][^。！？，,；;]{{0,40}})$",
         "line_tail_slash": f"^{_BULLET}\\s*((?:{group}\\s*)+(?:文/图|图/文))\\s*[^。！？，,；;]{{1,40}}$",
@@ -47,8 +56,13 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图, ...贡献力量。（记者 张改华）
         "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body}|{caption}\\s*摄)\\s*[)）]?$",
         # The credit before the name: 文/记者 张三 图/李四, 摄影：王五
-        "credit_first": f"^[（(]?\\s*(?:{credit_first}\\s*)+[)）]?$",
+        "credit_first": f"^[（(]?\\s*(?:{credit_first}\\s*)+[)）]?{_EDITOR_TAIL}$",
+        "editor_tail": f"{_EDITOR_TAIL}$",
         "credit_first_one": credit_first,
+        # a paragraph opening with its byline in brackets: 【记者 某某】…, （记者 某某）…
+        "lead_bracket": f"^[（(【\\[]\\s*({body})\\s*[)）】\\]]\\s*(\\S.*)$",
+        # a dateline, then the byline without brackets, each name followed by a space: 本报讯 记者某某 通讯员某某 近日，…
+        "open_dateline": f"^(.*?){dateline}\\s*((?:(?:{role})\\s*[:：]?\\s*{person}(?:\\s+{person})*\\s+)+)(\\S.*)$",
         # 本报讯（记者 张改华 通讯员 郭佳星）or 本网讯（杨春恩）, opening a paragraph or inside a line that
         # the page ran together with its subheadline
         "bracket": f"^(.*?){dateline}\\s*[（(]\\s*({body}|{names})\\s*[)）]\\s*(.+)$",
@@ -62,7 +76,7 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         # A speech's subtitle ending in its speaker: ——在…会议上的讲话（2026年2月6日）某 某
         "speech": "^([—－―\\-]{1,2}.{2,80}(?:讲话|报告|致辞|发言|演讲)\\s*[（(][^)）]{0,20}[)）])\\s*"
                   "((?:\\p{Han}\\s?){1,3}\\p{Han})$",
-        "token": f"(?:{role})|{credited}|[\\p{{Han}}]{{2,6}}|[\\p{{Han}}]{{1,6}}·[\\p{{Han}}]{{1,6}}|(?:{credits})",
+        "token": f"(?:{role})|{credited}|[\\p{{Han}}]{{2,6}}|\\p{{Han}} \\p{{Han}}|[\\p{{Han}}]{{1,6}}·[\\p{{Han}}]{{1,6}}|(?:{credits})",
         "role": role,
         "credits": credits,
         "slash": slash,
@@ -86,15 +100,25 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     roles = "|".join(map(re.escape, rules.byline_roles))
     # a role word, a dateline (讯, 5月10日电), a credit (文/图, 图片由, 摄影：), a slash, a speech's dash
     cue = (f"{roles}|讯|日电|(?:图片|照片|图|文字|文|视频)由|[/／]|^[—－―\\-]"
-           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$")
-    return on_subset(lines, pl.col("simp").str.contains(cue) | (pl.col("drop_reason") == "source"),
-                     lambda part: _extract_byline_text(part, rules)).with_columns(
+           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$|^" + _NAME_MARK)
+    lines = on_subset(lines, pl.col("simp").str.contains(cue), lambda part: _extract_byline_text(part, rules))
+    # a source line's byline: its author field, or the role and names it ends with
+    source_tail = _patterns(rules)["source_tail"]
+    return on_subset(lines, pl.col("drop_reason") == "source", lambda part: part.with_columns(
+        byline_text=pl.coalesce(source_author(rules), pl.col("simp").str.extract(source_tail, 1)))).with_columns(
         pl.col("byline_text").cast(pl.String))
+
+
+# The forms _patterns names, in the order a line is tried against them.
+_FORMS = ("line", "line_tail", "line_tail_slash", "caption", "marked_names", "credit_first", "trailing", "lead_bracket",
+          "open_dateline", "bracket", "before_dateline", "agency", "speech")
 
 
 def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
     p = _patterns(rules)
     simp = pl.col("simp")
+    # each form's test once: the choice of the byline, the drop and the cut all read it
+    lines = lines.with_columns(**{f"_is_{form}": simp.str.contains(p[form]) for form in _FORMS})
     clauses = simp.str.extract_all(p["credit_clause"])
     credit_only = (
         simp.str.replace_all(p["credit_clause"], "").str.replace_all(r"[\p{Han}]{0,3}于[^，,。；;]*", "")
@@ -103,52 +127,63 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     names_only = pl.lit("记者 ")
     bracket_inner = simp.str.extract(p["bracket"], 2)
     # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
-    credit_first = simp.str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
-        "/文字 ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
-    tail = simp.str.contains(p["line_tail"]) | simp.str.contains(p["line_tail_slash"])
+    credit_first = simp.str.replace(p["editor_tail"], "").str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
+        "/(?:文字|撰文|撰稿) ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
+    tail = pl.col("_is_line_tail") | pl.col("_is_line_tail_slash")
     byline_text = (
-        pl.when(simp.str.contains(p["line"]))
+        pl.when(pl.col("_is_line"))
         .then(simp.str.extract(p["line"], 1))
-        .when(simp.str.contains(p["line_tail"]))
+        .when(pl.col("_is_line_tail"))
         .then(simp.str.extract(p["line_tail"], 1))
-        .when(simp.str.contains(p["line_tail_slash"]))
+        .when(pl.col("_is_line_tail_slash"))
         .then(simp.str.extract(p["line_tail_slash"], 1))
-        .when(simp.str.contains(p["caption"]))
+        .when(pl.col("_is_caption"))
         .then(simp.str.extract(p["caption"], 1) + "/摄")
-        .when(simp.str.contains(p["credit_first"]))
+        .when(pl.col("_is_marked_names"))
+        .then(pl.concat_str(names_only, simp.str.extract(p["marked_names"], 1)))
+        .when(pl.col("_is_credit_first"))
         .then(credit_first.str.strip_chars("（()） "))
-        .when(simp.str.contains(p["trailing"]))
+        .when(pl.col("_is_trailing"))
         .then(simp.str.extract(p["trailing"], 2).str.replace(r"\s*摄$", "/摄"))
-        .when(simp.str.contains(p["bracket"]))
+        .when(pl.col("_is_lead_bracket"))
+        .then(simp.str.extract(p["lead_bracket"], 1))
+        .when(pl.col("_is_open_dateline"))
+        .then(simp.str.extract(p["open_dateline"], 2))
+        .when(pl.col("_is_bracket"))
         .then(pl.when(bracket_inner.str.contains(f"^(?:{p['role']})")).then(bracket_inner)
               .otherwise(pl.concat_str(names_only, bracket_inner)))
-        .when(simp.str.contains(p["before_dateline"]))
+        .when(pl.col("_is_before_dateline"))
         .then(simp.str.extract(p["before_dateline"], 1))
-        .when(simp.str.contains(p["agency"]))
+        .when(pl.col("_is_agency"))
         .then(pl.concat_str(names_only, simp.str.extract(p["agency"], 2)))
-        .when(simp.str.contains(p["speech"]))
+        .when(pl.col("_is_speech"))
         .then(pl.concat_str(pl.lit("作者 "), simp.str.extract(p["speech"], 2).str.replace_all(r"\s", "")))
         .when(clauses.list.len() > 0)
         .then(clauses.list.eval(pl.element().str.replace_all(p["credit_words"], "")).list.join(" "))
     )
-    lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text).otherwise(source_author(rules)))
-    lines = drop_where(lines, simp.str.contains(p["line"]) | tail | simp.str.contains(p["caption"])
-                       | simp.str.contains(p["credit_first"]) | credit_only, "byline")
+    lines = lines.with_columns(byline_text=pl.when(is_kept()).then(byline_text))
+    lines = drop_where(lines, pl.col("_is_line") | tail | pl.col("_is_caption")
+                       | pl.col("_is_marked_names")
+                       | pl.col("_is_credit_first") | credit_only, "byline")
     new_text = (
-        pl.when(simp.str.contains(p["trailing"]))
+        pl.when(pl.col("_is_trailing"))
         .then(_cut(simp.str.extract(p["trailing"], 1), pl.lit("")))
-        .when(simp.str.contains(p["bracket"]))
+        .when(pl.col("_is_lead_bracket"))
+        .then(_cut(pl.lit(""), simp.str.extract(p["lead_bracket"], 2)))
+        .when(pl.col("_is_open_dateline"))
+        .then(_cut(simp.str.extract(p["open_dateline"], 1), simp.str.extract(p["open_dateline"], 3)))
+        .when(pl.col("_is_bracket"))
         .then(_cut(simp.str.extract(p["bracket"], 1), simp.str.extract(p["bracket"], 3)))
-        .when(simp.str.contains(p["before_dateline"]))
+        .when(pl.col("_is_before_dateline"))
         .then(_cut(pl.lit(""), simp.str.extract(p["before_dateline"], 2)))
-        .when(simp.str.contains(p["agency"]))
+        .when(pl.col("_is_agency"))
         .then(_cut(simp.str.extract(p["agency"], 1), simp.str.extract(p["agency"], 3)))
-        .when(simp.str.contains(p["speech"]))
+        .when(pl.col("_is_speech"))
         .then(_cut(simp.str.extract(p["speech"], 1), pl.lit("")))
         .otherwise(pl.col("text"))
     )
     lines = rewrite(lines, new_text, "byline")
-    return lines
+    return lines.drop([f"_is_{form}" for form in _FORMS])
 
 
 def _surnames() -> tuple[str, str]:

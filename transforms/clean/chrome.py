@@ -4,6 +4,7 @@ the chrome no phrase names, told by its shape (drop_by_shape)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import polars as pl
 
@@ -42,7 +43,11 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
     with it."""
     nonblank = pl.col("text") != ""
     text = pl.col("text")
-    prose = is_kept() & ((text.str.len_chars() > rules.title_max_chars) | text.str.contains("[。！？!?；;]"))
+    # the article's byline (记者 甲 通讯员 乙) opens the article as its prose does
+    roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
+    byline = (text.str.len_chars() <= rules.title_max_chars) & pl.col("simp").str.contains(
+        f"^[□■◆●▲☉◎]?\\s*[（(【]?\\s*{rules.byline_role_prefix}(?:{roles})\\s*[:：|｜]?\\s*\\p{{Han}}")
+    prose = is_kept() & ((text.str.len_chars() > rules.title_max_chars) | text.str.contains("[。！？!?；;]") | byline)
     ranked = lines.sort("document_key", "line_no").with_columns(
         _nb=pl.when(nonblank).then(nonblank.cast(pl.Int32).cum_sum().over("document_key")),
         _prose_before=prose.cast(pl.Int32).cum_sum().over("document_key"),
@@ -83,7 +88,8 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
 SHAPE_REASONS = {
     "fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url",
     "bar_list": "link_bar", "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
-    "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail",
+    "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail", "word_by_chrome": "link_bar",
+    "dated_run": "link_bar",
 }
 # Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
 _TAIL_OPENERS = ("image", "table", "byline")
@@ -99,8 +105,11 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
     fields = ((simp.str.count_matches(shape["field"]) >= 2) & simp.str.contains(shape["field_value"])
               & simp.str.contains(shape["field_label"]))
     roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
-    return lines.select(
-        "_i",
+    # a directory's line is tokens between spaces: only such lines are looked at token by token
+    spaced = lines.filter(simp.str.contains(r"^\S{1,12}(?:[\s〓|｜]+\p{Han}{2,4}){1,8}$"))
+    roster = spaced.select("_i", f_roster=_roster(simp, words))
+    return lines.join(roster, on="_i", how="left").with_columns(pl.col("f_roster").fill_null(False)).select(
+        "_i", "f_roster",
         f_fields=fields,
         f_date_only=simp.str.contains(shape["date_only"]),
         # a header lists tokens; a clause (2021年4月29日 10:00，某县召开…) is the lead broken across lines
@@ -116,11 +125,33 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         _clock=simp.str.contains(shape["clock"]),
         # a menu item is a word (新闻, 财经); a directory's items are names
         _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
+        # a link list's entry: a title with its date after it (某镇举办丰收节 2021-05-04, … 05-04)
+        _dated=simp.str.contains(shape["dated_item"]),
     )
 
 
+@cache
+def _roster_patterns() -> tuple[str, str]:
+    """(a person's name, a role a leaders' directory lists), from the officials' closed classes."""
+    from transforms.extract.officials import default_official_rules
+
+    rules = default_official_rules()
+    return f"^(?:{rules.name})$", f"^(?:{rules.directory_roles})$"
+
+
+def _roster(simp: pl.Expr, words: pl.Series | None) -> pl.Expr:
+    """A directory's line, not a menu: a role, then names between spaces (副书记 甲某 乙某), or names alone;
+    a name is a surname and one or two more characters that is not a dictionary word (新闻, 房产)."""
+    name, role = _roster_patterns()
+    tokens = simp.str.extract_all(r"[^\s〓|｜]+")
+    word = pl.element().is_in(words.implode()) if words is not None else pl.lit(False)
+    is_name = pl.element().str.contains(name) & ~word
+    return (tokens.list.len() >= 2) & tokens.list.slice(1).list.eval(is_name).list.all() & (
+        tokens.list.first().str.contains(role) | tokens.list.first().str.contains(name))
+
+
 _OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like",
-        "f_byline", "_clock", "_word")
+        "f_byline", "_clock", "_word", "f_roster", "_dated")
 
 
 def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
@@ -160,6 +191,10 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
         _cc=pl.col("_chrome").cast(pl.Int32).cum_sum().over(doc),
         _run=(~pl.col("_menu")).cast(pl.Int32).cum_sum().over(doc),
         _below=pl.col("_chrome").shift(-1).over(doc).fill_null(False),
+        # a document's lines stand together: the line above or below in the frame, if in the same document
+        _above=(pl.col("_chrome").shift(1) & (pl.col(doc).shift(1) == pl.col(doc))).fill_null(False),
+        _dated_next=((pl.col("_dated").shift(1) & (pl.col(doc).shift(1) == pl.col(doc))).fill_null(False)
+                     | (pl.col("_dated").shift(-1) & (pl.col(doc).shift(-1) == pl.col(doc))).fill_null(False)),
     ).with_columns(
         _cc_last=pl.col("_cc").filter(pl.col("_r") == pl.col("_last")).first().over(doc),
         _run_len=pl.col("_menu").cast(pl.Int32).sum().over(doc, "_run"),
@@ -169,6 +204,10 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
     context = {
         "menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3),
         "menu_run_by_chrome": pl.col("_menu") & (pl.col("_run_len") >= 3) & pl.col("_run_by_chrome"),
+        # one menu word alone beside a chrome line (首页 | 新闻 | 财经 / 财经)
+        "word_by_chrome": pl.col("_menu") & pl.col("_word") & (pl.col("_above") | pl.col("_below")),
+        # two or more dated titles together
+        "dated_run": pl.col("_dated") & is_kept() & pl.col("_dated_next"),
         "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3)
         & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
         "tail_after_chrome": tail & (pl.col("_cc") > pl.col("_cc_last")),

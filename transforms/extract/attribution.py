@@ -56,10 +56,27 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
     # (2) the metric step's reading, when it names a unit of the document
     named = mentions.select("document_key", pl.col("region_key").alias("_named"), pl.col("name").alias("region_name"),
                             "level").unique(["document_key", "region_name"], keep="first", maintain_order=True)
-    read = (out.select("_m", "document_key", "region_name", "_sl").join(named, on=["document_key", "region_name"])
-            .filter(owner).select("_m", "_named"))
+    # An anaphora (全市) read as a unit the gazetteer puts at another level (辉县市, a county-level city) is
+    # that level's nearest unit named earlier in the document instead, else the subject if of that level.
+    anaphor = pl.col("region_anaphor") if "region_anaphor" in out.columns else pl.lit(None, dtype=pl.String)
+    out = out.with_columns(_ad=anaphor.replace_strict(DEPTH, default=None, return_dtype=pl.Int32))
+    read = (out.select("_m", "document_key", "region_name", "_sl", "_ad").join(named, on=["document_key", "region_name"])
+            .filter(owner & (pl.col("_ad").is_null() | (pl.col("_ad") == _depth("level"))))
+            .select("_m", "_named"))
+    unread = out.filter(pl.col("_ad").is_not_null()).join(read, on="_m", how="anti")
+    by_level = (mentions.select("document_key", pl.col("region_key").alias("_lvl_key"), pl.col("span_start").alias("_ls"),
+                                _depth("level").alias("_ad"))
+                .filter(pl.col("_ad") < 5).sort("_ls"))
+    leveled = (unread.select("_m", "document_key", "span_start", "_ad").sort("span_start")
+               .join_asof(by_level, left_on="span_start", right_on="_ls", by=["document_key", "_ad"],
+                          strategy="backward", check_sortedness=False)
+               .join(subject_level.select("document_key", "_subject_key", _sd=_depth("_sl")), on="document_key",
+                     how="left")
+               .select("_m", _leveled=pl.coalesce("_lvl_key", pl.when(pl.col("_sd") == pl.col("_ad"))
+                                                  .then("_subject_key"))))
     return (
-        out.join(topic, on="_m", how="left").join(read, on="_m", how="left")
-        .with_columns(region_key=pl.coalesce("_topic", "_named", "_subject_key"))
-        .sort("_m").drop("_m", "_topic", "_named", "_subject_key", "_sl", "region_name")
+        out.join(topic, on="_m", how="left").join(read, on="_m", how="left").join(leveled, on="_m", how="left")
+        .with_columns(region_key=pl.coalesce("_topic", "_named", "_leveled", "_subject_key"))
+        .sort("_m").drop("_m", "_topic", "_named", "_leveled", "_subject_key", "_sl", "_ad", "region_name",
+                         *(["region_anaphor"] if "region_anaphor" in out.columns else []))
     )

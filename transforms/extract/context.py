@@ -78,7 +78,12 @@ def document_context(documents: pl.DataFrame, sentences: pl.DataFrame,
     head_years = year_labels(pl.col("headline"), rules).list.eval(
         pl.element().str.extract(f"({rules.year})年", 1).cast(pl.Int32)).list.unique()
     report_year = pl.col("headline").str.extract(f"({rules.year})年度?[^0-9，,]{{0,4}}{_WORK_REPORT}", 1)
-    docs = docs.with_columns(_report=report_year.cast(pl.Int32, strict=False))
+    # a work report without a year in its headline is the next year's when delivered in the last quarter
+    # (建平县, 2018年12月22日: reviews 2018), else its date's year
+    pub = pl.col("published_on")
+    dated_report = pl.when(pl.col("headline").str.contains(_WORK_REPORT)).then(
+        pub.dt.year().cast(pl.Int32) + (pub.dt.month() >= 10).cast(pl.Int32))
+    docs = docs.with_columns(_report=pl.coalesce(report_year.cast(pl.Int32, strict=False), dated_report))
     docs = docs.with_columns(_head=pl.coalesce("_report", pl.when(head_years.list.len() == 1)
                                                .then(head_years.list.first())))
     # The opening paragraph's year labels (2022年，面对…; 2017年度…项目) and the headings' years.

@@ -80,6 +80,12 @@ class Gazetteer:
         return _automaton(self.surface_list.to_list())
 
     @cached_property
+    def short_surfaces(self) -> pl.Series:
+        """The surfaces of the main search that are a bare short name for every unit they name (江西, 郑州)."""
+        main = self.surfaces.filter(~pl.col("bare_local"))
+        return main.group_by("surface").agg(pl.col("is_short").all()).filter("is_short")["surface"].sort()
+
+    @cached_property
     def local_surface_list(self) -> pl.Series:
         """Bare short names of districts and counties (荥阳): searched in a second pass, so that they never
         hide a name that overlaps them (路北 in 丝路北京)."""
@@ -184,6 +190,8 @@ def _load_cached(stamp: str, files: tuple[str, ...], cache: Path) -> Gazetteer:
     return Gazetteer(units, surfaces)
 
 
+# characters that, before 县, are a word of the sentence rather than a county (各县, 和县 in 区和县, 该县)
+ONE_CHAR_NOT_STEM = "和与及或在对为是将等于全各本该每我这那此其一二两三四五六七八九十百上下外邻省市区县州乡镇村"
 # a unit's name must end like one (环保产业园 is a gazetteer unit but also a phrase) and not be a common word
 LEVEL_SUFFIX = r"(?:省|市|自治区|自治州|地区|盟|区|县|旗|街道|办事处|镇|乡|苏木|社区|村|嘎查)"
 COMMON_WORD_NAMES = list(load_word_list("common_word_names"))
@@ -193,7 +201,10 @@ def gazetteer_names(gazetteer: Gazetteer | None = None) -> list[str]:
     """Names worth a place in a segmenter's dictionary: full names and short name + level char (no villages)."""
     gazetteer = gazetteer or load_gazetteer()
     above_villages = gazetteer.units.filter(pl.col("level") != "village").select("code")
-    return gazetteer.surfaces.join(above_villages, on="code", how="semi")["surface"].unique().sort().to_list()
+    # one-character counties (萧县) stay as the segmenter's own dictionary has them: as words they would
+    # swallow 县 after a conjunction or a noun
+    names = gazetteer.surfaces.join(above_villages, on="code", how="semi")["surface"].unique()
+    return names.filter(~names.str.contains(r"^\p{Han}县$")).sort().to_list()
 
 
 PLACE_COLUMNS = ("name", "level", "parent", "aliases", "context_aliases", "kind", "source")
@@ -244,7 +255,26 @@ def with_derived_units(units: pl.DataFrame, zones: pl.DataFrame | None = None,
                      (pl.col("full_name").str.strip_suffix(pl.col("name")) + pl.col("short_name") + "镇")
                      .alias("full_name"), pl.lit("former").alias("kind")))
     towns = towns.join(units.select("full_name"), on="full_name", how="anti")
-    return pl.concat([units, _normalise(new.drop("parent", "source")), _normalise(towns), _city_zones(units)],
+    # a township made a town (庄里乡 -> 庄里镇) is written X镇 in newer articles than the division list: the
+    # same unit under its new name, beside X乡 under the same parent
+    stem = pl.col("name").str.strip_suffix("乡")
+    upgraded = (units.filter((pl.col("level") == "town") & pl.col("name").str.ends_with("乡")
+                             & (stem.str.len_chars() >= 2) & (pl.col("kind") == "admin"))
+                .select(pl.concat_str("code", pl.lit("-u")).alias("code"), (stem + "镇").alias("name"),
+                        pl.lit("town").alias("level"), "parent_code",
+                        (pl.col("full_name").str.strip_suffix("乡") + "镇").alias("full_name"), pl.lit("admin").alias("kind")))
+    upgraded = upgraded.join(units.select("full_name"), on="full_name", how="anti")
+    # a county made a county-level city (射洪县 -> 射洪市) keeps its old name in older texts: X县 is a former
+    # unit beside X市, as the towns above (a county-level 市 was a 县 before, almost always)
+    cities = (units.filter((pl.col("level") == "county") & pl.col("name").str.ends_with("市")
+                           & (pl.col("name").str.len_chars() >= 3) & (pl.col("kind") == "admin"))
+              .select(pl.concat_str("code", pl.lit("-c")).alias("code"),
+                      (pl.col("name").str.strip_suffix("市") + "县").alias("name"), pl.lit("county").alias("level"),
+                      "parent_code", (pl.col("full_name").str.strip_suffix("市") + "县").alias("full_name"),
+                      pl.lit("former").alias("kind")))
+    upgraded = pl.concat([upgraded, cities.join(units.select("full_name"), on="full_name", how="anti")])
+    return pl.concat([units, _normalise(new.drop("parent", "source")), _normalise(towns), _normalise(upgraded),
+                      _city_zones(units)],
                      how="vertical_relaxed")
 
 
@@ -311,6 +341,11 @@ def _surfaces(units: pl.DataFrame) -> pl.DataFrame:
     taken = pl.concat([f.select("surface") for f in forms] + [
         units.filter(pl.col("level").is_in(["district", "county"])).select(pl.col("short_name").alias("surface"))])
     forms.append(prefectures.join(taken.drop_nulls().unique(), on="surface", how="anti"))
+    # a county of one character and 县 (萧县, 叶县): matched like a bare short name, so it counts only where
+    # the document names a relative; not when the character is a function word or count (和县 in 区和县)
+    one_char = pl.col("name").str.contains(r"^\p{Han}县$") & ~pl.col("name").str.contains(f"^[{ONE_CHAR_NOT_STEM}]")
+    forms.append(units.filter((pl.col("level") == "county") & (pl.col("kind") == "admin") & one_char)
+                 .select(pl.col("name").alias("surface"), "code", pl.lit(True).alias("is_short")))
     stem = pl.col("surface").str.replace(LEVEL_SUFFIX + "$", "")
     checked = pl.concat(forms).filter(pl.col("is_short") | (pl.col("surface").str.contains(LEVEL_SUFFIX + "$")
                                                             & (stem.str.len_chars() >= 2)))

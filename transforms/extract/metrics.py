@@ -24,7 +24,7 @@ from transforms.extract.numerals import FIGURE_SCHEMA, base_value, figure_table,
 from transforms.extract.periods import assign_periods
 from transforms.extract.restated import merge_restated
 from transforms.extract.spans import regex_spans, with_windows
-from transforms.extract.targets import is_target
+from transforms.extract.targets import forecast_paragraphs, is_target
 from transforms.keys import keys_for
 
 _CLAUSE_END = "[，；。：！？,;]"
@@ -352,8 +352,18 @@ def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
                                              .then(pl.col("subject")))))
         .filter(pl.col("name").is_not_null())
     )
-    mentions = pl.concat([named.select("document_key", "paragraph_no", "pos", "name"),
-                          ana.select("document_key", "paragraph_no", "pos", "name")]).sort("pos")
+    # A unit named as one of an enumeration (陶墟村、栾庄村、高庄村) owns no figure beyond its own clause, which
+    # the region step reads: the nearest unit before a figure (b, c) is no member of one.
+    listed = (named.select("document_key", "s_start", "off", "len", "pos")
+              .join(sent.select("document_key", "s_start", "text"), on=["document_key", "s_start"])
+              .filter((pl.col("text").str.slice(pl.col("off") - 1, 1) == "、").fill_null(False)
+                      | (pl.col("text").str.slice(pl.col("off") + pl.col("len"), 1) == "、"))
+              .select("document_key", "pos"))
+    named_alone = named.join(listed, on=["document_key", "pos"], how="anti")
+    mentions = pl.concat([named_alone.select("document_key", "paragraph_no", "pos", "name",
+                                             pl.lit(None, dtype=pl.String).alias("anaphor")),
+                          ana.select("document_key", "paragraph_no", "pos", "name",
+                                     pl.col("level").alias("anaphor"))]).sort("pos")
 
     frame = frame.join(subject, on="document_key", how="left")
     # (a) 3800平方米的农业银行社区…: the unit the figure modifies, right after 的.
@@ -363,27 +373,31 @@ def _regions(frame: pl.DataFrame, sentences: pl.DataFrame, documents: pl.DataFra
     ).with_columns(r_mod=pl.when(pl.col("right").str.starts_with("的")).then(pl.col("r_mod")))
     # (b) nearest earlier mention in the paragraph.
     frame = frame.sort("span_start").join_asof(
-        mentions.rename({"pos": "mpos", "name": "r_par"}), left_on="span_start", right_on="mpos",
+        mentions.rename({"pos": "mpos", "name": "r_par", "anaphor": "_anaphor"}), left_on="span_start", right_on="mpos",
         by=["document_key", "paragraph_no"], strategy="backward", check_sortedness=False,
     )
     # (c) nearest earlier named unit of the subject's level anywhere in the document.
-    same_level = named.join(subject, on="document_key").filter(pl.col("level") == pl.col("subject_level"))
+    same_level = named_alone.join(subject, on="document_key").filter(pl.col("level") == pl.col("subject_level"))
     frame = frame.sort("span_start").join_asof(
         same_level.select("document_key", pl.col("pos").alias("dpos"), pl.col("name").alias("r_doc")).sort("dpos"),
         left_on="span_start", right_on="dpos", by="document_key", strategy="backward", check_sortedness=False,
     )
-    return frame.with_columns(region_name=pl.coalesce("r_mod", "r_par", "r_doc", "subject"))
+    # region_anaphor: the level of the anaphora (全市) the reading resolved, read from suffixes, for the region
+    # step to check against the gazetteer (a county-level 某县市 is no 市 of 全市)
+    return frame.with_columns(region_name=pl.coalesce("r_mod", "r_par", "r_doc", "subject"),
+                              region_anaphor=pl.when(pl.col("r_mod").is_null()).then(pl.col("_anaphor"))).drop("_anaphor")
 
 
 def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: MetricRules,
                     context: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(fact_metric rows + `region_name`, dim_indicator rows) for a batch of cleaned documents.
+    """(fact_metric rows + `region_name` and `region_anaphor`, dim_indicator rows) for a batch of cleaned
+    documents.
 
     documents: document_key, headline, published_on (optional: subheadline, kicker); sentences: fact_sentence
     rows (document_key, sentence_no, paragraph_no, span_start, span_end, text); context: the documents'
     context (transforms/extract/context.py), computed from them when not given. Spans index the body."""
     schema = SCHEMAS["fact_metric"]
-    out_cols = list(schema) + ["region_name"]
+    out_cols = list(schema) + ["region_name", "region_anaphor"]
     # Traditional pages are read in Simplified script, one character for one, so offsets stay the body's.
     sent = with_simplified_columns(
         sentences.select("document_key", "sentence_no", "paragraph_no", pl.col("span_start").alias("s_start"), "text"),
@@ -392,9 +406,12 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: Met
                                                     if c in documents.columns})
     cands = _candidates(sent, rules)
     if cands.height == 0:
-        return (pl.DataFrame(schema={**schema, "region_name": pl.String}),
+        return (pl.DataFrame(schema={**schema, "region_name": pl.String, "region_anaphor": pl.String}),
                 pl.DataFrame(schema=SCHEMAS["dim_indicator"]))
     frame = _classify(_contexts(cands, rules.quote_pairs), rules)
+    forecast = forecast_paragraphs(sent).with_columns(pl.lit(True).alias("_forecast"))
+    frame = (frame.join(forecast, on=["document_key", "paragraph_no"], how="left")
+             .with_columns(pl.col("is_target") | pl.col("_forecast").fill_null(False)).drop("_forecast"))
     if context is None:
         context = document_context(documents, sent)
     sections = section_years(sent.join(frame.select("document_key").unique(), on="document_key", how="semi"))
@@ -407,7 +424,8 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: Met
         indicator_key=keys_for(frame["indicator"]),
         region_key=pl.lit(None, dtype=pl.Int64),
     )
-    fact = frame.select([pl.col(c).cast(t) for c, t in schema.items()] + [pl.col("region_name").cast(pl.String)])
+    fact = frame.select([pl.col(c).cast(t) for c, t in schema.items()] + [pl.col("region_name").cast(pl.String),
+                                                                          pl.col("region_anaphor").cast(pl.String)])
     info = {ind.name: (ind.category, ind.base_unit) for ind in rules.indicators}
     dim = (
         frame.filter(pl.col("indicator").is_not_null())

@@ -4,6 +4,9 @@ Names are recognised without a list of names: a title from transforms/rules/titl
 joined by 、), an optional space, then a surname (a closed class, listed below) with one or two more Han
 characters, then a boundary (punctuation, end of sentence, or a reporting verb such as 说/表示/主持/传达).
 The name is taken as short as the boundary allows, so 乔旻做了讲话 gives 乔旻 and 苏建设说 gives 苏建设.
+The same grammar reads a title heading a list (副主席甲、乙; after a collective title such as 市领导 or 县委常委
+also 甲和乙, 甲 乙), a name before its title (甲副县长指出, a table's 甲 | 县委书记), personnel notices (任命甲为副县长)
+and leaders' directories (a heading names the organisation, each line a role and one or more names).
 
 The organisation is the region written right before the title (二七区区长, 管城回族区委副书记 where the
 region and the title share 区) or, when the title stands alone (区委书记乔旻, 副区长苏莹玺), the region of the
@@ -34,13 +37,17 @@ from transforms.rules import RULES_DIR, RuleError, word_alternation, word_list
 SURNAMES = word_list("surnames")
 SINGLE_SURNAMES = "".join(s for s in SURNAMES if len(s) == 1)
 COMPOUND_SURNAMES = tuple(s for s in SURNAMES if len(s) > 1)
-AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》,.;:!?()\s0-9]|$"
+AFTER_NAME = word_alternation("after_name", escape=True) + r"|[，。、；：！？“”‘’（）《》「」,.;:!?()\s0-9…⋯]|$"
 # an organisation written before the title: 区人大常委会|副主任, 区政协|主席, 市发改委|主任
 ORG_PREFIX = r"[省市区县](?:人大常委会|人大|政协|纪委|监委|\p{Han}{1,4}?[局委办厅])"
 # characters a name does not contain after its surname (委员和与会代表); right after a title 和 is "and"
 NOT_IN_NAME = r"^(?:和|.+[与及的等在和了是])"
 # what a directory pads its fields with (书 记〓曹某, 李〓丽); also allowed between a title and its name
 PAD = "〓 \u3000"
+# between the names of a list: 、 after any title; 和/及/与 or a space before a name only after a collective
+# title (市领导甲、乙和丙; 县委常委 甲 乙), where every name carries the title (区长甲和乙: 乙 is no 区长)
+LIST_SEP = "、和及与 "
+COLLECTIVE = r"(?:领导|常委)$"
 # a leaders' directory's heading: the organisation its lines belong to (县 委, 县人大, 县武装部, 县检察院)
 DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民政府|政协|纪委|监委|武装部|人武部|法院|检察院"
                      r"|党委|党工委|办事处)$")
@@ -48,7 +55,7 @@ DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民
 DIRECTORY_NOTE = r"[（(]([^（）()]{1,4})[)）]"
 TITLE_NOTES = ("挂职", "兼职", "兼")
 
-PARTY = re.compile(r"^(省委|市委|区委|县委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
+PARTY = re.compile(r"^(省委|市委|区委|县委|州委|盟委|旗委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
 LEVEL_OF_CHAR = {"省": "province", "市": "city", "区": "district", "县": "county", "镇": "town", "乡": "town",
                  "村": "village"}
@@ -64,13 +71,14 @@ class OfficialRules:
     def pattern(self) -> str:
         # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
         name = self.name
-        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})[{PAD}]?(?P<name>{name}(?:、{name})*)"
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})(?:[{PAD}]|[:：]\s?)?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
                 rf"(?P<after>{AFTER_NAME})")
 
     @property
     def name(self) -> str:
         surname = "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}]"
-        return rf"(?:{surname})\p{{Han}}{{1,2}}?"
+        # a two-character name padded to the width of three (马 懿), as lists print them
+        return rf"(?:(?:{surname})\p{{Han}}{{1,2}}?|[{SINGLE_SURNAMES}] \p{{Han}})"
 
     @property
     def chain(self) -> str:
@@ -133,6 +141,11 @@ HIT_COLUMNS = ["document_key", "sentence_no", "title", "core", "prefix", "name",
                "name_end", "sentence_start"]
 
 
+def _char_find(text: pl.Expr, part: pl.Expr) -> pl.Expr:
+    """Where part first occurs in text, in characters (str.find counts bytes), or null."""
+    return pl.when(text.str.contains(part, literal=True)).then(text.str.split(part).list.first().str.len_chars())
+
+
 def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataFrame:
     """Names written before their title (任命王某为副县长) or after 时任/现任 and the title."""
     pattern = rules.appointment
@@ -141,9 +154,9 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
     found = found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
     named_first = found.filter(pl.col("name").is_not_null()).select(
         "document_key", "sentence_no", "title", "name",
-        (at + pl.col("match").str.find("为|担任", literal=False) + pl.col("match").str.extract("(为|担任)", 1)
+        (at + pl.col("match").str.extract("^(.*?)(?:为|担任)", 1).str.len_chars() + pl.col("match").str.extract("(为|担任)", 1)
          .str.len_chars() + pl.col("between").str.len_chars()).alias("title_start"),
-        (at + pl.col("match").str.find(pl.col("name"), literal=True)).alias("name_start"),
+        (at + _char_find(pl.col("match"), pl.col("name"))).alias("name_start"),
         "span_start")
     title_first = found.filter(pl.col("name2").is_not_null()).select(
         "document_key", "sentence_no", pl.col("title2").alias("title"), pl.col("name2").alias("name"),
@@ -156,7 +169,43 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
             .with_columns(pl.col("title").alias("core"), pl.lit("").alias("prefix"),
                           (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
                           pl.col("span_start").alias("sentence_start"))
+            .with_columns(pl.col("name").str.replace_all(" ", "", literal=True))
             .select(HIT_COLUMNS))
+
+
+# what a name written before its title starts after (，李某副县长指出); a name's last character is never a
+# unit's (许昌|市长, 林州|市长 are places)
+NAME_FIRST_START = r"(?:^|[，。、；：！？“”「」（）,;:!?()\s])"
+NOT_NAME_END = "省市区县镇乡村州旗盟街委局厅部办处所院校"
+
+
+def _name_first_hits(sentences: pl.DataFrame, rules: OfficialRules, regions: pl.DataFrame) -> pl.DataFrame:
+    """A name before its title, as speeches and reports write it (李某副县长指出, 王某某书记主持): the name a
+    surname and one or two more characters after a boundary, not a dictionary word and not inside a place
+    named there; the title a listed one (never a collective one), then a boundary."""
+    pattern = (rf"{NAME_FIRST_START}(?P<name>{rules.name})(?P<gap>[{PAD}]{{0,2}}[|｜]?[{PAD}]{{0,2}})(?P<title>{rules.chain})(?P<after>{AFTER_NAME})")
+    found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    found = found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
+    lead = pl.col("match").str.len_chars() - pl.col("match").str.strip_chars_start(
+        "，。、；：！？“”「」（）,;:!?() \t\n\u3000").str.len_chars()
+    hits = found.select(
+        "document_key", "sentence_no", "title", pl.col("title").alias("core"), pl.lit("").alias("prefix"), "name",
+        (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()
+         + pl.col("gap").str.len_chars()).alias("title_start"),
+        (pl.col("span_start") + pl.col("match_start") + lead).alias("name_start"),
+        (pl.col("span_start") + pl.col("match_start") + lead + pl.col("name").str.len_chars()).alias("name_end"),
+        pl.col("span_start").alias("sentence_start"),
+    ).with_columns(pl.col("name").str.replace_all(" ", "", literal=True)).filter(
+        ~pl.col("core").str.contains(COLLECTIVE) & ~pl.col("core").str.ends_with("领导")
+             & ~pl.col("name").str.slice(-1).is_in(list(NOT_NAME_END))
+             & ~pl.col("name").is_in(_two_char_words().implode())
+             & ~pl.col("name").str.slice(0, 2).is_in(_two_char_words().implode())
+             & ~pl.col("name").str.contains(NOT_IN_NAME))
+    # a place named over the name (许昌 in 许昌市长) makes it no name
+    inside = (hits.select("document_key", "sentence_no", "name_start", "name_end")
+              .join(regions.select("document_key", "span_start", "span_end"), on="document_key")
+              .filter((pl.col("span_start") < pl.col("name_end")) & (pl.col("span_end") > pl.col("name_start"))))
+    return hits.join(inside, on=["document_key", "sentence_no", "name_start"], how="anti").select(HIT_COLUMNS)
 
 
 @cache
@@ -205,22 +254,45 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
     and a name (书 记〓曹某), the lines after it more names with that role (张某). A name listed under several
     headings gets one title, its roles joined by 、 in order (县委书记、县人大主任).
     Returns the hits and the directory's sentences (document_key, sentence_no)."""
-    pad = f"[{PAD}]"
+    # a colon pads a directory line as the filler does (书记：曹某)
+    fill = PAD + ":："
+    pad = f"[{fill}]"
     compact = pl.col("text").str.replace_all(DIRECTORY_NOTE, "").str.replace_all(f"{pad}+", "")
-    role_line = f"^(?P<role>{rules.directory_roles})(?P<name>{rules.name})$"
+    # 中共某县委员会 / 县委领导 / 县人大常委会领导班子: the organisation the heading names
+    organisation = (pl.col("_compact").str.replace(r"^中共(\p{Han}+)委员会$", "${1}委")
+                    .str.replace(r"(?:领导班子|班子成员|领导成员|领导)$", ""))
+    # where the names start: after as many non-padding characters as the role has (書 记〓曹某: 2)
+    skip = pl.col("_role").str.len_chars().fill_null(0)
+    longest = max(map(len, rules.directory_roles.replace("\\", "").split("|")))
+    offset = pl.lit(0, pl.Int64)
+    for k in range(longest, 0, -1):
+        before = pl.col("text").str.extract(f"^((?:{pad}*[^{fill}]){{{k}}}{pad}*)", 1).str.len_chars()
+        offset = pl.when(skip == k).then(before).otherwise(offset)
+    # one name, or several between padding (副书记 甲 乙 丙), each a surname and one or two more characters
+    # (李〓丽 is one name padded to the column's width; 罗春华 曹德胜 two)
+    rest = pl.col("_rest").str.replace_all(DIRECTORY_NOTE, "")
+    one = rest.str.replace_all(f"{pad}+", "")
+    names = (pl.when(one.str.contains(f"^(?:{rules.name})$")).then(pl.concat_list(one))
+             .otherwise(rest.str.extract_all(f"[^{fill}]+")))
+    all_names = (names.list.eval(pl.element().str.contains(f"^(?:{rules.name})$")).list.all()
+                 & (names.list.len() >= 1))
     lines = (
         sentences.select("document_key", "sentence_no", "span_start", "text")
-        .with_columns(pl.when(pl.col("text").str.len_chars() <= 24).then(compact).alias("_compact"))
+        .filter(pl.col("text").str.len_chars() <= 40)
+        .with_columns(compact.alias("_compact"))
+        # a directory has two lines of a role and names at least: other documents need no more work
+        .filter((pl.col("_compact").str.contains(f"^(?:{rules.directory_roles})\\p{{Han}}{{2,16}}$").sum() >= 2)
+                .over("document_key"))
+        .with_columns(pl.col("_compact").str.extract(f"^({rules.directory_roles})", 1).alias("_role"),
+                      organisation.str.contains(DIRECTORY_HEADING).alias("_heading"))
+        .with_columns(offset.alias("_offset"))
+        .with_columns(pl.col("text").str.slice(pl.col("_offset")).alias("_rest"))
+        .with_columns(names.alias("name"), all_names.alias("_names"))
         .with_columns(
-            pl.col("_compact").str.extract_groups(role_line).alias("_g"),
-            (pl.col("_compact").str.contains(f"^(?:{rules.name})$")).alias("_name_only"),
-            (pl.col("_compact").str.contains(DIRECTORY_HEADING)).alias("_heading"),
-        )
-        .unnest("_g")
-        .with_columns(
-            pl.when(pl.col("role").is_not_null()).then(pl.lit("role"))
+            pl.when(pl.col("_role").is_not_null() & pl.col("_names")).then(pl.lit("role"))
             .when(pl.col("_heading")).then(pl.lit("heading"))
-            .when(pl.col("_name_only")).then(pl.lit("name")).alias("kind"))
+            .when(pl.col("_names") & (pl.col("_offset") == 0)).then(pl.lit("name")).alias("kind"))
+        .with_columns(pl.when(pl.col("kind") == "role").then(pl.col("_role")).alias("role"))
         .filter(pl.col("kind").is_not_null().any().over("document_key"))
     )
     if lines.is_empty():
@@ -235,31 +307,31 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
         .filter(((pl.col("kind") == "heading").sum() >= 1).over("document_key", "_block")
                 & ((pl.col("kind") == "role").sum() >= 2).over("document_key", "_block"))
         .with_columns(
-            pl.when(pl.col("kind") == "heading").then(pl.col("_compact")).forward_fill()
+            pl.when(pl.col("kind") == "heading").then(organisation).forward_fill()
             .over("document_key", "_block").alias("heading"),
             pl.col("role").forward_fill().over("document_key", "_block", "_group").alias("role"),
-            pl.when(pl.col("kind") == "name").then(pl.col("_compact")).otherwise(pl.col("name")).alias("name"),
             pl.col("text").str.extract(DIRECTORY_NOTE, 1).alias("_note"),
         )
         .filter(pl.col("kind").is_in(["role", "name"]) & pl.col("role").is_not_null()
                 & pl.col("heading").is_not_null())
+        .explode("name")
+        .with_columns((pl.col("span_start") + pl.col("_offset") + pl.coalesce(
+            _char_find(pl.col("_rest"), pl.col("name")),
+            pl.col("_rest").str.len_chars() - pl.col("_rest").str.strip_chars_start(fill).str.len_chars()))
+            .alias("name_start"))
     )
     level_char = pl.col("heading").str.slice(0, 1)
     title = (pl.when(level_char.is_in(list("省市区县镇乡")) & pl.col("role").str.contains(level_char, literal=True))
              .then(pl.col("role")).otherwise(pl.col("heading") + pl.col("role")))
-    # where the name starts: after as many non-padding characters as the role has (書 记〓曹某: 2)
-    skip = pl.when(pl.col("kind") == "role").then(pl.col("role").str.len_chars()).otherwise(0)
-    longest = int(lines.select(skip.max()).item() or 0)
-    offset = pl.lit(0)
-    for k in range(longest, 0, -1):
-        before = pl.col("text").str.extract(f"^((?:{pad}*[^{PAD}]){{{k}}}{pad}*)", 1).str.len_chars()
-        offset = pl.when(skip == k).then(before).otherwise(offset)
-    end = pl.col("text").str.replace(f"{DIRECTORY_NOTE}{pad}*$", "").str.strip_chars_end(PAD).str.len_chars()
     hits = lines.select(
         "document_key", "sentence_no", title.alias("title"), "name", "_note",
         pl.col("span_start").alias("title_start"),
-        (pl.col("span_start") + offset).alias("name_start"),
-        (pl.col("span_start") + end).alias("name_end"),
+        "name_start",
+        # a name padded to the column (许〓红) ends where the line's text does, before its note
+        pl.when(pl.col("_rest").str.contains(pl.col("name"), literal=True))
+        .then(pl.col("name_start") + pl.col("name").str.len_chars())
+        .otherwise(pl.col("span_start") + pl.col("text").str.replace(f"{DIRECTORY_NOTE}{pad}*$", "")
+                   .str.strip_chars_end(fill).str.len_chars()).alias("name_end"),
         pl.col("span_start").alias("sentence_start"),
     )
     return (
@@ -317,19 +389,27 @@ def extract_officials(
         )
         .with_columns(
             (pl.col("span_start") + pl.col("match_start") + pl.col("_nend")).alias("_names_end"),
-            pl.col("name").str.split("、").alias("name"),
+            (pl.col("span_start") + pl.col("match_start") + pl.col("_nend") - pl.col("name").str.len_chars())
+            .alias("_names_start"),
+            # each name with the separator after it, the grammar the match read them with
+            pl.col("name").str.extract_all(rf"(?:{rules.name})(?:[{LIST_SEP}]|$)").alias("_tok"),
         )
-        # the names of a list, each at its own offset; the last ends where the match's names end
+        # the names of a list, each at its own offset
         .with_columns(
-            pl.col("name").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum())
-            .alias("_cum"))
-        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("name").list.len() - 1))
-                      .alias("_off"), pl.int_ranges(0, pl.col("name").list.len()).alias("_k"))
-        .explode(["name", "_off", "_k"])
-        .with_columns((pl.col("_names_end") - pl.col("_cum").list.last() + 1 + pl.col("_off")).alias("name_start"))
+            pl.col("_tok").list.eval(pl.element().str.len_chars().cum_sum()).alias("_cum"),
+            pl.concat_list(pl.lit(""), pl.col("_tok").list.eval(pl.element().str.slice(-1))).alias("_sep"),
+        )
+        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("_tok").list.len() - 1))
+                      .alias("_off"), pl.int_ranges(0, pl.col("_tok").list.len()).alias("_k"),
+                      pl.col("_sep").list.head(pl.col("_tok").list.len()),
+                      pl.col("_tok").list.eval(pl.element().str.strip_chars_end(LIST_SEP)).alias("name"))
+        .explode(["name", "_off", "_k", "_sep"])
+        .with_columns((pl.col("_names_start") + pl.col("_off")).alias("name_start"))
         .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"))
+        .with_columns(pl.col("name").str.replace_all(" ", "", literal=True))
         .filter(~pl.col("name").str.contains(NOT_IN_NAME)
-                & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads)))
+                & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads))
+                & ((pl.col("_k") == 0) | (pl.col("_sep") == "、") | pl.col("core").str.contains(COLLECTIVE)))
         .select("document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
                 "name_end", pl.col("span_start").alias("sentence_start"))
     )
@@ -340,6 +420,9 @@ def extract_officials(
         directory,
         _appointment_hits(sentences, rules),
     ], how="vertical_relaxed")
+    # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
+    hits = pl.concat([hits, _name_first_hits(sentences, rules, regions)
+                      .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
     # a name with a title of its own is not also listed under its unit's leaders (县委书记周某 … 县领导周某)
     collective = pl.col("core").str.ends_with("领导")
     hits = hits.filter(~collective | (~collective).sum().over("document_key", "name").eq(0)).with_row_index("hit")
@@ -418,7 +501,11 @@ def extract_officials(
 
     fact_person_title = hits.select(
         "document_key", "person_key", "title", "organization_key", "region_key", "sentence_no",
-        pl.min_horizontal("org_start", "title_start").alias("span_start"), pl.col("name_end").alias("span_end"),
+        pl.min_horizontal("org_start", "title_start", "name_start").alias("span_start"),
+        # a name before its title (李某副县长) ends the span at the title
+        pl.when(pl.col("name_start") < pl.col("title_start"))
+        .then(pl.max_horizontal("name_end", pl.col("title_start") + pl.col("core").str.len_chars()))
+        .otherwise(pl.col("name_end")).alias("span_end"),
     )
     dim_person = hits.select("person_key", "name").unique().sort("name")
     dim_organization = (hits.filter(pl.col("organization").is_not_null())

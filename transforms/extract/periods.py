@@ -20,6 +20,8 @@ _YEAR_KINDS = {"context", "relative", "fixed", "none"}
 _BOUNDS = {"open", "M1", "M2", "D"}
 # Keys of dim_date (sql/schema/001_initial.sql): a period outside it has no dates.
 _FIRST_YEAR, _LAST_YEAR = 1990, 2040
+# A period ending no later than this many days after the document's date is reported on in progress.
+_IN_PROGRESS_DAYS = 92
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class PeriodRules:
     ignore: str
     entries: tuple[PeriodEntry, ...]
     present: str = "(?!)"  # a sentence opening with it (此次…) takes no label from the sentences before it
+    spans_years: str = "(?!)"  # a figure after it (近年来, 累计) takes no year from its section or document
+    item: str = "(?!)"  # a list item's opening (——看发展，…)
 
     def expand(self, pattern: str, capture: bool = False) -> str:
         """Placeholders -> regex; with capture, months become groups m1, m2 and the day group d."""
@@ -100,8 +104,9 @@ def load_period_rules(path: Path | None = None) -> PeriodRules:
     try:
         parts = {k: check_pattern(path, f"[grammar] {k}", grammar[k]) for k in ("year", "month", "day", "boundary")}
         parts["ignore"] = grammar["ignore"]
-        if "present" in grammar:
-            parts["present"] = check_pattern(path, "[grammar] present", grammar["present"])
+        for optional in ("present", "spans_years", "item"):
+            if optional in grammar:
+                parts[optional] = check_pattern(path, f"[grammar] {optional}", grammar[optional])
     except KeyError as err:
         raise RuleError(f"{path}: [grammar] missing key {err}") from None
     entries = []
@@ -258,6 +263,30 @@ def _build_label_table(labels: pl.Series, rules: PeriodRules) -> pl.DataFrame:
     return table.with_columns(_own_year=own_year, **{k: v.alias(k) for k, v in cols.items()})
 
 
+def _carried_labels(sentences: pl.DataFrame, frame: pl.DataFrame, rules: PeriodRules,
+                    s_ylabel: pl.Expr) -> pl.DataFrame:
+    """(document_key, paragraph_no, _carried): list items (——看发展，…) after a lead-in naming a year
+    (以2019年的统计数据为例：) carry the lead-in's last year-bearing label; the items run until a paragraph that is
+    no item."""
+    schema = {"document_key": pl.Int64, "paragraph_no": pl.Int32, "_carried": pl.String}
+    docs = sentences.join(frame.select("document_key").unique(), on="document_key", how="semi")
+    items = docs.filter(pl.col("text").str.contains(f"^\\s*(?:{rules.item})"))
+    if items.is_empty():
+        return pl.DataFrame(schema=schema)
+    paragraphs = (docs.join(items.select("document_key").unique(), on="document_key", how="semi")
+                  .group_by("document_key", "paragraph_no")
+                  .agg(pl.col("text").sort_by("sentence_no").str.join("").alias("_text"))
+                  .with_columns(_item=pl.col("_text").str.contains(f"^\\s*(?:{rules.item})"),
+                                _lead=pl.col("_text").str.contains(f"[：:](?:\\s*(?:{rules.item})|\\s*$)"),
+                                _label=_labels(pl.col("_text"), rules)[1])
+                  .sort("document_key", "paragraph_no")
+                  .with_columns(_run=(~pl.col("_item")).cum_sum().over("document_key")))
+    starts = paragraphs.filter(~pl.col("_item") & pl.col("_lead") & pl.col("_label").is_not_null())
+    return (paragraphs.filter(pl.col("_item"))
+            .join(starts.select("document_key", "_run", pl.col("_label").alias("_carried")), on=["document_key", "_run"])
+            .select([pl.col(c).cast(t) for c, t in schema.items()]))
+
+
 def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.DataFrame, sections: pl.DataFrame,
                    rules: PeriodRules | None = None) -> pl.DataFrame:
     """frame: figures with document_key, sentence_no, paragraph_no, before (their sentence's text before them),
@@ -266,6 +295,7 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
     written), period_start_key, period_end_key (yyyymmdd, null when the year cannot be determined)."""
     rules = rules or default_period_rules()
     s_label, s_ylabel = _labels(pl.col("text"), rules)
+    carried = _carried_labels(sentences, frame, rules, s_ylabel)
     # a figure reads labels in its own paragraph only
     sentences = sentences.join(frame.select("document_key", "paragraph_no").unique(),
                                on=["document_key", "paragraph_no"], how="semi")
@@ -294,6 +324,8 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
         _h_year=pl.when(pl.col("year_basis") == "headline").then("year"),
         _t_year=pl.when((pl.col("year_basis") == "text") & pl.col("anchor_on").is_null()).then("year"),
         _pub=pl.col("anchor_on"),
+        _c_year=pl.col("year"),
+        _basis=pl.col("year_basis"),
     )
     frame = (
         frame.sort("sentence_no")
@@ -301,18 +333,35 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
                    allow_exact_matches=False, check_sortedness=False)
         .join(docs, on="document_key", how="left")
         .join(sections, on=["document_key", "paragraph_no"], how="left")
-        .with_columns(_p_label=pl.when(~pl.col("before").str.contains(f"^(?:{rules.present})")).then("_p_label"))
+        .join(carried, on=["document_key", "paragraph_no"], how="left")
+        .with_columns(_p_label=pl.coalesce("_p_label", "_carried"), _p_ylabel=pl.coalesce("_p_ylabel", "_carried"))
+        .with_columns(_p_label=pl.when(~pl.col("before").str.contains(f"^(?:{rules.present})")).then("_p_label"),
+                      _inherits=pl.col("_label").is_null(),
+                      # a year the sentence names before the figure that is no label (而2018年以前，…)
+                      _sent_year=pl.col("before").str.extract_all(f"(?:{rules.year})年").list.last()
+                      .str.slice(0, 4).cast(pl.Int32, strict=False))
         .with_columns(_label=rules.core(pl.coalesce("_label", "_p_label")))
     )
+    # A figure with no label of its own is of the year its section heading or the document's own context names
+    # (2018年工作回顾 …; a bulletin opening 2022年，…; an event 2018年第一批…): written as that year's label.
+    # Not a span the sentence says reaches over years (近年来, 累计), nor the date's year alone: that is a guess.
+    # A work report's figures are of the year it reviews, its targets of its own year.
+    report = pl.col("_c_year") - (~pl.col("is_target").fill_null(False)).cast(pl.Int32)
+    inherited = pl.coalesce("section_year", pl.when(pl.col("_basis").is_in(["headline", "text"])).then("_c_year"),
+                            pl.when(pl.col("_basis") == "work_report").then(report))
+    spans_years = pl.col("before").str.contains(rules.spans_years)
+    frame = frame.with_columns(_label=pl.when(pl.col("_label").is_null() & ~spans_years)
+                               .then(inherited.cast(pl.String) + "年").otherwise("_label"))
     table = _label_table(frame["_label"], rules)
     frame = frame.join(table, on="_label", how="left", nulls_equal=False)
     context_year = pl.coalesce("_own_year", _year_of(pl.col("_ylabel"), rules), _year_of(pl.col("_p_ylabel"), rules),
                                "section_year", "_h_year")
     pub_year = pl.col("_pub").dt.year().cast(pl.Int32)
     pub_day = pl.col("_pub").dt.month().cast(pl.Int32) * 31 + pl.col("_pub").dt.day().cast(pl.Int32)
-    # From the document's date: a period ending more than a month after it, reported as achieved, is last
-    # year's (全年 in a January report).
-    ahead = (pl.col("_e_m") * 31 + pl.col("_e_d").fill_null(31) - pub_day > 31).fill_null(False)
+    # From the document's date: a period ending more than a quarter after it, reported as achieved, is last
+    # year's (全年 in a January report); one ending within the quarter is this year's, in progress (a share of
+    # 年度计划 in October).
+    ahead = (pl.col("_e_m") * 31 + pl.col("_e_d").fill_null(31) - pub_day > _IN_PROGRESS_DAYS).fill_null(False)
     from_pub = pub_year - (ahead & ~pl.col("is_target").fill_null(False)).cast(pl.Int32)
     # undated: 今年 is the year the document reports on (an undated article on 2017年度 projects)
     undated_year = pl.when(pl.col("_pub").is_null()).then(pl.coalesce("_h_year", "_t_year"))
@@ -320,12 +369,17 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
             .then(pl.coalesce("_own_year", pub_year + pl.col("_offset"), undated_year + pl.col("_offset")))
             .when(pl.col("_kind") == "context").then(pl.coalesce(context_year, from_pub, "_t_year")))
     # each step its own column: nested, the year's expression would be evaluated once per use
-    frame = frame.with_columns(_year=pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR)).then(year))
+    # a label from outside the sentence does not hold against a year the sentence names of its own
+    clash = pl.col("_inherits") & pl.col("_sent_year").is_not_null() & (year != pl.col("_sent_year"))
+    frame = frame.with_columns(_year=pl.when(year.is_between(_FIRST_YEAR, _LAST_YEAR) & ~clash.fill_null(False))
+                               .then(year), _clash=clash.fill_null(False))
+    frame = frame.with_columns(_label=pl.when(~pl.col("_clash")).then("_label"))
     frame = frame.with_columns(_first_of_end_month=pl.date("_year", "_e_m", 1))
     month_end = pl.col("_first_of_end_month").dt.month_end()
     on_day = pl.col("_first_of_end_month") + pl.duration(days=pl.col("_e_d") - 1)
     frame = frame.with_columns(
-        _start=pl.when(pl.col("_kind") == "fixed").then(pl.col("_fs")).otherwise(pl.date("_year", "_s_m", "_s_d")),
+        _start=pl.when(pl.col("_clash")).then(None).when(pl.col("_kind") == "fixed").then(pl.col("_fs"))
+        .otherwise(pl.date("_year", "_s_m", "_s_d")),
         _end=(pl.when(pl.col("_kind") == "fixed").then(pl.col("_fe"))
               .when(pl.col("_open")).then(None)
               .when(pl.col("_e_d").is_null() | (on_day > month_end)).then(month_end)
@@ -339,4 +393,5 @@ def assign_periods(frame: pl.DataFrame, sentences: pl.DataFrame, context: pl.Dat
         period_end_key=pl.when(pl.col("_start").is_not_null()).then(key(pl.col("_end"))),
     ).drop(*[c for c in table.columns if c != "_label"], "_year", "_first_of_end_month", "_start", "_end")
     return out.sort("_row").drop("_row", "_label", "_ylabel", "_p_label", "_p_ylabel", "_h_year", "_t_year", "_pub",
-                                 "section_year")
+                                 "section_year", "_c_year", "_basis", "_inherits", "_carried",
+                                 "_sent_year", "_clash")

@@ -30,7 +30,7 @@ from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
 from transforms.extract.spans import attach_sentence, regex_spans, span_text, with_windows
 from transforms.extract.subject import document_subject, gazetteer_subject
-from transforms.extract.words import unnamed_units, word_reading
+from transforms.extract.words import named_items, unnamed_units, word_reading
 from transforms.keys import keys_for
 from transforms.rules import word_alternation, word_list
 
@@ -47,10 +47,38 @@ def _dictionary_hits(texts: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         hits = per_text_rows(texts, "match_text", automaton.find_matches_as_indexes,
                              {"pattern": pl.UInt32, "span_start": pl.Int32, "span_end": pl.Int32})
         hits = hits.select("document_key", surfaces.gather(hits["pattern"]).alias("surface"), "span_start", "span_end")
+        if not found:
+            hits = _full_names_over_short(texts, hits, gazetteer)
         found.append(hits if not found else _not_overlapping(hits, found[0]))
     if not found:
         return pl.DataFrame(schema=schema)
     return pl.concat(found).select(list(schema))
+
+
+def _full_names_over_short(texts: pl.DataFrame, hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """hits, where a full name begins inside a bare short name and runs past it (晋江西园街道: 江西 is read
+    first, leftmost, over 西园街道), with the full name in place of the short one and of what it overlaps.
+    Only the text right after each short hit is searched again."""
+    short = gazetteer.short_surfaces.implode()
+    cand = hits.with_row_index("_h").filter(pl.col("surface").is_in(short))
+    if cand.is_empty():
+        return hits
+    windows = (cand.join(texts.select("document_key", "match_text"), on="document_key")
+               .select(pl.col("_h").cast(pl.Int64).alias("document_key"),
+                       pl.col("match_text").str.slice(pl.col("span_start") + 1, 12).alias("window")))
+    again = per_text_rows(windows, "window", gazetteer.automaton.find_matches_as_indexes,
+                          {"pattern": pl.UInt32, "start": pl.Int32, "end": pl.Int32}).filter(pl.col("start") == 0)
+    again = again.select(pl.col("document_key").cast(pl.UInt32).alias("_h"),
+                         gazetteer.surface_list.gather(again["pattern"]).alias("surface"), "end")
+    again = again.filter(~pl.col("surface").is_in(short))
+    longer = (cand.select("_h", "document_key", pl.col("span_start").alias("_s"), pl.col("span_end").alias("_e"))
+              .join(again, on="_h")
+              .select("document_key", "surface", (pl.col("_s") + 1).alias("span_start"),
+                      (pl.col("_s") + 1 + pl.col("end")).alias("span_end"), "_e")
+              .filter(pl.col("span_end") > pl.col("_e")).drop("_e"))
+    if longer.is_empty():
+        return hits
+    return pl.concat([_not_overlapping(hits, longer), longer.cast(hits.schema)]).sort("document_key", "span_start")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -68,6 +96,7 @@ ORG_SUFFIX = word_alternation("org_suffixes")
 NAME_END = r"^(?:[\p{P}\s0-9０-９]|[的和与及等是在将已为从到对向同也都还就])"
 ORGANISATION = rf"^\p{{Han}}{{0,8}}?(?:{ORG_SUFFIX})"
 ENUMERATION = (r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})(?:[0-9一二三四五六七八九十两]+个)?(办事处|街道)")
+VILLAGE_LIST = r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})等[0-9一二三四五六七八九十两百]+个(村|社区)"
 
 
 def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -102,7 +131,23 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
         (pl.col("span_start") + pl.col("match_start") + pl.col("match").str.len_chars()).alias("span_end"),
     ).with_columns((pl.col("span_start") + pl.col("match_start") + pl.col("_g").struct.field("1").str.len_chars()
                     - pl.col("stem").str.len_chars()).alias("span_start"))
+    # 以大堰、磨嘴、中沟等12个村: short names listed before a count of villages (communities) are theirs
+    villages = regex_spans(sentences, "text", VILLAGE_LIST, ["document_key", "span_start"]).with_row_index("_list")
+    villages = villages.with_columns(
+        pl.col("match").str.extract_groups(VILLAGE_LIST).struct.field("2").alias("suffix"),
+        pl.col("match").str.extract_groups(VILLAGE_LIST).struct.field("1").str.split("、").alias("items"),
+    ).with_columns(
+        pl.col("items").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum()).alias("_cum"),
+    ).with_columns(
+        pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("items").list.len() - 1)).alias("_off"),
+    ).explode(["items", "_off"]).with_columns(
+        pl.col("items").str.replace(UNIT_LEFT_CUT, "").alias("stem"),
+        (pl.col("span_start") + pl.col("match_start") + pl.col("_off") + pl.col("items").str.len_chars()).alias("span_end"),
+    ).with_columns((pl.col("span_end") - pl.col("stem").str.len_chars()).alias("span_start"))
+    villages = villages.join(named_items(villages.select("_list", item="stem")), on="_list", how="semi")
     units = pl.concat([
+        villages.select((pl.col("_list") + 3_000_000_000).alias("_list"), "document_key", "stem", "suffix",
+                        "span_start", "span_end"),
         single.with_row_index("_list").select("_list", "document_key", "stem", "suffix", "span_start", "span_end"),
         listed.select((pl.col("_list") + 1_000_000_000).alias("_list"), "document_key", "stem", "suffix", "span_start",
                       "span_end"),
@@ -116,12 +161,14 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
              & ~pl.col("stem").str.contains(r"[^\p{Han}]"))
     # a list with an item that is no name (为了科学、客观地对各街道…) is prose, not a list of units
     units = units.filter(valid & valid.all().over("_list"))
+    listed_village = pl.col("_list") >= 3_000_000_000
     canonical = pl.when(pl.col("suffix") == "办事处").then(pl.lit("街道")).otherwise(pl.col("suffix"))
     return units.select(
         "document_key",
         pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32),
         pl.concat_str(pl.col("stem"), canonical).alias("name"),
         pl.col("suffix").replace_strict(SUFFIX_LEVEL, return_dtype=pl.String).alias("level"),
+        listed_village.alias("listed"),
     ).unique(["document_key", "span_start", "span_end"])
 
 
@@ -211,11 +258,14 @@ def extract_regions(
     resolved = resolved.join(gazetteer.rows(resolved["code"])
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
     resolved = outside_projects(resolved)
+    towns = resolved.filter(~pl.col("surface_is_short") & (pl.col("level") == "town")
+                            & pl.col("surface").str.contains("[镇乡]$"))
     resolved = _supported(resolved, gazetteer, texts)
     listed = _listed_units(sentences_s, resolved, gazetteer)
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
     suffix = _not_overlapping(suffix, resolved)
+    suffix = pl.concat([suffix, _own_towns(towns, resolved, texts)], how="vertical_relaxed")
 
 
     # suffix units: parent = nearest subdistrict/town within 3 paragraphs before, else subject, else nearest higher
@@ -238,7 +288,7 @@ def extract_regions(
                            allow_exact_matches=False, check_sortedness=False)
                 .filter(pl.col("p_code").is_not_null()))
 
-    near = (nearest_before(suffix.filter(pl.col("level") != "subdistrict"),
+    near = (nearest_before(suffix.filter(pl.col("level").is_in(["village", "community"])),
                            known.filter(pl.col("p_level").is_in(["subdistrict", "town"])))
             .filter(pl.col("paragraph_no") - pl.col("p_para") <= 3).select("_u", "p_code"))
     subj = (suffix.join(near.select("_u"), on="_u", how="anti")
@@ -254,7 +304,9 @@ def extract_regions(
         for d in rest["_depth"].unique().to_list()
     ], how="vertical_relaxed") if not rest.is_empty() else near.clear()
     parent = pl.concat([near, subj, higher])
-    suffix = suffix.join(parent, on="_u", how="left")
+    # a town kept by _own_towns is no child of the units around it (the gazetteer would have placed it)
+    suffix = suffix.join(parent, on="_u", how="left").with_columns(
+        pl.when(pl.col("level") == "town").then(None).otherwise(pl.col("p_code")).alias("p_code"))
     suffix = suffix.join(
         gazetteer.rows(suffix["p_code"]).select(pl.col("code").alias("p_code"), pl.col("full_name").alias("p_full")),
         on="p_code", how="left")
@@ -265,7 +317,9 @@ def extract_regions(
         pl.concat_str(pl.col("p_full").fill_null(""), pl.col("name")).alias("full_name"))
     # a village or community the gazetteer does not hold under its parent needs a name for a stem: not 务工村民,
     # 增加村集体收入, 我们村 (segmentation reads the stem's words)
-    loose = suffix.filter(pl.col("code").is_null() & pl.col("level").is_in(["village", "community"])).with_columns(
+    # (a list's names were read as names already, and their spans hold no suffix)
+    loose = suffix.filter(pl.col("code").is_null() & pl.col("level").is_in(["village", "community"])
+                          & ~pl.col("listed")).with_columns(
         pl.when(pl.col("name").str.ends_with("社区")).then(pl.lit("社区")).otherwise(pl.lit("村")).alias("_sfx"))
     unnamed = loose.filter(unnamed_units(loose, sentences_s, "_sfx"))["_u"]
     suffix = suffix.filter(~pl.col("_u").is_in(unnamed.implode()))
@@ -309,8 +363,29 @@ def extract_regions(
 
     own = own.join(gazetteer.rows(own["code"]).select("code", "full_name"), on="code")
     own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"))
-    subject = document_subject(fact_mention, dim_region, documents, own)
+    # villages named as items of a list (大堰、磨嘴等12个村) are a group, not what the article is about
+    grouped = suffix.filter(pl.col("listed")).select("document_key", pl.col("span_start").cast(pl.Int32))
+    subject = document_subject(fact_mention.join(grouped, on=["document_key", "span_start"], how="anti"), dim_region,
+                               documents, own)
     return dim_region, fact_mention, subject
+
+
+def _own_towns(towns: pl.DataFrame, kept: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
+    """Towns named in full that no relative supports, in a document that speaks as a town (我镇, 全镇, 镇党委;
+    乡 alike): a town's own report (沙沟镇2021年政府工作报告) seldom names its county. Several towns share
+    such a name, so it is kept as a unit recognised by its suffix, placed only by the context."""
+    schema = {"document_key": pl.Int64, "span_start": pl.Int32, "span_end": pl.Int32, "name": pl.String,
+              "level": pl.String, "listed": pl.Boolean}
+    towns = towns.join(kept.select("document_key", "span_start"), on=["document_key", "span_start"], how="anti")
+    if towns.is_empty():
+        return pl.DataFrame(schema=schema)
+    speaks = texts.join(towns.select("document_key").unique(), on="document_key", how="semi").select(
+        "document_key", *[pl.col("match_text").str.contains(f"(?:[我全本]{c}|{c}(?:党委|政府|人大|人民政府))")
+                          .alias(c) for c in "镇乡"])
+    towns = towns.join(speaks, on="document_key").filter(
+        pl.when(pl.col("surface").str.ends_with("镇")).then(pl.col("镇")).otherwise(pl.col("乡")))
+    return towns.select("document_key", "span_start", "span_end", pl.col("surface").alias("name"), "level",
+                        pl.lit(False).alias("listed")).unique(["document_key", "span_start"]).cast(schema)
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:

@@ -22,6 +22,25 @@ def is_target(strong: str, weak: str, achieved: str) -> pl.Expr:
         # not from another item with a subject of its own
         .when(pl.col("before").str.replace_all(achieved, "").str.replace("^([^；;]*[；;])(?:[^；;]*[；;])+", "${1}")
               .str.contains(any_cue)).then(True)
-        .when(pl.col("after").str.replace_all(achieved, "").str.contains(strong)).then(True)
+        # ... unless the sentence so far reports results (已有…，…，力争…: the goal is a new item)
+        .when(pl.col("after").str.replace_all(achieved, "").str.contains(strong)
+              & ~pl.col("before").str.contains(achieved)).then(True)
         .otherwise(False)
     )
+
+
+# a paragraph that opens with its period marked as a forecast (2022年（预计）：…; XX年(预测),…)
+FORECAST_HEAD = r"^\s*[^，,。；;：:]{0,12}[（(](?:预测|预计|预期|计划)数?[）)]"
+
+
+def forecast_paragraphs(sentences: pl.DataFrame) -> pl.DataFrame:
+    """(document_key, paragraph_no) of the paragraphs whose first sentence opens with a forecast mark: every
+    figure in them is a forecast. sentences: document_key, sentence_no, paragraph_no, text (Simplified)."""
+    heads = sentences.filter(pl.col("text").str.contains(FORECAST_HEAD)).select("document_key", "paragraph_no",
+                                                                                 "sentence_no")
+    if heads.is_empty():
+        return heads.drop("sentence_no")
+    # ... and is the first sentence of its paragraph
+    first = (sentences.join(heads.select("document_key", "paragraph_no").unique(), on=["document_key", "paragraph_no"])
+             .group_by("document_key", "paragraph_no").agg(pl.col("sentence_no").min()))
+    return heads.join(first, on=["document_key", "paragraph_no", "sentence_no"]).select("document_key", "paragraph_no")

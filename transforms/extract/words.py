@@ -51,8 +51,8 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     segmentation reads it:
     misread -- no place: its first character lies inside a longer word that is not itself a place
     (安居乐业, 确保城镇), or it is a short name right after a one-character surname token (曹广州, 王郑州说);
-    verb_next -- a short name read as a word of its own with a verb or preposition after it (赴重庆考察):
-    a place, not the first word of a longer name (重庆医药).
+    verb_next -- a short name read as a word of its own with a verb or preposition after it (赴重庆考察), or
+    a preposition before it (在重庆解放碑): a place, not the first word of a longer name (重庆医药).
     Only names of up to three characters or short names glued to a Han character on the left, and short
     names that do not visibly end, are segmented.
     sentences: document_key, span_start and column text."""
@@ -67,7 +67,8 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     if candidates.is_empty():
         return out
     windows = _windows(candidates, sentences, text)
-    tokens = _tagged(windows).with_columns(pl.col("pos").shift(-1).over("_w").alias("_next_pos"))
+    tokens = _tagged(windows).with_columns(pl.col("pos").shift(-1).over("_w").alias("_next_pos"),
+                                           pl.col("pos").shift(1).over("_w").alias("_prev_pos"))
     read = tokens.join(windows.select("_w", "offset"), on="_w").join(
         candidates.select("_w", "short", pl.col("surface").str.len_chars().alias("_n")), on="_w")
     inside = (pl.col("_at") < pl.col("offset")) & (pl.col("_at") + pl.col("_len") > pl.col("offset")) & (
@@ -75,7 +76,8 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     surname = (pl.col("_at") + pl.col("_len") == pl.col("offset")) & (pl.col("_len") == 1) & (
         pl.col("pos") == "nr") & pl.col("short") & (pl.col("_n") == 2)
     whole = (pl.col("_at") == pl.col("offset")) & (pl.col("_len") == pl.col("_n")) & (pl.col("pos") == "ns")
-    verb = whole & pl.col("short") & pl.col("_next_pos").str.contains("^[vp]")
+    # ... or after a preposition of place (在重庆解放碑, 从莱芜获悉)
+    verb = whole & pl.col("short") & (pl.col("_next_pos").str.contains("^[vp]") | (pl.col("_prev_pos") == "p"))
     bad = read.filter(inside | surname)["_w"].unique()
     verbs = read.filter(verb)["_w"].unique()
     return hits.select(pl.col("_w").is_in(bad.implode()).alias("misread"),
@@ -106,3 +108,30 @@ def unnamed_units(units: pl.DataFrame, sentences: pl.DataFrame, suffix: str, tex
     runs_on = (pl.col("_at") <= end - pl.col("_k")) & (pl.col("_at") + pl.col("_len") > end)
     bad = read.filter((in_stem & pl.col("pos").str.contains(NOT_A_NAME)) | runs_on)["_w"].unique()
     return units.select(pl.col("_w").is_in(bad.implode()).alias("unnamed"))["unnamed"]
+
+
+# how segmentation reads a list item that names a place or a person (大堰, 张庄), and the parts of speech of
+# everyday words a village's name is not (水果、蔬菜; 贫困、边远; 改造、提升)
+NAME_POS = r"^(?:ns|nr|nz)"
+WORD_POS = r"^(?:n|vn|an|a|ad|d|r|p|c|u|m|q|t|f|s)$"
+
+
+def named_items(items: pl.DataFrame) -> pl.DataFrame:
+    """For lists of short names before 等N个村 (items: _list, item), the _list values whose items read as
+    names: none is one everyday word (a noun, adjective, adverb, pronoun...), and at least half are read
+    as one place or person name (a name segmentation does not know, 磨嘴, may stand among them)."""
+    if items.is_empty():
+        return items.select("_list")
+    from transforms.extract.terms import segmenter
+
+    tagger = segmenter()
+    tagged = items.select("_list", "item").unique().with_row_index("_i")
+    tokens = per_text_rows(tagged.select(pl.col("_i").cast(pl.Int64).alias("document_key"), "item"), "item",
+                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
+    reading = (tokens.group_by("document_key").agg(pl.len().alias("_n"), pl.col("pos").first().alias("_pos"))
+               .select(pl.col("document_key").cast(pl.UInt32).alias("_i"), "_n", "_pos"))
+    read = tagged.join(reading, on="_i").with_columns(
+        ((pl.col("_n") == 1) & pl.col("_pos").str.contains(NAME_POS)).alias("_name"),
+        ((pl.col("_n") == 1) & pl.col("_pos").str.contains(WORD_POS)).alias("_word"))
+    good = read.group_by("_list").agg((~pl.col("_word").any() & (pl.col("_name").mean() >= 0.5)).alias("_ok"))
+    return good.filter("_ok").select("_list")
