@@ -51,8 +51,16 @@ def _publish_for_readers(settings: Settings, summary: RunSummary, row: dict, fai
         if stopped:
             raise
         raise SnapshotNotPublished(summary.error) from err
-    if problem not in (None, "is missing"):
+    if snapshot_news(problem, summary.batches):
         logger.warning("the read snapshot %s: published it again", problem)
+
+
+def snapshot_news(problem: str | None, batches: int) -> bool:
+    """Whether what publishing found is worth a warning: a run that loaded batches leaves the snapshot behind
+    by its own commits, which is no news; one left behind by an earlier run, or broken, is."""
+    if problem in (None, "is missing"):
+        return False
+    return not (batches > 0 and problem.startswith("is behind the warehouse (load commit"))
 
 
 def _now() -> datetime:

@@ -385,3 +385,18 @@ def test_a_snapshot_written_to_by_hand_is_copied_whole(behind, tmp_path, caplog)
     con.close()
     assert "full copy" in _publish(db, caplog)
     assert "scratch" not in _tables(snapshot_path(db))
+
+
+
+@pytest.mark.parametrize("problem, batches, news", [
+    ("is behind the warehouse (load commit 3, the warehouse's 4)", 1, False),  # the run's own commits
+    ("is behind the warehouse (load commit 3, the warehouse's 4)", 0, True),  # an earlier run stopped
+    ("is behind the warehouse (schema version 11, the warehouse's 12)", 1, True),
+    ("was left half-published (w.read.duckdb.partial of an interrupted publish)", 1, True),
+    ("is missing", 0, False),
+    (None, 0, False),
+])
+def test_only_a_snapshot_an_earlier_run_left_behind_or_broken_is_worth_a_warning(problem, batches, news):
+    from flows.ingest import snapshot_news
+
+    assert snapshot_news(problem, batches) is news
