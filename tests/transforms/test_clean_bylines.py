@@ -189,3 +189,16 @@ def test_a_byline_in_the_page_header_opens_the_article_and_is_read():
 def test_lines_near_the_new_forms_stay_text(line):
     doc, cleaned = clean_one(f"标题\n{PARA}\n{line}")
     assert cleaned.bylines.is_empty()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "body"),
+    [
+        # a site's dateline with its date before 讯
+        (f"标题\n晨光网青河5月3日讯（通讯员 郑远山）{PARA}", {("郑远山", "通讯员")}, f"晨光网青河5月3日讯{PARA}"),
+    ],
+)
+def test_bylines_in_datelines_and_closing_an_article(text, expected, body):
+    doc, cleaned = clean_one(text)
+    assert names_roles(cleaned) == expected
+    assert doc["body"] == body

@@ -68,8 +68,9 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         "bracket": f"^(.*?){dateline}\\s*[（(]\\s*({body}|{names})\\s*[)）]\\s*(.+)$",
         # □晚报记者 孙娟 本报讯 昨日，… : the byline before the dateline word
         "before_dateline": f"^{_BULLET}\\s*({body})\\s*{dateline}\\s*(.+)$",
-        # An agency's dateline with the reporters' names and no role: 某某社北京5月10日电（甲 乙）
-        "agency": f"^(.{{0,30}}?\\d{{1,2}}月\\d{{1,2}}日电)\\s*[（(]\\s*({body}|(?:{role})?\\s*{names})\\s*[)）]\\s*(.*)$",
+        # An agency's or a site's dated dateline with the reporters' names, a role or none: 某某社北京5月10日电（甲 乙）,
+        # 某某网某地3月5日讯（通讯员 甲）; the dateline, which names the place, stays
+        "agency": f"^(.{{0,30}}?\\d{{1,2}}月\\d{{1,2}}日[电讯])\\s*[（(]\\s*({body}|(?:{role})?\\s*{names})\\s*[)）]\\s*(.*)$",
         # Credits inside a sentence: 图片由晚报记者某某翻拍于…，文字由晚报记者某某采写。
         "credit_clause": f"(?:图片|照片|图|文字|文|视频)由\\s*(?:{role})\\s*\\p{{Han}}{{2,3}}?(?:{verbs})",
         "credit_words": f"^(?:图片|照片|图|文字|文|视频)由|(?:{verbs})$",
