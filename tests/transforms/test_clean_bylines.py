@@ -35,7 +35,8 @@ def credited(cleaned) -> set[tuple]:
         ]),
         # credit-first and reporting-credit lines closing the article
         *((f"标题\n{PARA}\n{line}", credits) for line, credits in [
-            ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "记者", "图")}),
+            # the role word governs the credit it comes with; the photographer printed without one is 摄影
+            ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "摄影", "图")}),
             ("文字：周九州 图片：吴十一", {("周九州", "作者", "文"), ("吴十一", "摄影", "图")}),
             ("本报记者 孙八一 报道", {("孙八一", "记者", "文")}),
         ]),
@@ -196,6 +197,9 @@ def test_lines_near_the_new_forms_stay_text(line):
     [
         # a site's dateline with its date before 讯
         (f"标题\n晨光网青河5月3日讯（通讯员 郑远山）{PARA}", {("郑远山", "通讯员")}, f"晨光网青河5月3日讯{PARA}"),
+        # a role word governs names up to the first with its own credit; the run after it takes its credit
+        (f"标题\n南川新闻网11月2日讯（记者 范书田/文 柯小岚 韦东成/图）{PARA}",
+         {("范书田", "记者"), ("柯小岚", "摄影"), ("韦东成", "摄影")}, f"南川新闻网11月2日讯{PARA}"),
     ],
 )
 def test_bylines_in_datelines_and_closing_an_article(text, expected, body):

@@ -229,7 +229,12 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
             role=pl.when(pl.col("token").str.contains(role_only)).then(_role_of(pl.col("token"), rules)),
             is_credit=pl.col("token").str.contains(credit_only),
         )
-        .with_columns(role=pl.col("role").forward_fill().over("document_key", "line_no"))
+        # a role word governs the names up to the first that carries its own credit (记者 甲/文 乙 丙/图):
+        # names after it without a role word of their own are credited by their credit alone
+        .with_columns(group=(pl.col("role").is_not_null() | (
+            pl.col("token").str.contains("/") & ~pl.col("is_credit")).shift(1, fill_value=False)
+        ).cum_sum().over("document_key", "line_no"))
+        .with_columns(role=pl.col("role").forward_fill().over("document_key", "line_no", "group"))
     )
     line_credit = (
         tokens.filter("is_credit").group_by("document_key", "line_no").agg(line_credit=pl.col("token").last())
@@ -241,9 +246,12 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
             name=split_names(pl.col("token").str.replace("/.*$", "")),
             own_credit=pl.col("token").str.extract("/(.+)$", 1),
         )
+        # names without a role word share the credit their run ends with (乙 丙/图)
+        .with_columns(run_credit=pl.when(pl.col("role").is_null()).then(
+            pl.col("own_credit").backward_fill().over("document_key", "line_no", "group")))
         .explode("name")
         .drop_nulls("name")
-        .with_columns(credit=pl.coalesce("own_credit", "line_credit").replace({"图/文": "文/图", "摄": "图", "报道": "文", "摄影报道": "图"}))
+        .with_columns(credit=pl.coalesce("own_credit", "run_credit", "line_credit").replace({"图/文": "文/图", "摄": "图", "报道": "文", "摄影报道": "图"}))
         .with_columns(
             role=pl.coalesce(
                 "role", pl.when(pl.col("credit") == "图").then(pl.lit("摄影")).otherwise(pl.lit("作者"))
