@@ -225,3 +225,8 @@ def test_brackets_closing_a_paragraph_that_are_not_bylines(line):
     doc, cleaned = clean_one(f"标题\n{line}")
     assert cleaned.bylines.is_empty()
     assert doc["body"] == line
+
+
+def test_an_author_field_repeating_the_reporter_adds_no_one():
+    doc, cleaned = clean_one(f"标题\n本报讯（记者 柯远航）{PARA}\n作者：柯远航\n作者：谭晓梅")
+    assert names_roles(cleaned) == {("柯远航", "记者"), ("谭晓梅", "作者")}

@@ -283,9 +283,10 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
             )
         )
     )
+    # an author field (作者：甲) that repeats a person the byline gives a role adds no one
     return names.select("document_key", "line_no", "name", "role", "credit").unique(
         ["document_key", "name", "role"], keep="first", maintain_order=True
-    )
+    ).filter(~((pl.col("role") == "作者") & (pl.col("role") != "作者").any().over("document_key", "name")))
 
 
 def _role_of(token: pl.Expr, rules: CleaningRules) -> pl.Expr:
