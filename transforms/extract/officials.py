@@ -173,6 +173,46 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
             .select(HIT_COLUMNS))
 
 
+# what a list of names with its title after it starts after (，甲、乙等县领导; …主席和甲、乙等…; or 、 when the
+# list's first items are no surname-led names: the rest still share the title), and what may follow that
+# title: a conjunction or the predicate (出席, 参加, 在), never more of a word
+LIST_FIRST_START = r"(?:^|[，。、；：！？“”「」（）,;:!?()\s]|和)"
+AFTER_LIST_TITLE = r"^(?:[^\p{Han}]|[和及与出参在一到等陪]|$)"
+
+
+def _list_first_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataFrame:
+    """Two or more names, then 等 and the title they share: 甲、乙、丙等县领导出席, 甲、乙等大会执行主席和丙、丁等
+    主席团成员; an organisation may come between 等 and the title (等县人大常委会副主任)."""
+    names = rf"{rules.name}(?:[、和]{rules.name})+"
+    pattern = (rf"{LIST_FIRST_START}(?P<names>{names})等(?P<prefix>\p{{Han}}{{0,4}}?)(?P<title>{rules.chain})")
+    found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    found = (found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
+             .join(sentences.select("document_key", "sentence_no", "text"), on=["document_key", "sentence_no"])
+             .filter(pl.col("text").str.slice(pl.col("match_start") + pl.col("match").str.len_chars())
+                     .str.contains(AFTER_LIST_TITLE)))
+    at = pl.col("span_start") + pl.col("match_start")
+    lead = pl.col("match").str.len_chars() - pl.col("names").str.len_chars() - 1 - pl.col("prefix").str.len_chars() \
+        - pl.col("title").str.len_chars()
+    return (
+        found.with_columns(
+            # at the title itself, after its organisation, so that the span reaches its end
+            (at + pl.col("match").str.len_chars() - pl.col("title").str.len_chars()).alias("title_start"),
+            (at + lead).alias("_names_start"),
+            pl.col("names").str.extract_all(rf"(?:{rules.name})(?:[、和]|$)").alias("_tok"))
+        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_tok").list.eval(
+            pl.element().str.len_chars().cum_sum()).list.head(pl.col("_tok").list.len() - 1)).alias("_off"),
+            pl.col("_tok").list.eval(pl.element().str.strip_chars_end("、和")).alias("name"))
+        .explode(["name", "_off"])
+        .with_columns((pl.col("_names_start") + pl.col("_off")).alias("name_start"))
+        .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
+                      pl.col("name").str.replace_all(" ", "", literal=True),
+                      pl.col("title").alias("core"), (pl.col("prefix") + pl.col("title")).alias("title"),
+                      pl.col("span_start").alias("sentence_start"))
+        .filter(~pl.col("name").str.contains(NOT_IN_NAME) & ~pl.col("name").str.slice(0, 2).is_in(rules.heads))
+        .select(HIT_COLUMNS)
+    )
+
+
 # what a name written before its title starts after (，李某副县长指出); a name's last character is never a
 # unit's (许昌|市长, 林州|市长 are places)
 NAME_FIRST_START = r"(?:^|[，。、；：！？“”「」（）,;:!?()\s])"
@@ -420,6 +460,9 @@ def extract_officials(
         directory,
         _appointment_hits(sentences, rules),
     ], how="vertical_relaxed")
+    # a listed name with a title of its own keeps that one (县委书记甲 … 甲、乙等县领导)
+    hits = pl.concat([hits, _list_first_hits(sentences, rules).join(hits, on=["document_key", "name"], how="anti")],
+                     how="vertical_relaxed")
     # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
     hits = pl.concat([hits, _name_first_hits(sentences, rules, regions)
                       .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
