@@ -358,3 +358,8 @@ def test_lists_before_a_title_that_give_no_official(text):
 def test_a_listed_name_with_a_title_of_its_own_keeps_it():
     out, _, _ = pairs(["县委书记柯明主持会议。柯明、谭志远等县领导出席。"])
     assert set(out.select("name", "title").iter_rows()) == {("柯明", "县委书记"), ("谭志远", "县领导")}
+
+
+def test_a_candidate_for_a_post_is_named_with_it():
+    out, _, _ = pairs(["随后，青河镇党委副书记、镇长候选人柯晓梅等按响鸣笛。"])
+    assert set(out.select("name", "title").iter_rows()) == {("柯晓梅", "镇党委副书记、镇长候选人")}

@@ -71,7 +71,8 @@ class OfficialRules:
     def pattern(self) -> str:
         # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
         name = self.name
-        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})(?:[{PAD}]|[:：]\s?)?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
+        # a candidate for the post is named with it: 副书记、镇长候选人王某
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain}(?:候选人)?)(?:[{PAD}]|[:：]\s?)?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
                 rf"(?P<after>{AFTER_NAME})")
 
     @property
