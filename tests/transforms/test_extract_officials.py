@@ -363,3 +363,8 @@ def test_a_listed_name_with_a_title_of_its_own_keeps_it():
 def test_a_candidate_for_a_post_is_named_with_it():
     out, _, _ = pairs(["随后，青河镇党委副书记、镇长候选人柯晓梅等按响鸣笛。"])
     assert set(out.select("name", "title").iter_rows()) == {("柯晓梅", "镇党委副书记、镇长候选人")}
+
+
+def test_a_company_manager_is_no_official():
+    out, _, _ = pairs(["青河实业有限公司总经理柯晓梅代表企业发言，副县长邝长河出席。"])
+    assert set(out.select("name", "title").iter_rows()) == {("邝长河", "副县长")}
