@@ -4,6 +4,8 @@ run, and the DuckDB 1.x command line from the package registry reads it."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import shutil
 import signal
 import subprocess
@@ -249,3 +251,137 @@ def test_an_interrupted_publish_leaves_the_last_snapshot_and_no_partial(behind, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.read.duckdb", "w.read.duckdb.lock"]
     assert query(snapshot_path(db), "select count(*) from dim_document") == [(5,)]
     assert snapshot_problem(db).startswith("is behind the warehouse")
+
+
+# Publishing only what the runs since the last snapshot added: the result is what a full copy of the
+# warehouse gives, table by table, and anything that cannot be shown complete is a full copy.
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    from tests.flows.helpers import snapshot
+
+    return snapshot(path, exclude=())
+
+
+def _catalog(path: Path) -> list:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return [con.execute(sql).fetchall() for sql in (
+            "select table_name, sql, comment from duckdb_tables() order by all",
+            "select view_name, sql, comment from duckdb_views() where not internal order by all",
+            "select table_name, column_name, comment from duckdb_columns() order by all",
+            "select index_name, sql from duckdb_indexes() order by all",
+            "select tags['storage_version'] from duckdb_databases() where database_name = current_database()")]
+    finally:
+        con.close()
+
+
+def _publish(db: Path, caplog, **kwargs) -> str:
+    """How the snapshot was written: 'incremental' or the reason for a full copy."""
+    import logging
+
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="warehouse.publish"):
+        publish_snapshot(db, **kwargs)
+    lines = [r.getMessage() for r in caplog.records if r.name == "warehouse.publish"]
+    return lines[-1] if lines else ""
+
+
+def _full_publish_of(db: Path, tmp_path: Path) -> Path:
+    other = tmp_path / "full" / db.name
+    other.parent.mkdir()
+    shutil.copy(db, other)
+    publish_snapshot(other, force=True)
+    return snapshot_path(other)
+
+
+def test_a_snapshot_behind_is_brought_up_to_date_incrementally_as_a_full_copy_would(behind, tmp_path, caplog):
+    db = _copy_of(behind, tmp_path)
+    assert "applied what" in _publish(db, caplog)
+    full = _full_publish_of(db, tmp_path)
+    assert _tables(snapshot_path(db)) == _tables(full) == _tables(db)
+    assert _catalog(snapshot_path(db)) == _catalog(full)
+    assert _catalog(full)[-1] == [("v1.2.0+",)], "still a file DuckDB 1.2 opens"
+    if DUCKDB_CLI.exists():
+        result = subprocess.run([str(DUCKDB_CLI), "-readonly", "-csv", str(snapshot_path(db)),
+                                 "select count(*) as documents from v_document"], capture_output=True, text=True,
+                                timeout=120)
+        assert result.stdout.split() == ["documents", "6"], result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "w.duckdb", "w.read.duckdb", "w.read.duckdb.lock"]
+
+
+def test_runs_that_update_rows_publish_incrementally_as_a_full_copy_would(tmp_path, caplog):
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLE_DIR, folder)
+    db = tmp_path / "w.duckdb"
+    ingest(paths=[str(folder)], db=str(db))
+    touched = sorted(folder.iterdir())[0]
+    os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime + 60))  # dim_source_file: updated in place
+    (folder / "new.txt").write_text(ARTICLES["gb18030"], encoding="utf-8")
+    published = []
+    with caplog.at_level(logging.INFO, logger="warehouse.publish"):
+        assert ingest(paths=[str(folder)], db=str(db))["documents_loaded"] == 1
+        published += [r.getMessage() for r in caplog.records if r.name == "warehouse.publish"]
+        (folder / "blank.txt").write_bytes(b"")  # quarantine
+        assert ingest(paths=[str(folder)], db=str(db))["files_quarantined"] == 1
+        published += [r.getMessage() for r in caplog.records if r.name == "warehouse.publish"][len(published):]
+    assert len(published) == 2 and all("applied what" in line for line in published), published
+    updated = query(snapshot_path(db), "select count(*) from dim_source_file where last_seen_at > first_seen_at")
+    assert updated == [(1,)]
+    assert _tables(snapshot_path(db)) == _tables(_full_publish_of(db, tmp_path)) == _tables(db)
+
+
+def test_a_new_schema_version_or_catalog_is_a_full_copy(behind, tmp_path, caplog):
+    db = _copy_of(behind, tmp_path)
+    con = duckdb.connect(str(db))
+    con.execute("comment on table dim_document is 'a comment a migration changed'")
+    con.close()
+    assert "full copy (its tables, views or comments differ" in _publish(db, caplog)
+    assert _catalog(snapshot_path(db)) == _catalog(_full_publish_of(db, tmp_path))
+
+    (tmp_path / "version").mkdir()
+    db = _copy_of(behind, tmp_path / "version")
+    con = duckdb.connect(str(db))
+    con.execute("insert into meta_schema_version select max(version) + 1, 'next', now() from meta_schema_version")
+    con.close()
+    assert "full copy" in _publish(db, caplog)
+    assert _tables(snapshot_path(db)) == _tables(db)
+
+
+def test_changes_the_loader_never_makes_are_found_and_copied_whole(behind, tmp_path, caplog):
+    db = _copy_of(behind, tmp_path)
+    con = duckdb.connect(str(db))  # a fact row gone: no count of added rows can make up for it
+    con.execute("delete from fact_sentence where rowid = (select min(rowid) from fact_sentence)")
+    con.close()
+    assert "full copy (the changes did not add up (fact_sentence" in _publish(db, caplog)
+    assert _tables(snapshot_path(db)) == _tables(db)
+
+
+def test_a_publish_stopped_anywhere_leaves_the_last_snapshot_and_the_next_one_repairs_it(behind, tmp_path, caplog):
+    import warehouse.publish as publish
+
+    db = _copy_of(behind, tmp_path)
+    five = _tables(snapshot_path(db))
+
+    def interrupt(*args) -> None:
+        raise KeyboardInterrupt
+
+    for stop in ("copying", "applying"):
+        original = {"copying": publish._copy_file, "applying": publish._apply}[stop]
+        setattr(publish, {"copying": "_copy_file", "applying": "_apply"}[stop], interrupt)
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                publish_snapshot(db)
+        finally:
+            setattr(publish, {"copying": "_copy_file", "applying": "_apply"}[stop], original)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.read.duckdb", "w.read.duckdb.lock"]
+        assert _tables(snapshot_path(db)) == five
+    assert "applied what" in _publish(db, caplog)
+    assert _tables(snapshot_path(db)) == _tables(db)
+
+
+def test_a_snapshot_written_to_by_hand_is_copied_whole(behind, tmp_path, caplog):
+    db = _copy_of(behind, tmp_path)
+    con = duckdb.connect(str(snapshot_path(db)))  # a notebook that opened it read-write
+    con.execute("create table scratch as select 1 as x")
+    con.close()
+    assert "full copy" in _publish(db, caplog)
+    assert "scratch" not in _tables(snapshot_path(db))

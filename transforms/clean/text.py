@@ -83,13 +83,16 @@ def _full_width_marks(lines: pl.DataFrame, marks: str) -> pl.DataFrame:
     longest = lines.select(pl.col("text").str.extract_all(f"{marks}+").list.eval(pl.element().str.len_chars())
                            .list.max().max()).item()
     new = pl.col("text")
+    # no rule writes an ASCII mark: the rules of marks the lines do not hold would change nothing
+    held = {m: f for m, f in _ASCII_TO_FULL.items() if lines["text"].str.contains(m, literal=True).any()}
     # Pairs of brackets stay matched (an opener made full-width closes full-width), and that can put a
     # full-width mark next to another ASCII one: the passes run to a fixed point over both rules.
     for _ in range(max(1, longest or 0) + 1):
-        for ascii_mark, full in _ASCII_TO_FULL.items():
+        for ascii_mark, full in held.items():
             mark = "\\" + ascii_mark
             new = new.str.replace_all(f"({_CJK}) ?{mark} ?", f"${{1}}{full}").str.replace_all(
                 f" ?{mark} ?({_CJK})", f"{full}${{1}}"
             )
-        new = new.str.replace_all(r"（([^()（）]*)\)", "（${1}）").str.replace_all(r"\(([^()（）]*)）", "（${1}）")
+        if "(" in held or ")" in held:
+            new = new.str.replace_all(r"（([^()（）]*)\)", "（${1}）").str.replace_all(r"\(([^()（）]*)）", "（${1}）")
     return rewrite(lines, new, "punctuation")

@@ -30,9 +30,16 @@ SENTENCE_PUNCT = r"[，。！？；：,!?;:]"
 NUMERAL = r"[0-9一二三四五六七八九十两百千万]"
 
 
-def project_candidates(sentences: pl.DataFrame) -> pl.DataFrame:
-    """Project names with body spans: document_key, sentence_no, name, span_start, span_end."""
-    quoted = regex_spans(sentences, "text", SLOGAN, ["document_key", "span_start"]).select(
+def _quoted(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Every quotation of 2..20 characters: document_key, sentence_no, span_start (the sentence's), match,
+    match_start."""
+    return regex_spans(sentences, "text", SLOGAN, ["document_key", "sentence_no", "span_start"])
+
+
+def project_candidates(sentences: pl.DataFrame, quoted: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Project names with body spans: document_key, sentence_no, name, span_start, span_end.
+    quoted: _quoted(sentences), when the caller has it."""
+    quoted = (_quoted(sentences) if quoted is None else quoted).select(
         "document_key", (pl.col("span_start") + pl.col("match_start")).alias("q_start"),
         (pl.col("span_start") + pl.col("match_start") + pl.col("match").str.len_chars()).alias("q_end"))
     hits = regex_spans(sentences, "text", PROJECT, ["document_key", "sentence_no", "span_start"])
@@ -54,9 +61,10 @@ def project_candidates(sentences: pl.DataFrame) -> pl.DataFrame:
         "document_key", "sentence_no", "name", "span_start", "span_end")
 
 
-def slogan_candidates(sentences: pl.DataFrame) -> pl.DataFrame:
-    """Quoted slogans: document_key, sentence_no, text, span_start, span_end (inside the marks)."""
-    hits = regex_spans(sentences, "text", SLOGAN, ["document_key", "sentence_no", "span_start"])
+def slogan_candidates(sentences: pl.DataFrame, quoted: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Quoted slogans: document_key, sentence_no, text, span_start, span_end (inside the marks).
+    quoted: _quoted(sentences), when the caller has it."""
+    hits = _quoted(sentences) if quoted is None else quoted
     return (
         hits.with_columns(pl.col("match").str.slice(1, pl.col("match").str.len_chars() - 2).alias("text"))
         .filter(~pl.col("text").str.contains(SENTENCE_PUNCT)
@@ -75,8 +83,9 @@ def extract_projects(
 
     subject: the per-document main region (document_key, region_key) from extract_regions; a project's
     region_key is its document's subject (the first document's, for a project named in several)."""
-    projects = project_candidates(sentences)
-    slogans = slogan_candidates(sentences)
+    quoted = _quoted(sentences)  # read by both: a quoted project name is a slogan
+    projects = project_candidates(sentences, quoted)
+    slogans = slogan_candidates(sentences, quoted)
     projects = projects.with_columns(keys_for(projects["name"]).alias("entity_key"))
     slogans = slogans.with_columns(
         keys_for("slogan:" + slogans["text"])

@@ -87,17 +87,23 @@ def text_windows(texts: pl.DataFrame, by: str, origin: str | None = None, text: 
     text that row's _wt holds at least `width` characters each side (less at the text's ends), so slicing it
     costs O(width) where slicing the text at p walks it from its start: quadratic over a long text's spans."""
     start = pl.col(origin).cast(pl.Int64) if origin else pl.lit(0, pl.Int64)
-    pieces = (texts.select(by, start.alias("_ss"), pl.col(text).str.extract_all(f"(?s).{{1,{width}}}|^$").alias("_p"))
+    frame = texts.select(by, start.alias("_ss"), pl.col(text)).filter(pl.col(text).is_not_null())
+    longer = pl.col(text).str.len_chars() > width
+    # a text that fits in one piece is its own window (most sentences): only the longer ones are cut
+    short = frame.filter(~longer).select(by, "_ss", _ws="_ss", _wb="_ss", _wt=text)
+    long = frame.filter(longer)
+    if long.is_empty():
+        return short
+    pieces = (long.select(by, "_ss", pl.col(text).str.extract_all(f"(?s).{{1,{width}}}").alias("_p"))
               .with_row_index("_t")
               .with_columns(pl.int_ranges(0, pl.col("_p").list.len()).alias("_n"))
-              .explode(["_p", "_n"])
-              .filter(pl.col("_p").is_not_null()))
+              .explode(["_p", "_n"]))
     previous, following = pl.col("_p").shift(1).over("_t"), pl.col("_p").shift(-1).over("_t")
-    return pieces.select(
+    return pl.concat([short, pieces.select(
         by, "_ss", (pl.col("_ss") + pl.col("_n") * width).alias("_ws"),
         (pl.col("_ss") + pl.max_horizontal(pl.col("_n") - 1, 0) * width).alias("_wb"),
         pl.concat_str(previous.fill_null(""), pl.col("_p"), following.fill_null("")).alias("_wt"),
-    )
+    )])
 
 
 def with_windows(frame: pl.DataFrame, texts: pl.DataFrame, start: str, end: str, *, by: str = "document_key",

@@ -6,7 +6,7 @@ it jieba stops cutting 林山寨 into 林/山寨 or reading 碧沙岗 as a perso
 inside jieba.analyse (offline); unknown words get the median IDF, as jieba.analyse does.
 
 Segmentation is a per-text library call (jieba-rs through rjieba, no columnar API): it runs once per
-document (per_text_rows); counting, IDF join, weighting and ranking are Polars over the whole batch.
+document; counting, IDF join, weighting and ranking are Polars over the whole batch.
 Traditional-script documents are converted to Simplified (OpenCC t2s) before segmentation, so their terms
 are Simplified and comparable with the rest of the corpus."""
 
@@ -20,13 +20,13 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.extract.tables import SCHEMAS, conform, per_text_rows
+from transforms.extract.tables import SCHEMAS, conform
 from transforms.rules import RULES_DIR
 
 TOP_N = 20
 # parts of speech worth a keyword: nouns (incl. places, organisations, our own tags), verbs used as nouns,
 # idioms and abbreviations, English
-KEEP_POS = r"^(n|ns|nt|nz|nr|nrt|vn|v|l|i|j|eng)$"
+KEEP_POS = frozenset(("n", "ns", "nt", "nz", "nr", "nrt", "vn", "v", "l", "i", "j", "eng"))
 STOP_CHARS = re.compile(r"^[\d\W_]+$")
 
 
@@ -102,10 +102,25 @@ def segment(text: str) -> list[dict[str, str]]:
     return [{"term": word, "pos": pos} for word, pos in segmenter().tag(text, True)]
 
 
-def tagged_tokens(texts: pl.DataFrame) -> pl.DataFrame:
-    """document_key, term, pos: every token of every text, tagged by jieba-rs."""
-    return per_text_rows(texts, "text", lambda text: segmenter().tag(text, True),
-                         {"term": pl.String, "pos": pl.String})
+def _candidate_tokens(texts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(document_key, term, pos of the tokens that can be keywords: two characters or more, a kept part of
+    speech), (document_key, total: every token counted). Half the tokens go before they become columns, and
+    the rest reach Polars as one newline-joined string per text, split there (jieba never keeps a newline
+    inside a token): cheaper than a column of Python strings, and no token tuples are held for the batch."""
+    terms, tags, totals = [], [], []
+    tag = segmenter().tag
+    for text in texts["text"].to_list():
+        tokens = tag(text, True)
+        totals.append(len(tokens))
+        kept = [t for t in tokens if len(t[0]) >= 2 and t[1] in KEEP_POS]
+        terms.append("\n".join([t[0] for t in kept]))
+        tags.append("\n".join([t[1] for t in kept]))
+    tokens = (texts.select("document_key", term=pl.Series(terms, dtype=pl.String),
+                           pos=pl.Series(tags, dtype=pl.String))
+              .filter(pl.col("term") != "")
+              .with_columns(pl.col("term").str.split("\n"), pl.col("pos").str.split("\n"))
+              .explode("term", "pos"))
+    return tokens, texts.select("document_key", total=pl.Series(totals, dtype=pl.UInt32))
 
 
 def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
@@ -118,20 +133,24 @@ def extract_terms(documents: pl.DataFrame, top_n: int = TOP_N) -> pl.DataFrame:
                           if c in documents.columns], separator="\n")
     texts = documents.select("document_key", text.alias("text"))
     texts = texts.with_columns(to_simplified(texts["text"]).alias("text"))
-    tokens = tagged_tokens(texts)
-    totals = tokens.group_by("document_key").agg(pl.len().alias("total"))
+    tokens, totals = _candidate_tokens(texts)
     idf, median = idf_frame()
     stops = stop_words()
-    terms = (
-        tokens.filter(pl.col("term").str.len_chars() >= 2, pl.col("pos").str.contains(KEEP_POS),
-                      ~pl.col("term").str.to_lowercase().is_in(stops), ~pl.col("term").str.contains(STOP_CHARS.pattern))
-        .group_by("document_key", "term")
-        .agg(pl.len().alias("frequency"), pl.col("pos").min())
-        .join(totals, on="document_key")
-        .join(idf, on="term", how="left")
+    kept = tokens.filter(~pl.col("term").str.to_lowercase().is_in(stops),
+                         ~pl.col("term").str.contains(STOP_CHARS.pattern))
+    counted = kept.group_by("document_key", "term").agg(pl.len().alias("frequency"))
+    # only the batch's terms of the IDF table are joined, only a document's top terms (and ties) are sorted,
+    # and a term's tag is looked up for the terms kept: each of those was a pass over every term of the batch
+    ranked = (
+        counted.join(totals, on="document_key")
+        .join(idf.filter(pl.col("term").is_in(counted["term"].implode())), on="term", how="left")
         .with_columns((pl.col("frequency") / pl.col("total") * pl.col("idf").fill_null(median)).alias("weight"))
+        .filter(pl.col("weight").rank("min", descending=True).over("document_key") <= top_n)
         .sort(["document_key", "weight", "term"], descending=[False, True, False])
         .with_columns(pl.int_range(1, pl.len() + 1).over("document_key").alias("rank"))
         .filter(pl.col("rank") <= top_n)
     )
+    tags = (kept.join(ranked.select("document_key", "term"), on=["document_key", "term"], how="semi")
+            .group_by("document_key", "term").agg(pl.col("pos").min()))
+    terms = ranked.join(tags, on=["document_key", "term"], how="left", maintain_order="left")
     return conform(terms, "fact_term")
