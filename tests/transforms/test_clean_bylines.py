@@ -35,7 +35,8 @@ def credited(cleaned) -> set[tuple]:
         ]),
         # credit-first and reporting-credit lines closing the article
         *((f"标题\n{PARA}\n{line}", credits) for line, credits in [
-            ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "记者", "图")}),
+            # the role word governs the credit it comes with; the photographer printed without one is 摄影
+            ("文/记者 张三丰 图/李小四", {("张三丰", "记者", "文"), ("李小四", "摄影", "图")}),
             ("文字：周九州 图片：吴十一", {("周九州", "作者", "文"), ("吴十一", "摄影", "图")}),
             ("本报记者 孙八一 报道", {("孙八一", "记者", "文")}),
         ]),
@@ -160,8 +161,8 @@ def test_a_caption_credit_closing_a_paragraph():
          {("胡雪莲", "记者"), ("毛志强", "通讯员"), ("宋洁", "通讯员")}, PARA),
         # an outlet with a middle dot before the role
         (f"标题\n大河报·豫视频客户端记者 温建国\n{PARA}", {("温建国", "记者")}, PARA),
-        # names alone after a reporter's mark
-        (f"标题\n☉蕭明輝 龔曉東\n{PARA}", {("萧明辉", "记者"), ("龚晓东", "记者")}, PARA),
+        # names alone after a reporter's mark: no role word says what they did, so authors
+        (f"标题\n☉蕭明輝 龔曉東\n{PARA}", {("萧明辉", "作者"), ("龚晓东", "作者")}, PARA),
         # the editors after the credits are furniture, not bylines
         (f"标题\n{PARA}\n文字：胡雪莲 图片：毛志强 编辑：宋洁", {("胡雪莲", "作者"), ("毛志强", "摄影")}, PARA),
         # a source line ending in its byline
@@ -189,3 +190,43 @@ def test_a_byline_in_the_page_header_opens_the_article_and_is_read():
 def test_lines_near_the_new_forms_stay_text(line):
     doc, cleaned = clean_one(f"标题\n{PARA}\n{line}")
     assert cleaned.bylines.is_empty()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "body"),
+    [
+        # a site's dateline with its date before 讯
+        (f"标题\n晨光网青河5月3日讯（通讯员 郑远山）{PARA}", {("郑远山", "通讯员")}, f"晨光网青河5月3日讯{PARA}"),
+        # a role word governs names up to the first with its own credit; the run after it takes its credit
+        (f"标题\n南川新闻网11月2日讯（记者 范书田/文 柯小岚 韦东成/图）{PARA}",
+         {("范书田", "记者"), ("柯小岚", "摄影"), ("韦东成", "摄影")}, f"南川新闻网11月2日讯{PARA}"),
+        # names alone in brackets, or after a reporter's mark, closing the article
+        (f"标题\n{PARA}（柯远航 谭晓梅）", {("柯远航", "作者"), ("谭晓梅", "作者")}, PARA),
+        (f"标题\n{PARA}(韦东)", {("韦东", "作者")}, PARA),
+        (f"标题\n{PARA}☉鄺雪梅 鄧立衛 |", {("邝雪梅", "作者"), ("邓立卫", "作者")}, PARA),
+        # credits before the names closing a paragraph, in Traditional script
+        (f"标题\n{PARA}(文/南川報業全媒體記者 範書田 圖/南川報業全媒體記者 韋東成)",
+         {("范书田", "记者"), ("韦东成", "记者")}, PARA),
+    ],
+)
+def test_bylines_in_datelines_and_closing_an_article(text, expected, body):
+    doc, cleaned = clean_one(text)
+    assert names_roles(cleaned) == expected
+    assert doc["body"] == body
+
+
+@pytest.mark.parametrize("line", [
+    f"{PARA}（高新区）",  # a place in brackets is not a name
+    f"{PARA}（东风村）",
+    f"她说：“这条路修好了。”（李清远）",  # a name citing a quotation
+    f"{PARA}（完）",
+])
+def test_brackets_closing_a_paragraph_that_are_not_bylines(line):
+    doc, cleaned = clean_one(f"标题\n{line}")
+    assert cleaned.bylines.is_empty()
+    assert doc["body"] == line
+
+
+def test_an_author_field_repeating_the_reporter_adds_no_one():
+    doc, cleaned = clean_one(f"标题\n本报讯（记者 柯远航）{PARA}\n作者：柯远航\n作者：谭晓梅")
+    assert names_roles(cleaned) == {("柯远航", "记者"), ("谭晓梅", "作者")}

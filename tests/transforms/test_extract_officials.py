@@ -330,3 +330,41 @@ def test_a_title_fact_spans_its_name_and_title_in_either_order(text, written):
     out, _, docs = pairs([text])
     (start, end), = out.select("span_start", "span_end").iter_rows()
     assert docs["body"][0][start:end] == written
+
+
+def test_names_listed_before_the_title_they_share():
+    out, _, docs = pairs(["开幕式上，邝长河、谭志远、柯明等大会执行主席和欧阳晓、韦东成、夏禾等主席团成员出席会议。",
+                          "韦东成、夏禾等县人大常委会副主任参加活动。"])
+    got = set(out.select("name", "title").iter_rows())
+    assert got == {("邝长河", "大会执行主席"), ("谭志远", "大会执行主席"), ("柯明", "大会执行主席"),
+                   ("欧阳晓", "主席团成员"), ("韦东成", "主席团成员"), ("夏禾", "主席团成员"),
+                   ("韦东成", "县人大常委会副主任"), ("夏禾", "县人大常委会副主任")}
+    # each span runs from the name to the end of its title
+    body = docs["body"][0]
+    spans = {body[a:b] for a, b in out.filter(pl.col("name") == "柯明").select("span_start", "span_end").iter_rows()}
+    assert spans == {"柯明等大会执行主席"}
+
+
+@pytest.mark.parametrize("text", [
+    "会上，邝长河、谭志远等村民代表发言。",  # not a title
+    "邝长河、谭志远等县领导干部群众参加。",  # the title runs on into another word
+    "邝长河等县领导出席。",  # one name: 等 may cut a longer list the page does not print
+])
+def test_lists_before_a_title_that_give_no_official(text):
+    out, _, _ = pairs([text])
+    assert not set(out["name"]) & {"邝长河", "谭志远"}
+
+
+def test_a_listed_name_with_a_title_of_its_own_keeps_it():
+    out, _, _ = pairs(["县委书记柯明主持会议。柯明、谭志远等县领导出席。"])
+    assert set(out.select("name", "title").iter_rows()) == {("柯明", "县委书记"), ("谭志远", "县领导")}
+
+
+def test_a_candidate_for_a_post_is_named_with_it():
+    out, _, _ = pairs(["随后，青河镇党委副书记、镇长候选人柯晓梅等按响鸣笛。"])
+    assert set(out.select("name", "title").iter_rows()) == {("柯晓梅", "镇党委副书记、镇长候选人")}
+
+
+def test_a_company_manager_is_no_official():
+    out, _, _ = pairs(["青河实业有限公司总经理柯晓梅代表企业发言，副县长邝长河出席。"])
+    assert set(out.select("name", "title").iter_rows()) == {("邝长河", "副县长")}

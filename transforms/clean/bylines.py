@@ -20,6 +20,8 @@ _BULLET = "[□■◆●▲☉◎]?"
 _EDITOR_TAIL = "(?:\\s*[（(]?(?:责任编辑|编辑|责编|校对|审核|审校|美编)\\s*[:：]?\\s*[\\p{Han}·]{2,4}[)）]?)*"
 # A mark some papers print before their reporters' names alone (☉甲某 乙某): the names are the byline.
 _NAME_MARK = "[☉◎]"
+# The last characters of a place's or an office's name, never of a person's.
+_NOT_NAME_END = "省市区县镇乡村州旗盟街委局厅部办处所院校"
 # Several names in brackets or after a role: spaces, 、 or commas between them.
 _NAME_SEP = "[\\s、，,]+"
 
@@ -40,6 +42,9 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
     caption = f"{surname}\\p{{Han}}{{1,2}}"
     # a name a surname starts
     person = caption
+    # a name alone closing an article, which must not end like a place or an office (高新区, 王村)
+    bare = f"{surname}\\p{{Han}}?[\\p{{Han}}&&[^{_NOT_NAME_END}]]"
+    bare_names = f"{bare}(?:{_NAME_SEP}{bare}){{0,2}}"
     dateline = "(?:本报讯|本网讯|本台讯|[\\p{Han}]{2,8}讯)"
     verbs = "翻拍|拍摄|摄影|采写|撰写|撰稿|提供|整理|报道|摄"
     return {
@@ -55,6 +60,11 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         "caption": f"^({caption})\\s*摄$",
         # A byline closing a paragraph: ...贡献力量。记者 张改华 文/图, ...贡献力量。（记者 张改华）
         "trailing": f"^(.*[。！？”])\\s*[（(]?\\s*({body}|{caption}\\s*摄)\\s*[)）]?$",
+        # Names alone closing a paragraph, in brackets or after a reporter's mark: …品牌。（甲某 乙某）, …。☉甲某 |
+        # (not after a quotation, which a bracketed name may cite)
+        "closing_names": f"^(.*[。！？])\\s*(?:[（(]\\s*({bare_names})\\s*[)）]|{_NAME_MARK}\\s*({bare_names})\\s*[|｜]?)$",
+        # Credits before the names closing a paragraph: …发展。（文/某报记者 甲某 图/某报记者 乙某）
+        "closing_credit_first": f"^(.*[。！？”])\\s*[（(]\\s*((?:{credit_first}\\s*)+)[)）]$",
         # The credit before the name: 文/记者 张三 图/李四, 摄影：王五
         "credit_first": f"^[（(]?\\s*(?:{credit_first}\\s*)+[)）]?{_EDITOR_TAIL}$",
         "editor_tail": f"{_EDITOR_TAIL}$",
@@ -68,8 +78,9 @@ def _patterns(rules: CleaningRules) -> dict[str, str]:
         "bracket": f"^(.*?){dateline}\\s*[（(]\\s*({body}|{names})\\s*[)）]\\s*(.+)$",
         # □晚报记者 孙娟 本报讯 昨日，… : the byline before the dateline word
         "before_dateline": f"^{_BULLET}\\s*({body})\\s*{dateline}\\s*(.+)$",
-        # An agency's dateline with the reporters' names and no role: 某某社北京5月10日电（甲 乙）
-        "agency": f"^(.{{0,30}}?\\d{{1,2}}月\\d{{1,2}}日电)\\s*[（(]\\s*({body}|(?:{role})?\\s*{names})\\s*[)）]\\s*(.*)$",
+        # An agency's or a site's dated dateline with the reporters' names, a role or none: 某某社北京5月10日电（甲 乙）,
+        # 某某网某地3月5日讯（通讯员 甲）; the dateline, which names the place, stays
+        "agency": f"^(.{{0,30}}?\\d{{1,2}}月\\d{{1,2}}日[电讯])\\s*[（(]\\s*({body}|(?:{role})?\\s*{names})\\s*[)）]\\s*(.*)$",
         # Credits inside a sentence: 图片由晚报记者某某翻拍于…，文字由晚报记者某某采写。
         "credit_clause": f"(?:图片|照片|图|文字|文|视频)由\\s*(?:{role})\\s*\\p{{Han}}{{2,3}}?(?:{verbs})",
         "credit_words": f"^(?:图片|照片|图|文字|文|视频)由|(?:{verbs})$",
@@ -100,7 +111,7 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
     roles = "|".join(map(re.escape, rules.byline_roles))
     # a role word, a dateline (讯, 5月10日电), a credit (文/图, 图片由, 摄影：), a slash, a speech's dash
     cue = (f"{roles}|讯|日电|(?:图片|照片|图|文字|文|视频)由|[/／]|^[—－―\\-]"
-           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$|^" + _NAME_MARK)
+           "|(?:文字|图片|文|图|摄影|摄)\\s*[:：]|摄$|[)）]\\s*$|" + _NAME_MARK)
     lines = on_subset(lines, pl.col("simp").str.contains(cue), lambda part: _extract_byline_text(part, rules))
     # a source line's byline: its author field, or the role and names it ends with
     source_tail = _patterns(rules)["source_tail"]
@@ -110,7 +121,8 @@ def extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFra
 
 
 # The forms _patterns names, in the order a line is tried against them.
-_FORMS = ("line", "line_tail", "line_tail_slash", "caption", "marked_names", "credit_first", "trailing", "lead_bracket",
+_FORMS = ("line", "line_tail", "line_tail_slash", "caption", "marked_names", "credit_first", "trailing",
+          "closing_names", "closing_credit_first", "lead_bracket",
           "open_dateline", "bracket", "before_dateline", "agency", "speech")
 
 
@@ -125,10 +137,15 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .str.replace_all(r"[\s，,。；;、]", "") == ""
     ) & (clauses.list.len() > 0)
     names_only = pl.lit("记者 ")
+    # names with no role word and no dateline to say they report: authors
+    authors = pl.lit("作者 ")
     bracket_inner = simp.str.extract(p["bracket"], 2)
     # 文/记者 张三 -> 记者 张三/文, the order the name-first forms use
-    credit_first = simp.str.replace(p["editor_tail"], "").str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
-        "/(?:文字|撰文|撰稿) ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
+    def name_first(credits: pl.Expr) -> pl.Expr:
+        return credits.str.replace_all(p["credit_first_one"], "${2} ${3}/${1} ").str.replace_all(
+            "/(?:文字|撰文|撰稿) ", "/文 ").str.replace_all("/(?:图片|摄影|摄) ", "/图 ")
+
+    credit_first = name_first(simp.str.replace(p["editor_tail"], ""))
     tail = pl.col("_is_line_tail") | pl.col("_is_line_tail_slash")
     byline_text = (
         pl.when(pl.col("_is_line"))
@@ -140,11 +157,16 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
         .when(pl.col("_is_caption"))
         .then(simp.str.extract(p["caption"], 1) + "/摄")
         .when(pl.col("_is_marked_names"))
-        .then(pl.concat_str(names_only, simp.str.extract(p["marked_names"], 1)))
+        .then(pl.concat_str(authors, simp.str.extract(p["marked_names"], 1)))
         .when(pl.col("_is_credit_first"))
         .then(credit_first.str.strip_chars("（()） "))
         .when(pl.col("_is_trailing"))
         .then(simp.str.extract(p["trailing"], 2).str.replace(r"\s*摄$", "/摄"))
+        .when(pl.col("_is_closing_names"))
+        .then(pl.concat_str(authors, pl.coalesce(simp.str.extract(p["closing_names"], 2),
+                                                 simp.str.extract(p["closing_names"], 3))))
+        .when(pl.col("_is_closing_credit_first"))
+        .then(name_first(simp.str.extract(p["closing_credit_first"], 2)))
         .when(pl.col("_is_lead_bracket"))
         .then(simp.str.extract(p["lead_bracket"], 1))
         .when(pl.col("_is_open_dateline"))
@@ -168,6 +190,10 @@ def _extract_byline_text(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFr
     new_text = (
         pl.when(pl.col("_is_trailing"))
         .then(_cut(simp.str.extract(p["trailing"], 1), pl.lit("")))
+        .when(pl.col("_is_closing_names"))
+        .then(_cut(simp.str.extract(p["closing_names"], 1), pl.lit("")))
+        .when(pl.col("_is_closing_credit_first"))
+        .then(_cut(simp.str.extract(p["closing_credit_first"], 1), pl.lit("")))
         .when(pl.col("_is_lead_bracket"))
         .then(_cut(pl.lit(""), simp.str.extract(p["lead_bracket"], 2)))
         .when(pl.col("_is_open_dateline"))
@@ -228,7 +254,12 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
             role=pl.when(pl.col("token").str.contains(role_only)).then(_role_of(pl.col("token"), rules)),
             is_credit=pl.col("token").str.contains(credit_only),
         )
-        .with_columns(role=pl.col("role").forward_fill().over("document_key", "line_no"))
+        # a role word governs the names up to the first that carries its own credit (记者 甲/文 乙 丙/图):
+        # names after it without a role word of their own are credited by their credit alone
+        .with_columns(group=(pl.col("role").is_not_null() | (
+            pl.col("token").str.contains("/") & ~pl.col("is_credit")).shift(1, fill_value=False)
+        ).cum_sum().over("document_key", "line_no"))
+        .with_columns(role=pl.col("role").forward_fill().over("document_key", "line_no", "group"))
     )
     line_credit = (
         tokens.filter("is_credit").group_by("document_key", "line_no").agg(line_credit=pl.col("token").last())
@@ -240,18 +271,22 @@ def parse_bylines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
             name=split_names(pl.col("token").str.replace("/.*$", "")),
             own_credit=pl.col("token").str.extract("/(.+)$", 1),
         )
+        # names without a role word share the credit their run ends with (乙 丙/图)
+        .with_columns(run_credit=pl.when(pl.col("role").is_null()).then(
+            pl.col("own_credit").backward_fill().over("document_key", "line_no", "group")))
         .explode("name")
         .drop_nulls("name")
-        .with_columns(credit=pl.coalesce("own_credit", "line_credit").replace({"图/文": "文/图", "摄": "图", "报道": "文", "摄影报道": "图"}))
+        .with_columns(credit=pl.coalesce("own_credit", "run_credit", "line_credit").replace({"图/文": "文/图", "摄": "图", "报道": "文", "摄影报道": "图"}))
         .with_columns(
             role=pl.coalesce(
                 "role", pl.when(pl.col("credit") == "图").then(pl.lit("摄影")).otherwise(pl.lit("作者"))
             )
         )
     )
+    # an author field (作者：甲) that repeats a person the byline gives a role adds no one
     return names.select("document_key", "line_no", "name", "role", "credit").unique(
         ["document_key", "name", "role"], keep="first", maintain_order=True
-    )
+    ).filter(~((pl.col("role") == "作者") & (pl.col("role") != "作者").any().over("document_key", "name")))
 
 
 def _role_of(token: pl.Expr, rules: CleaningRules) -> pl.Expr:

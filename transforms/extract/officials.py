@@ -54,6 +54,7 @@ DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民
 # a note after a directory's name: (女), (挂职); only a posting's note is part of the title
 DIRECTORY_NOTE = r"[（(]([^（）()]{1,4})[)）]"
 TITLE_NOTES = ("挂职", "兼职", "兼")
+ENTERPRISE_POSTS = ("董事长", "总经理", "副总经理")
 
 PARTY = re.compile(r"^(省委|市委|区委|县委|州委|盟委|旗委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
@@ -71,7 +72,8 @@ class OfficialRules:
     def pattern(self) -> str:
         # one title may head a list of names: 副主席郑某、徐某、王某及秘书长陈某
         name = self.name
-        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain})(?:[{PAD}]|[:：]\s?)?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
+        # a candidate for the post is named with it: 副书记、镇长候选人王某
+        return (rf"(?P<prefix>{ORG_PREFIX})?(?P<title>{self.chain}(?:候选人)?)(?:[{PAD}]|[:：]\s?)?(?P<name>{name}(?:[{LIST_SEP}]{name})*)"
                 rf"(?P<after>{AFTER_NAME})")
 
     @property
@@ -171,6 +173,46 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
                           pl.col("span_start").alias("sentence_start"))
             .with_columns(pl.col("name").str.replace_all(" ", "", literal=True))
             .select(HIT_COLUMNS))
+
+
+# what a list of names with its title after it starts after (，甲、乙等县领导; …主席和甲、乙等…; or 、 when the
+# list's first items are no surname-led names: the rest still share the title), and what may follow that
+# title: a conjunction or the predicate (出席, 参加, 在), never more of a word
+LIST_FIRST_START = r"(?:^|[，。、；：！？“”「」（）,;:!?()\s]|和)"
+AFTER_LIST_TITLE = r"^(?:[^\p{Han}]|[和及与出参在一到等陪]|$)"
+
+
+def _list_first_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataFrame:
+    """Two or more names, then 等 and the title they share: 甲、乙、丙等县领导出席, 甲、乙等大会执行主席和丙、丁等
+    主席团成员; an organisation may come between 等 and the title (等县人大常委会副主任)."""
+    names = rf"{rules.name}(?:[、和]{rules.name})+"
+    pattern = (rf"{LIST_FIRST_START}(?P<names>{names})等(?P<prefix>\p{{Han}}{{0,4}}?)(?P<title>{rules.chain})")
+    found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    found = (found.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g")).unnest("g")
+             .join(sentences.select("document_key", "sentence_no", "text"), on=["document_key", "sentence_no"])
+             .filter(pl.col("text").str.slice(pl.col("match_start") + pl.col("match").str.len_chars())
+                     .str.contains(AFTER_LIST_TITLE)))
+    at = pl.col("span_start") + pl.col("match_start")
+    lead = pl.col("match").str.len_chars() - pl.col("names").str.len_chars() - 1 - pl.col("prefix").str.len_chars() \
+        - pl.col("title").str.len_chars()
+    return (
+        found.with_columns(
+            # at the title itself, after its organisation, so that the span reaches its end
+            (at + pl.col("match").str.len_chars() - pl.col("title").str.len_chars()).alias("title_start"),
+            (at + lead).alias("_names_start"),
+            pl.col("names").str.extract_all(rf"(?:{rules.name})(?:[、和]|$)").alias("_tok"))
+        .with_columns(pl.concat_list(pl.lit(0, pl.Int64), pl.col("_tok").list.eval(
+            pl.element().str.len_chars().cum_sum()).list.head(pl.col("_tok").list.len() - 1)).alias("_off"),
+            pl.col("_tok").list.eval(pl.element().str.strip_chars_end("、和")).alias("name"))
+        .explode(["name", "_off"])
+        .with_columns((pl.col("_names_start") + pl.col("_off")).alias("name_start"))
+        .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
+                      pl.col("name").str.replace_all(" ", "", literal=True),
+                      pl.col("title").alias("core"), (pl.col("prefix") + pl.col("title")).alias("title"),
+                      pl.col("span_start").alias("sentence_start"))
+        .filter(~pl.col("name").str.contains(NOT_IN_NAME) & ~pl.col("name").str.slice(0, 2).is_in(rules.heads))
+        .select(HIT_COLUMNS)
+    )
 
 
 # what a name written before its title starts after (，李某副县长指出); a name's last character is never a
@@ -420,9 +462,22 @@ def extract_officials(
         directory,
         _appointment_hits(sentences, rules),
     ], how="vertical_relaxed")
+    # a listed name with a title of its own keeps that one (县委书记甲 … 甲、乙等县领导)
+    hits = pl.concat([hits, _list_first_hits(sentences, rules).join(hits, on=["document_key", "name"], how="anti")],
+                     how="vertical_relaxed")
     # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
     hits = pl.concat([hits, _name_first_hits(sentences, rules, regions)
                       .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
+    # a company's manager is no official (某某有限公司总经理王某): an enterprise post right after a company's name
+    hits = hits.with_row_index("_r")
+    before = (hits.select("_r", "document_key", "sentence_no", "title_start", "sentence_start")
+              .join(sentences.select("document_key", "sentence_no", "text"), on=["document_key", "sentence_no"])
+              .select("_r", pl.col("text").str.slice(
+                  pl.max_horizontal(pl.col("title_start") - pl.col("sentence_start") - 2, 0),
+                  pl.min_horizontal(pl.col("title_start") - pl.col("sentence_start"), 2)).alias("_before")))
+    hits = (hits.join(before, on="_r", how="left")
+            .filter(~(pl.col("core").is_in(ENTERPRISE_POSTS) & pl.col("_before").is_in(["公司", "集团"]).fill_null(False)))
+            .sort("_r").drop("_r", "_before"))
     # a name with a title of its own is not also listed under its unit's leaders (县委书记周某 … 县领导周某)
     collective = pl.col("core").str.ends_with("领导")
     hits = hits.filter(~collective | (~collective).sum().over("document_key", "name").eq(0)).with_row_index("hit")
