@@ -99,6 +99,22 @@ ENUMERATION = (r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})(?:[0-9一二三四五六七�
 VILLAGE_LIST = r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})等[0-9一二三四五六七八九十两百]+个(村|社区)"
 
 
+def _list_items(sentences: pl.DataFrame, groups: str, pattern: str) -> pl.DataFrame:
+    """Each item of a 、-separated list the pattern finds (group 1 the items, group 2 their shared suffix), one row
+    per item with its stem and span; _list numbers the lists."""
+    found = regex_spans(sentences, "text", pattern, ["document_key", "span_start"]).with_row_index("_list")
+    return found.with_columns(
+        pl.col("match").str.extract_groups(groups).struct.field("2").alias("suffix"),
+        pl.col("match").str.extract_groups(groups).struct.field("1").str.split("、").alias("items"),
+    ).with_columns(
+        pl.col("items").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum()).alias("_cum"),
+    ).with_columns(
+        pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("items").list.len() - 1)).alias("_off"),
+    ).explode(["items", "_off"]).with_columns(
+        pl.col("items").str.replace(UNIT_LEFT_CUT, "").alias("stem"),
+        (pl.col("span_start") + pl.col("match_start") + pl.col("_off") + pl.col("items").str.len_chars()).alias("span_end"),
+    ).with_columns((pl.col("span_end") - pl.col("stem").str.len_chars()).alias("span_start"))
+
 def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
     """Units recognised by suffix: document_key, surface, span_start, span_end, name, level."""
     single = regex_spans(sentences, "text", rf"\p{{Han}}+?{SUFFIX_MATCH}", ["document_key", "span_start"])
@@ -111,18 +127,7 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(
         (pl.col("span_end") - pl.col("stem").str.len_chars() - pl.col("suffix").str.len_chars()).alias("span_start"),
     )
-    listed = regex_spans(sentences, "text", ENUMERATION, ["document_key", "span_start"]).with_row_index("_list").with_columns(
-        pl.col("match").str.extract_groups(f"^(?:{ENUMERATION})").struct.field("2").alias("suffix"),
-        pl.col("match").str.extract_groups(f"^(?:{ENUMERATION})").struct.field("1").str.split("、").alias("items"),
-    )
-    listed = listed.with_columns(
-        pl.col("items").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum()).alias("_cum"),
-    ).with_columns(
-        pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("items").list.len() - 1)).alias("_off"),
-    ).explode(["items", "_off"]).with_columns(
-        pl.col("items").str.replace(UNIT_LEFT_CUT, "").alias("stem"),
-        (pl.col("span_start") + pl.col("match_start") + pl.col("_off") + pl.col("items").str.len_chars()).alias("span_end"),
-    ).with_columns((pl.col("span_end") - pl.col("stem").str.len_chars()).alias("span_start"))
+    listed = _list_items(sentences, f"^(?:{ENUMERATION})", ENUMERATION)
     # 柿园(宋庄)村: a village named with its other name in brackets is the first name's
     aliased = regex_spans(sentences, "text", BRACKETED, ["document_key", "span_start"]).with_columns(
         pl.col("match").str.extract_groups(BRACKETED).alias("_g")).with_columns(
@@ -132,18 +137,7 @@ def _suffix_units(sentences: pl.DataFrame) -> pl.DataFrame:
     ).with_columns((pl.col("span_start") + pl.col("match_start") + pl.col("_g").struct.field("1").str.len_chars()
                     - pl.col("stem").str.len_chars()).alias("span_start"))
     # 以大堰、磨嘴、中沟等12个村: short names listed before a count of villages (communities) are theirs
-    villages = regex_spans(sentences, "text", VILLAGE_LIST, ["document_key", "span_start"]).with_row_index("_list")
-    villages = villages.with_columns(
-        pl.col("match").str.extract_groups(VILLAGE_LIST).struct.field("2").alias("suffix"),
-        pl.col("match").str.extract_groups(VILLAGE_LIST).struct.field("1").str.split("、").alias("items"),
-    ).with_columns(
-        pl.col("items").list.eval(pl.element().str.len_chars() + 1).list.eval(pl.element().cum_sum()).alias("_cum"),
-    ).with_columns(
-        pl.concat_list(pl.lit(0, pl.Int64), pl.col("_cum").list.head(pl.col("items").list.len() - 1)).alias("_off"),
-    ).explode(["items", "_off"]).with_columns(
-        pl.col("items").str.replace(UNIT_LEFT_CUT, "").alias("stem"),
-        (pl.col("span_start") + pl.col("match_start") + pl.col("_off") + pl.col("items").str.len_chars()).alias("span_end"),
-    ).with_columns((pl.col("span_end") - pl.col("stem").str.len_chars()).alias("span_start"))
+    villages = _list_items(sentences, VILLAGE_LIST, VILLAGE_LIST)
     villages = villages.join(named_items(villages.select("_list", item="stem")), on="_list", how="semi")
     units = pl.concat([
         villages.select((pl.col("_list") + 3_000_000_000).alias("_list"), "document_key", "stem", "suffix",
