@@ -368,3 +368,36 @@ def test_a_candidate_for_a_post_is_named_with_it():
 def test_a_company_manager_is_no_official():
     out, _, _ = pairs(["青河实业有限公司总经理柯晓梅代表企业发言，副县长邝长河出席。"])
     assert set(out.select("name", "title").iter_rows()) == {("邝长河", "副县长")}
+
+
+@pytest.mark.parametrize("text", [
+    "东岭文化发展有限公司董事长尹秋生和副县长邝长河出席。",
+    "省农村商业银行北湖支行行长华东明、某某青年创业培训中心主任柴宏远和副县长邝长河出席。",
+])
+def test_a_post_right_after_an_organisation_outside_the_state_is_no_officials(text):
+    out, _, _ = pairs([text])
+    assert set(out.select("name", "title").iter_rows()) == {("邝长河", "副县长")}
+
+
+def test_a_party_post_in_a_company_still_counts():
+    out, _, _ = pairs(["东岭文化发展有限公司党委书记尹秋生出席。"])
+    assert set(out.select("name", "title").iter_rows()) == {("尹秋生", "党委书记")}
+
+
+def test_a_rare_surname_is_a_surname_but_a_word_it_starts_is_no_name():
+    out, _, _ = pairs(["副县长妥晓峰出席会议。", "会议要求，副县长妥善，确保落实。", "全县县领导干部、各乡镇负责人参加会议。",
+                       "县领导干部，要带头。"])
+    assert set(out.select("name", "title").iter_rows()) == {("妥晓峰", "副县长")}
+    # a surname-led name the dictionary marks as a name stays one
+    out, _, _ = pairs(["市领导王文明、高峰、周密出席。"])
+    assert set(out["name"]) == {"王文明", "高峰", "周密"}
+
+
+def test_a_directorys_first_heading_right_under_the_title_is_its_heading_not_a_subtitle():
+    text = "\n".join(["某县领导名录", "县 委", "书 记〓卜长海", "副书记〓乐山川", "宋明理", "县政府", "县 长〓卜长海",
+                      "副县长〓庄一鸣"])
+    out, docs = cleaned_pairs(text)
+    assert docs["subheadline"][0] is None
+    got = set(out.select("name", "title").iter_rows())
+    assert {("乐山川", "县委副书记"), ("宋明理", "县委副书记"), ("庄一鸣", "副县长")} <= got
+    assert ("卜长海", "县委书记、县长") in got

@@ -54,6 +54,14 @@ def two_char_words(vocabulary: Collection[str]) -> pl.Series:
     return pl.Series("word", sorted(w for w in vocabulary if len(w) == 2), pl.String)
 
 
+def _directory_line(text: pl.Expr) -> pl.Expr:
+    """A leaders' directory's line: a role, padding, a name (书 记〓曹某, 副县长：李某)."""
+    from transforms.clean.chrome import _roster_patterns
+
+    name, role = (pattern.removeprefix("^").removesuffix("$") for pattern in _roster_patterns())
+    return text.str.contains("[〓\\s:：]") & text.str.replace_all("[〓\\s:：]", "").str.contains(f"^{role}{name}$")
+
+
 def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
     """Adds `part`: kicker, headline, subheadline or body for kept lines (null for dropped or blank ones).
 
@@ -110,6 +118,8 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         .when(
             (pl.col("_nb") == pl.col("_headline") + 1)
             & pl.col("_title")
+            # a directory's first heading (县 委 / 书 记〓某某): the lines under it need it
+            & ~_directory_line(pl.col("_next")).fill_null(False)
             & ~pl.col("_in_note").fill_null(False)
             & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
         )

@@ -54,7 +54,8 @@ DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民
 # a note after a directory's name: (女), (挂职); only a posting's note is part of the title
 DIRECTORY_NOTE = r"[（(]([^（）()]{1,4})[)）]"
 TITLE_NOTES = ("挂职", "兼职", "兼")
-ENTERPRISE_POSTS = ("董事长", "总经理", "副总经理")
+# a post right after the name of a company, bank or other organisation outside the state is no official's
+NON_STATE_ORG = f"(?:{word_alternation('non_state_orgs')})$"
 
 PARTY = re.compile(r"^(省委|市委|区委|县委|州委|盟委|旗委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
@@ -450,6 +451,8 @@ def extract_officials(
         .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"))
         .with_columns(pl.col("name").str.replace_all(" ", "", literal=True))
         .filter(~pl.col("name").str.contains(NOT_IN_NAME)
+                # a word of the language that is no name (县领导干部, 副县长妥善处置): surname-led all the same
+                & ~pl.col("name").is_in(_two_char_words().implode())
                 & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads))
                 & ((pl.col("_k") == 0) | (pl.col("_sep") == "、") | pl.col("core").str.contains(COLLECTIVE)))
         .select("document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
@@ -468,16 +471,23 @@ def extract_officials(
     # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
     hits = pl.concat([hits, _name_first_hits(sentences, rules, regions)
                       .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
-    # a company's manager is no official (某某有限公司总经理王某): an enterprise post right after a company's name
+    # a company's manager or a bank's president is no official (某某有限公司总经理王某, 某培训中心主任董某): a post,
+    # not a party one, right after the name of an organisation outside the state
     hits = hits.with_row_index("_r")
     before = (hits.select("_r", "document_key", "sentence_no", "title_start", "sentence_start")
               .join(sentences.select("document_key", "sentence_no", "text"), on=["document_key", "sentence_no"])
               .select("_r", pl.col("text").str.slice(
-                  pl.max_horizontal(pl.col("title_start") - pl.col("sentence_start") - 2, 0),
-                  pl.min_horizontal(pl.col("title_start") - pl.col("sentence_start"), 2)).alias("_before")))
+                  pl.max_horizontal(pl.col("title_start") - pl.col("sentence_start") - 8, 0),
+                  pl.min_horizontal(pl.col("title_start") - pl.col("sentence_start"), 8)).alias("_before")))
     hits = (hits.join(before, on="_r", how="left")
-            .filter(~(pl.col("core").is_in(ENTERPRISE_POSTS) & pl.col("_before").is_in(["公司", "集团"]).fill_null(False)))
+            .filter(~(pl.col("_before").str.contains(NON_STATE_ORG).fill_null(False)
+                      & ~pl.col("core").str.contains(PARTY.pattern)))
             .sort("_r").drop("_r", "_before"))
+    # one name where it stands has one title, the longest read (副县长邝某, not also 县长邝某: a list before it
+    # that the grammar gave up on can leave the tail of a title to a second match)
+    hits = (hits.with_row_index("_r").sort(pl.col("title").str.len_chars(), descending=True, maintain_order=True)
+            .unique(["document_key", "sentence_no", "name_start"], keep="first", maintain_order=True)
+            .sort("_r").drop("_r"))
     # a name with a title of its own is not also listed under its unit's leaders (县委书记周某 … 县领导周某)
     collective = pl.col("core").str.ends_with("领导")
     hits = hits.filter(~collective | (~collective).sum().over("document_key", "name").eq(0)).with_row_index("hit")
