@@ -56,7 +56,8 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
     ranked = lines.sort("document_key", "line_no").with_columns(
         _nb=pl.when(nonblank).then(nonblank.cast(pl.Int32).cum_sum().over("document_key")),
         _prose_before=prose.cast(pl.Int32).cum_sum().over("document_key"),
-        _long_before=(prose & long_line).cast(pl.Int32).cum_sum().over("document_key"),
+        # a long line or a byline above a breadcrumb: the article started there
+        _long_before=(prose & (long_line | byline)).cast(pl.Int32).cum_sum().over("document_key"),
     )
     crumb = pl.col("simp").str.contains(rules.chrome_shape["breadcrumb"])
     header_end = (
