@@ -52,19 +52,19 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
     byline = (text.str.len_chars() <= rules.title_max_chars) & pl.col("simp").str.contains(
         f"^[□■◆●▲☉◎]?\\s*[（(【]?\\s*{rules.byline_role_prefix}(?:{roles})\\s*[:：|｜]?\\s*\\p{{Han}}")
     long_line = text.str.len_chars() > rules.title_max_chars
-    prose = is_kept() & (long_line | text.str.contains("[。！？!?；;]") | byline)
     ranked = lines.sort("document_key", "line_no").with_columns(
         _nb=pl.when(nonblank).then(nonblank.cast(pl.Int32).cum_sum().over("document_key")),
-        _prose_before=prose.cast(pl.Int32).cum_sum().over("document_key"),
-        # a long line or a byline above a breadcrumb: the article started there
-        _long_before=(prose & (long_line | byline)).cast(pl.Int32).cum_sum().over("document_key"),
+        # a long line or a byline: the article has started (also above a breadcrumb)
+        _start=is_kept() & (long_line | byline),
+    ).with_columns(_prose=pl.col("_start") | (is_kept() & text.str.contains("[。！？!?；;]"))).with_columns(
+        _prose_before=pl.col("_prose").cast(pl.Int32).cum_sum().over("document_key"),
+        _long_before=pl.col("_start").cast(pl.Int32).cum_sum().over("document_key"),
     )
     crumb = pl.col("simp").str.contains(rules.chrome_shape["breadcrumb"])
     header_end = (
-        ranked.filter(
-            (pl.col("drop_reason") == "navigation")
+        ranked.filter(pl.col("drop_reason") == "navigation").filter(
             # 上一篇：<title> links close an article; they never end a page header
-            & ~pl.col("simp").str.contains(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]\s*\S")
+            ~pl.col("simp").str.contains(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]\s*\S")
             & (pl.col("_nb") <= HEADER_ZONE_LINES)
             & ((pl.col("_prose_before") == 0)
                | (crumb & (pl.col("_long_before") == 0)
@@ -75,26 +75,24 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
     )
     marked = ranked.join(header_end, on="document_key", how="left")
     # the article's own headline above the bar: when no title stands between the bar and the first prose
-    after_bar = pl.col("line_no") > pl.col("_header_end")
-    title = is_kept() & title_like(rules) & ~prose
-    marked = marked.with_columns(
-        _first_prose=pl.col("line_no").filter(after_bar & prose).min().over("document_key"))
+    title = is_kept() & title_like(rules) & ~pl.col("_prose")
+    framed = marked.filter(pl.col("_header_end").is_not_null()).with_columns(
+        _first_prose=pl.col("line_no").filter((pl.col("line_no") > pl.col("_header_end")) & pl.col("_prose"))
+        .min().over("document_key"))
+    titled = framed.filter((pl.col("line_no") > pl.col("_header_end"))
+                           & (pl.col("line_no") < pl.col("_first_prose").fill_null(1 << 30))).filter(title)
     own = (
-        marked.filter(pl.col("_header_end").is_not_null())
+        framed.filter((pl.col("line_no") < pl.col("_header_end"))
+                      & ~pl.col("document_key").is_in(titled["document_key"].implode()))
+        .filter(title & (pl.col("simp").str.count_matches(r"\p{Han}") >= 4)
+                & ~pl.col("simp").str.contains(rules.chrome_shape["headline_not"]))
         .group_by("document_key")
-        .agg(
-            _titles=(after_bar & title & (pl.col("line_no") < pl.col("_first_prose"))).sum(),
-            _own=pl.col("line_no").filter(
-                (pl.col("line_no") < pl.col("_header_end")) & title
-                & (pl.col("simp").str.count_matches(r"\p{Han}") >= 4)
-                & ~pl.col("simp").str.contains(rules.chrome_shape["headline_not"])).max(),
-        )
-        .select("document_key", _own=pl.when(pl.col("_titles") == 0).then("_own"))
+        .agg(_own=pl.col("line_no").max())
     )
     marked = marked.join(own, on="document_key", how="left")
     marked = drop_where(marked, (pl.col("line_no") < pl.col("_header_end"))
                         & (pl.col("line_no") != pl.col("_own")).fill_null(True), "page_headlines")
-    return marked.drop("_nb", "_header_end", "_prose_before", "_long_before", "_own", "_first_prose")
+    return marked.drop("_nb", "_header_end", "_start", "_prose", "_prose_before", "_long_before", "_own")
 
 
 def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
@@ -126,27 +124,27 @@ def drop_repeated_text(lines: pl.DataFrame) -> pl.DataFrame:
     where a line opens as one of the next two lines do are compared in full."""
     doc = "document_key"
     flat = pl.col("text").str.replace_all(r"\s+", "")
-
-    def step(part: pl.DataFrame) -> pl.DataFrame:
-        part = part.sort(doc, "line_no").with_columns(_flat=flat)
-        head = pl.col("_flat").str.slice(0, _CUE_CHARS)
-        cue = is_kept() & (pl.col("_flat").str.len_chars() >= TEASER_MIN_CHARS) & (
-            (head == head.shift(-1).over(doc)) | (head == head.shift(-2).over(doc)))
-        suspects = part.filter(cue)[doc].unique()
-        if suspects.is_empty():
-            return part.drop("_flat")
-
-        ahead = pl.concat_str([pl.col("_flat").shift(-k).over(doc) for k in range(1, TEASER_LINES + 1)],
-                              ignore_nulls=True)
-        teasers = part.filter(pl.col(doc).is_in(suspects.implode())).filter(
-            is_kept() & (pl.col("_flat").str.len_chars() >= TEASER_MIN_CHARS) & ahead.str.starts_with(pl.col("_flat"))
-            # a paragraph printed twice is the text's own: the copy a teaser makes is cut off or runs lines on
-            & (pl.col("_flat") != pl.col("_flat").shift(-1).over(doc)).fill_null(True)
-        ).select(doc, "line_no", _teaser=pl.lit(True))
-        marked = part.join(teasers, on=[doc, "line_no"], how="left", maintain_order="left")
-        return drop_where(marked, pl.col("_teaser").fill_null(False), "repeated_text").drop("_flat", "_teaser")
-
-    return on_subset(lines, pl.col("text") != "", step)
+    # lines are in document order here; blank lines play no part
+    part = lines.filter(pl.col("text") != "")
+    head = pl.col("text").str.slice(0, _CUE_CHARS)
+    # a teaser and the line it repeats are in one document; a shift across documents is checked, not grouped
+    cue = is_kept() & (pl.col("text").str.len_chars() >= TEASER_MIN_CHARS) & (
+        ((head == head.shift(-1)) & (pl.col(doc) == pl.col(doc).shift(-1)))
+        | ((head == head.shift(-2)) & (pl.col(doc) == pl.col(doc).shift(-2))))
+    suspects = part.filter(cue.fill_null(False))[doc].unique()
+    if suspects.is_empty():
+        return lines
+    ahead = pl.concat_str([pl.col("_flat").shift(-k).over(doc) for k in range(1, TEASER_LINES + 1)],
+                          ignore_nulls=True)
+    teasers = part.filter(pl.col(doc).is_in(suspects.implode())).with_columns(_flat=flat).filter(
+        is_kept() & (pl.col("_flat").str.len_chars() >= TEASER_MIN_CHARS) & ahead.str.starts_with(pl.col("_flat"))
+        # a paragraph printed twice is the text's own: the copy a teaser makes is cut off or runs lines on
+        & (pl.col("_flat") != pl.col("_flat").shift(-1).over(doc)).fill_null(True)
+    ).select(doc, "line_no", _teaser=pl.lit(True))
+    if teasers.is_empty():
+        return lines
+    marked = lines.join(teasers, on=[doc, "line_no"], how="left", maintain_order="left")
+    return drop_where(marked, pl.col("_teaser").fill_null(False), "repeated_text").drop("_teaser")
 
 
 # The reason a line dropped by its shape is recorded with: its strongest feature's.

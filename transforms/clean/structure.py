@@ -110,6 +110,12 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         .agg(_headline=pl.col("_nb").min())
     )
     ordered = ordered.join(headline, on="document_key", how="left")
+    # a directory's first heading (县 委 / 书 记〓某某) is no subtitle: the lines under it need it. One line a
+    # document is looked at, the one under the headline.
+    under = pl.col("_nb") == pl.col("_headline") + 1
+    directory = (ordered.filter(under & pl.col("_title")).filter(_directory_line(pl.col("_next")).fill_null(False))
+                 .select("document_key", "line_no", _dir_heading=pl.lit(True)))
+    ordered = ordered.join(directory, on=["document_key", "line_no"], how="left", maintain_order="left")
     part = (
         pl.when(~kept)
         .then(None)
@@ -118,8 +124,7 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         .when(
             (pl.col("_nb") == pl.col("_headline") + 1)
             & pl.col("_title")
-            # a directory's first heading (县 委 / 书 记〓某某): the lines under it need it
-            & ~_directory_line(pl.col("_next")).fill_null(False)
+            & ~pl.col("_dir_heading").fill_null(False)
             & ~pl.col("_in_note").fill_null(False)
             & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
         )
@@ -132,7 +137,8 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         .otherwise(pl.lit("body"))
     )
     return ordered.with_columns(part=part).drop(
-        "_nb", "_next", "_title", "_kicker", "_dash", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline"
+        "_nb", "_next", "_title", "_kicker", "_dash", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline",
+        "_dir_heading"
     )
 
 
