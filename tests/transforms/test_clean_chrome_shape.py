@@ -269,3 +269,18 @@ def test_a_line_that_opens_like_the_next_but_says_something_else_stays():
     second = "全县农村公路建设取得明显成效，群众出行更加便利，沿线产业加快发展。"
     doc, cleaned = clean_one("\n".join([HEAD, first, second]))
     assert fates(cleaned)[first] is None and first in doc["body"]
+
+
+@pytest.mark.parametrize("line", ["查看更多>>", "更多 »", "【返回】", "[关闭]", "【字号 大 中 小】", "（完）", "- 完 -", "END",
+                                  "阅读 1.2万", "赞 35", "在看", "原文链接", "相关文章推荐", "附件：", "编辑 / 钱二宝",
+                                  "点击图片查看大图"])
+def test_links_buttons_counters_and_end_marks_under_the_article_leave_the_body(line):
+    doc, cleaned = clean_one(page(tail=(line,)))
+    assert fates(cleaned)[line] is not None
+    assert doc["body"] == "\n".join(PROSE)
+
+
+@pytest.mark.parametrize("line", ["【案例】", "完成情况", "一是完善机制"])
+def test_a_bracketed_label_or_a_short_heading_between_prose_lines_stays(line):
+    doc, cleaned = clean_one("\n".join([HEAD, PROSE[0], line, PROSE[1]]))
+    assert fates(cleaned)[line] is None and line in doc["body"]

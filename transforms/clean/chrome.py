@@ -152,7 +152,8 @@ SHAPE_REASONS = {
     "fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url",
     "bar_list": "link_bar", "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
     "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail", "word_by_chrome": "link_bar",
-    "dated_run": "link_bar", "head_menu_run": "link_bar", "label_value": "field_value",
+    "dated_run": "link_bar", "head_menu_run": "link_bar", "label_value": "field_value", "link_arrow": "link_bar",
+    "button": "widget",
 }
 # Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
 _TAIL_OPENERS = ("image", "table", "byline")
@@ -188,6 +189,9 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
         # a link list's entry: a title with its date after it (某镇举办丰收节 2021-05-04, … 05-04)
         _dated=simp.str.contains(shape["dated_item"]),
+        f_link_arrow=simp.str.contains(shape["link_arrow"]),
+        # an editor's note's label (【编者按】) is the note's, not a button
+        f_button=simp.str.contains(shape["button"]) & ~simp.str.contains(rules.editor_note),
         # a short value with no clause in it: what an empty field label on the line above stands for
         _value=(pl.col("text").str.len_chars() <= int(shape["label_value_max_chars"]))
         & ~simp.str.contains("[。！？!?；;，,、]"),
@@ -218,7 +222,7 @@ def _roster(simp: pl.Expr, words: pl.Series | None) -> pl.Expr:
 
 
 _OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like",
-        "f_byline", "_clock", "_word", "f_roster", "_dated", "_value", "_name")
+        "f_byline", "_clock", "_word", "f_roster", "_dated", "_value", "_name", "f_link_arrow", "f_button")
 
 
 def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
