@@ -401,3 +401,11 @@ def test_a_directorys_first_heading_right_under_the_title_is_its_heading_not_a_s
     got = set(out.select("name", "title").iter_rows())
     assert {("乐山川", "县委副书记"), ("宋明理", "县委副书记"), ("庄一鸣", "副县长")} <= got
     assert ("卜长海", "县委书记、县长") in got
+
+
+def test_a_removal_names_the_post_held_and_a_nomination_its_candidate_post():
+    out, _, docs = pairs(["会议决定免去柯一帆同志的县人民政府副县长职务，提名庄一鸣为县长候选人。"])
+    assert set(out.select("name", "title").iter_rows()) == {("柯一帆", "副县长"), ("庄一鸣", "县长")}
+    body = docs["body"][0]
+    for name, title, start, end in out.select("name", "title", "span_start", "span_end").iter_rows():
+        assert name in body[start:end] and title in body[start:end]

@@ -91,10 +91,12 @@ class OfficialRules:
 
     @property
     def appointment(self) -> str:
-        """A name before its title: 任命王某为副县长, 选举李某为县长, 时任省长的李某 (the title and the words
-        between are in groups title, between; the name in group name)."""
+        """A name before its title: 任命王某为副县长, 选举李某为县长, 免去王某的副县长职务, 时任省长的李某 (the
+        title and the words between are in groups title, between; the name in group name)."""
         return (rf"(?:(?:任命|提名|推荐|选举|推选|聘任|决定)(?P<name>{self.name})(?:同志)?(?:为|担任)"
-                rf"(?P<between>\p{{Han}}{{0,10}}?)(?P<title>{self.chain})(?:[，。；、,;：:（(]|职务|$)"
+                rf"(?P<between>\p{{Han}}{{0,10}}?)(?P<title>{self.chain})(?:候选人)?(?:[，。；、,;：:（(]|职务|$)"
+                # a removal names the post held: 免去王某（同志）的副县长职务
+                rf"|免去(?P<name3>{self.name})(?:同志)?的(?P<between3>\p{{Han}}{{0,10}}?)(?P<title3>{self.chain})职务"
                 rf"|(?:时任|现任)(?P<between2>\p{{Han}}{{0,10}}?)(?P<title2>{self.chain})的?"
                 rf"(?P<name2>{self.name})(?:{AFTER_NAME}))")
 
@@ -150,7 +152,7 @@ def _char_find(text: pl.Expr, part: pl.Expr) -> pl.Expr:
 
 
 def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataFrame:
-    """Names written before their title (任命王某为副县长) or after 时任/现任 and the title."""
+    """Names written before their title (任命王某为副县长, 免去王某的副县长职务) or after 时任/现任 and the title."""
     pattern = rules.appointment
     found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
     at = pl.col("span_start") + pl.col("match_start")
@@ -168,7 +170,12 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
          + pl.col("match").str.slice(2).str.strip_prefix(pl.col("between2") + pl.col("title2"))
          .str.starts_with("的").cast(pl.Int64)).alias("name_start"),
         "span_start")
-    return (pl.concat([named_first, title_first], how="vertical_relaxed")
+    removed = found.filter(pl.col("name3").is_not_null()).select(
+        "document_key", "sentence_no", pl.col("title3").alias("title"), pl.col("name3").alias("name"),
+        (at + pl.col("match").str.len_chars() - 2 - pl.col("title3").str.len_chars()).alias("title_start"),
+        (at + 2).alias("name_start"),
+        "span_start")
+    return (pl.concat([named_first, title_first, removed], how="vertical_relaxed")
             .with_columns(pl.col("title").alias("core"), pl.lit("").alias("prefix"),
                           (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
                           pl.col("span_start").alias("sentence_start"))
