@@ -409,3 +409,13 @@ def test_a_removal_names_the_post_held_and_a_nomination_its_candidate_post():
     body = docs["body"][0]
     for name, title, start, end in out.select("name", "title", "span_start", "span_end").iter_rows():
         assert name in body[start:end] and title in body[start:end]
+
+
+def test_a_directory_line_may_list_its_names_with_enumeration_commas():
+    out, docs = cleaned_pairs("\n".join(["县级领导", "县委", "书记：卜长海", "副书记：乐山川", "县人大常委会", "主任：宋明理",
+                                         "副主任：庄一鸣、钱二宝"]))
+    got = set(out.select("name", "title").iter_rows())
+    assert {("庄一鸣", "县人大常委会副主任"), ("钱二宝", "县人大常委会副主任"), ("卜长海", "县委书记")} <= got
+    body = docs["body"][0]
+    for name, start, end in out.select("name", "span_start", "span_end").iter_rows():
+        assert body[start:end].endswith(name)

@@ -322,8 +322,9 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
     # (李〓丽 is one name padded to the column's width; 罗春华 曹德胜 two)
     rest = pl.col("_rest").str.replace_all(DIRECTORY_NOTE, "")
     one = rest.str.replace_all(f"{pad}+", "")
+    # names may also be listed with 、 between them (副主任：甲、乙)
     names = (pl.when(one.str.contains(f"^(?:{rules.name})$")).then(pl.concat_list(one))
-             .otherwise(rest.str.extract_all(f"[^{fill}]+")))
+             .otherwise(rest.str.extract_all(f"[^{fill}、]+")))
     all_names = (names.list.eval(pl.element().str.contains(f"^(?:{rules.name})$")).list.all()
                  & (names.list.len() >= 1))
     lines = (
