@@ -419,3 +419,20 @@ def test_a_directory_line_may_list_its_names_with_enumeration_commas():
     body = docs["body"][0]
     for name, start, end in out.select("name", "span_start", "span_end").iter_rows():
         assert body[start:end].endswith(name)
+
+
+def test_a_notices_items_name_then_post_and_a_verb_ending_in_ren_is_no_name():
+    out, _, docs = pairs(["经研究决定：卜长海同志任城关镇党委书记；乐山川同志任城关镇镇长。",
+                          "会上，高小川兼任县长。", "他在城关镇任党委书记期间，成效明显。"])
+    got = set(out.select("document_key", "name").iter_rows())
+    assert got == {(1, "卜长海"), (1, "乐山川")}
+    body = docs["body"][0]
+    for name, title, start, end in out.select("name", "title", "span_start", "span_end").iter_rows():
+        assert body[start:end].startswith(name) and body[start:end].endswith(title)
+
+
+def test_a_directory_in_traditional_script_keeps_its_first_heading():
+    out, docs = cleaned_pairs("\n".join(["領導名錄", "縣委", "書　記〓卜長海", "副書記〓樂山川", "縣政府", "縣　長〓樂山川",
+                                         "副縣長〓莊一鳴"]))
+    assert docs["subheadline"][0] is None
+    assert {("卜长海", "县委书记"), ("乐山川", "县委副书记、县长")} <= set(out.select("name", "title").iter_rows())

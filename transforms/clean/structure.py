@@ -113,7 +113,11 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
     # a directory's first heading (县 委 / 书 记〓某某) is no subtitle: the lines under it need it. One line a
     # document is looked at, the one under the headline.
     under = pl.col("_nb") == pl.col("_headline") + 1
-    directory = (ordered.filter(under & pl.col("_title")).filter(_directory_line(pl.col("_next")).fill_null(False))
+    from transforms.clean.script import with_simplified_columns
+
+    directory = (with_simplified_columns(ordered.filter(under & pl.col("_title") & pl.col("_next").is_not_null()),
+                                         {"_next_simp": "_next"})
+                 .filter(_directory_line(pl.col("_next_simp")))
                  .select("document_key", "line_no", _dir_heading=pl.lit(True)))
     ordered = ordered.join(directory, on=["document_key", "line_no"], how="left", maintain_order="left")
     part = (

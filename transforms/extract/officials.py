@@ -101,6 +101,12 @@ class OfficialRules:
                 rf"(?P<name2>{self.name})(?:{AFTER_NAME}))")
 
     @property
+    def posting(self) -> str:
+        """A notice's item: 王某（同志）任某镇党委书记； (read on its own: the items' separators are shared)."""
+        return (rf"(?P<name4>{self.name})(?P<comrade4>同志)?任(?P<between4>\p{{Han}}{{0,10}}?)(?P<title4>{self.chain})"
+                rf"(?:[，。；、,;：:（(]|职务|$)")
+
+    @property
     def directory_roles(self) -> str:
         roles = sorted(set(self.titles) | set(word_list("directory_roles")), key=len, reverse=True)
         return "|".join(re.escape(r) for r in roles)
@@ -175,7 +181,24 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
         (at + pl.col("match").str.len_chars() - 2 - pl.col("title3").str.len_chars()).alias("title_start"),
         (at + 2).alias("name_start"),
         "span_start")
-    return (pl.concat([named_first, title_first, removed], how="vertical_relaxed")
+    candidates = sentences.filter(pl.col("text").str.contains("任", literal=True))
+    posting = regex_spans(candidates, "text", rules.posting, ["document_key", "sentence_no", "span_start"])
+    posting = (posting.with_columns(pl.col("match").str.extract_groups(f"^(?:{rules.posting})").alias("g")).unnest("g")
+               .join(candidates.select("document_key", "sentence_no", "text"), on=["document_key", "sentence_no"])
+               # the name starts the sentence or follows punctuation
+               .filter((pl.col("match_start") == 0) | pl.col("text").str.slice(pl.col("match_start") - 1, 1)
+                       .str.contains(f"^{NAME_FIRST_START}$")))
+    at4 = pl.col("span_start") + pl.col("match_start")
+    posted = posting.select(
+        "document_key", "sentence_no", pl.col("title4").alias("title"), pl.col("name4").alias("name"),
+        (at4 + pl.col("name4").str.len_chars() + pl.col("comrade4").str.len_chars().fill_null(0) + 1
+         + pl.col("between4").str.len_chars()).alias("title_start"),
+        at4.alias("name_start"),
+        "span_start",
+    # a name is not the word 任 ends (兼任, 现任, 主任: 高某兼|任 is no 高某兼)
+    ).filter(~(pl.col("name").str.slice(-1) + "任").is_in(_two_char_words().implode())
+             & ~pl.col("name").str.contains(NOT_IN_NAME))
+    return (pl.concat([named_first, title_first, removed, posted], how="vertical_relaxed")
             .with_columns(pl.col("title").alias("core"), pl.lit("").alias("prefix"),
                           (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
                           pl.col("span_start").alias("sentence_start"))
