@@ -119,7 +119,8 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
                                          {"_next_simp": "_next"})
                  .filter(_directory_line(pl.col("_next_simp")))
                  .select("document_key", "line_no", _dir_heading=pl.lit(True)))
-    ordered = ordered.join(directory, on=["document_key", "line_no"], how="left", maintain_order="left")
+    ordered = (ordered.with_columns(_dir_heading=pl.lit(False)) if directory.is_empty()
+               else ordered.join(directory, on=["document_key", "line_no"], how="left", maintain_order="left"))
     part = (
         pl.when(~kept)
         .then(None)
