@@ -24,7 +24,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.extract.tables import SCHEMAS, conform, per_text_rows
-from transforms.extract.context import document_regions
+from transforms.extract.context import ORGANISATION, document_regions
 from transforms.extract.gazetteer import DEPTH, Gazetteer, load_gazetteer
 from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
@@ -94,7 +94,6 @@ BRACKETED = r"(\p{Han}{2,8})[（(]\p{Han}{1,4}[）)](村|社区)"
 ORG_SUFFIX = word_alternation("org_suffixes")
 # what may follow a bare place name that ends there (超越重庆，; 北京5月10日电; 郑州的)
 NAME_END = r"^(?:[\p{P}\s0-9０-９]|[的和与及等是在将已为从到对向同也都还就])"
-ORGANISATION = rf"^\p{{Han}}{{0,8}}?(?:{ORG_SUFFIX})"
 ENUMERATION = (r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})(?:[0-9一二三四五六七八九十两]+个)?(办事处|街道)")
 VILLAGE_LIST = r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})等[0-9一二三四五六七八九十两百]+个(村|社区)"
 
@@ -209,7 +208,8 @@ def extract_regions(
     documents: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """-> (dim_region rows incl. all ancestors, fact_mention rows with entity_type 'region',
-    subject: document_key, region_key, name — the article's main administrative unit)."""
+    subject: document_key, region_key, name — the article's main administrative unit — and found: where the
+    document names it as its own unit, `headline` or `title_line` (transforms/extract/context.py), else null)."""
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     bodies = documents.select("document_key", "body")
     texts = bodies.with_columns(match_text(documents, "body").alias("match_text"))
@@ -356,11 +356,14 @@ def extract_regions(
         "document_key", "span_start")
 
     own = own.join(gazetteer.rows(own["code"]).select("code", "full_name"), on="code")
-    own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"))
+    own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"), "found")
     # villages named as items of a list (大堰、磨嘴等12个村) are a group, not what the article is about
     grouped = suffix.filter(pl.col("listed")).select("document_key", pl.col("span_start").cast(pl.Int32))
     subject = document_subject(fact_mention.join(grouped, on=["document_key", "span_start"], how="anti"), dim_region,
-                               documents, own)
+                               documents, own.drop("found"))
+    # found: where the document names the subject as its own unit (dim_document.region_source), null when the
+    # subject is only the unit its body mentions most
+    subject = subject.join(own, on=["document_key", "region_key"], how="left")
     return dim_region, fact_mention, subject
 
 
