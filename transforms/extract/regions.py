@@ -219,6 +219,7 @@ def extract_regions(
 
     hits = _dictionary_hits(texts, gazetteer)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
+    every_hit = hits.select("document_key", "span_start", "span_end")
     hits = _context_chars(hits, sentences_s)
     # a match that segmentation reads as part of another word or as a given name is no place (安居乐业, 曹广州)
     rows = gazetteer.surface_rows(hits["surface"])
@@ -257,6 +258,8 @@ def extract_regions(
     resolved = _supported(resolved, gazetteer, texts)
     listed = _listed_units(sentences_s, resolved, gazetteer)
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
+    # the document's own unit (headline, title line): a figure's region even when the body never names it
+    own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
     suffix = _not_overlapping(suffix, resolved)
     suffix = pl.concat([suffix, _own_towns(towns, resolved, texts)], how="vertical_relaxed")
@@ -300,7 +303,11 @@ def extract_regions(
     parent = pl.concat([near, subj, higher])
     # a town kept by _own_towns is no child of the units around it (the gazetteer would have placed it)
     suffix = suffix.join(parent, on="_u", how="left").with_columns(
-        pl.when(pl.col("level") == "town").then(None).otherwise(pl.col("p_code")).alias("p_code"))
+        pl.when(pl.col("level") == "town").then(None).otherwise(pl.col("p_code")).alias("p_code"),
+        pl.lit("admin").alias("kind"))
+    zones = _own_zones(sentences_s, every_hit, resolved, own, gazetteer)
+    suffix = pl.concat([suffix, zones.with_columns((pl.int_range(pl.len()) + suffix.height).cast(pl.UInt32).alias("_u"),
+                                                   pl.lit(False).alias("listed"))], how="diagonal_relaxed")
     suffix = suffix.join(
         gazetteer.rows(suffix["p_code"]).select(pl.col("code").alias("p_code"), pl.col("full_name").alias("p_full")),
         on="p_code", how="left")
@@ -318,8 +325,6 @@ def extract_regions(
     unnamed = loose.filter(unnamed_units(loose, sentences_s, "_sfx"))["_u"]
     suffix = suffix.filter(~pl.col("_u").is_in(unnamed.implode()))
 
-    # the document's own unit (headline, title line): a figure's region even when the body never names it
-    own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
     # dim_region: mentioned gazetteer units, their ancestors, suffix units
     mentioned = pl.concat([resolved.select("code"), suffix.filter(pl.col("code").is_not_null()).select("code"),
                            suffix.select(pl.col("p_code").alias("code")).drop_nulls(), own.select("code")]).unique()
@@ -331,10 +336,10 @@ def extract_regions(
                                                        pl.col("full_name").alias("parent_full")),
         on="parent_code", how="left")
     new_units = suffix.filter(pl.col("code").is_null()).select("name", "level", "full_name",
-                                                             pl.col("p_full").alias("parent_full")).unique("full_name")
+                                                             pl.col("p_full").alias("parent_full"), "kind").unique("full_name")
     dim = pl.concat([
         gaz_rows.select("name", "level", "full_name", "parent_full", "code", "kind"),
-        new_units.with_columns(pl.lit(None, pl.String).alias("code"), pl.lit("admin").alias("kind")),
+        new_units.select("name", "level", "full_name", "parent_full", pl.lit(None, pl.String).alias("code"), "kind"),
     ], how="vertical_relaxed").unique("full_name", keep="first")
     dim = dim.with_columns(keys_for(dim["full_name"]).alias("region_key"),
                            keys_for(dim["parent_full"]).alias("parent_region_key"))
@@ -383,6 +388,91 @@ def _own_towns(towns: pl.DataFrame, kept: pl.DataFrame, texts: pl.DataFrame) -> 
         pl.when(pl.col("surface").str.ends_with("镇")).then(pl.col("镇")).otherwise(pl.col("乡")))
     return towns.select("document_key", "span_start", "span_end", pl.col("surface").alias("name"), "level",
                         pl.lit(False).alias("listed")).unique(["document_key", "span_start"]).cast(schema)
+
+
+# zones and new towns a division list seldom holds (牛河梁开发区, 富山新市镇), by the ending of their names; the
+# generic names are a unit's own zone without a name of their own (经济开发区 in a county's report)
+ZONE_ENDING = r"(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|新区|新市镇)"
+GENERIC_ZONES = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "高新区", "经开区")
+ZONE_CANDIDATE = rf"\p{{Han}}{{0,4}}?{ZONE_ENDING}"
+# how segmentation reads a zone's own name (牛河梁, 富山): a place's or a person's name
+ZONE_NAME_POS = r"^(?:ns|nr|nz)"
+
+
+def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.DataFrame, own: pl.DataFrame,
+               gazetteer: Gazetteer) -> pl.DataFrame:
+    """Zones the gazetteer lacks, named in a document whose own unit (own: document_key, code, found) is a city,
+    district or county, filed under that unit: a name segmentation reads as a name (2 to 4 characters) before a
+    zone's ending (牛河梁开发区; 富山新市镇 a town, the others districts, as division lists file county-level
+    zones), or a generic zone name with no name before it (经济开发区 in a county's work report). Never when a
+    gazetteer place lies in the name (二七新区 is 二七区's, 朝阳经济开发区 is not the county's), nor where the
+    gazetteer reads the span (经开区 of a city that has one). -> document_key, span_start, span_end, name, level,
+    p_code, kind."""
+    schema = {"document_key": pl.Int64, "span_start": pl.Int32, "span_end": pl.Int32, "name": pl.String,
+              "level": pl.String, "p_code": pl.String, "kind": pl.String}
+    if own.is_empty():
+        return pl.DataFrame(schema=schema)
+    owners = own.join(gazetteer.rows(own["code"]).select("code", "level"), on="code").filter(
+        pl.col("level").is_in(["city", "district", "county"])).select("document_key", p_code="code")
+    cand = regex_spans(sentences.join(owners.select("document_key"), on="document_key", how="semi"), "text",
+                       ZONE_CANDIDATE, ["document_key", "span_start"])
+    if cand.is_empty():
+        return pl.DataFrame(schema=schema)
+    generic = "(?:" + "|".join(GENERIC_ZONES) + ")$"
+    cand = (cand.with_row_index("_z")
+            .with_columns(pl.coalesce(pl.col("match").str.extract(f"({generic})", 1),
+                                      pl.col("match").str.extract(f"({ZONE_ENDING})$", 1)).alias("_ending"))
+            .with_columns((pl.col("match").str.len_chars() - pl.col("_ending").str.len_chars()).alias("_stem_len"),
+                          (pl.col("span_start") + pl.col("match_start") + pl.col("match").str.len_chars())
+                          .cast(pl.Int32).alias("span_end")))
+    from transforms.extract.terms import segmenter
+
+    tagger = segmenter()
+    tokens = per_text_rows(cand.select(pl.col("_z").cast(pl.Int64).alias("document_key"), "match"), "match",
+                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
+    tokens = (tokens.select(pl.col("document_key").cast(pl.UInt32).alias("_z"), "pos",
+                            pl.col("token").str.len_chars().alias("_len"))
+              .with_columns((pl.col("_len").cum_sum().over("_z") - pl.col("_len")).alias("_at"))
+              .join(cand.select("_z", "_stem_len"), on="_z")
+              .filter(pl.col("_at") < pl.col("_stem_len")))
+    # the stem's name: the run of name words that ends where the zone's ending begins (no word runs across it)
+    stems = (tokens.sort("_z", "_at", descending=[False, True])
+             .with_columns(pl.col("pos").str.contains(ZONE_NAME_POS).cum_min().over("_z").alias("_run"),
+                           ((pl.col("_at") + pl.col("_len")).max().over("_z") == pl.col("_stem_len")).alias("_clean"))
+             .filter(pl.col("_run") & pl.col("_clean"))
+             .group_by("_z").agg(pl.col("_at").min().alias("_name_at")))
+    cand = cand.join(stems, on="_z", how="left").with_columns(
+        (pl.col("_stem_len") - pl.col("_name_at")).fill_null(0).alias("_name_len"))
+    cand = cand.with_columns((pl.col("span_end") - pl.col("_ending").str.len_chars() - pl.col("_name_len"))
+                             .cast(pl.Int32).alias("span_start"))
+    named = pl.col("_name_len").is_between(2, 4)
+    cand = cand.filter(named | (pl.col("_ending").is_in(GENERIC_ZONES) & (pl.col("_name_len") == 0)))
+    # no gazetteer place in the zone's name, and none run into a generic name from before (郑州经开区)
+    name_part = cand.select("document_key", "span_start", (pl.col("span_end") - pl.col("_ending").str.len_chars())
+                            .alias("span_end"), "_z").filter(pl.col("span_end") > pl.col("span_start"))
+    placed = name_part.filter(_overlaps_any(name_part, every_hit.rename({"span_start": "s", "span_end": "e"})))["_z"]
+    glued = cand.join(every_hit.select("document_key", pl.col("span_end").alias("span_start")),
+                      on=["document_key", "span_start"], how="semi")["_z"]
+    cand = cand.filter(~pl.col("_z").is_in(pl.concat([placed, glued]).implode()))
+    cand = _not_overlapping(cand, resolved)
+    zones = cand.join(owners, on="document_key").select(
+        "document_key", "span_start", "span_end", "_ending",
+        pl.col("match").str.slice(pl.col("_stem_len") - pl.col("_name_len")).alias("name"),
+        pl.when(pl.col("_ending") == "新市镇").then(pl.lit("town")).otherwise(pl.lit("district")).alias("level"),
+        "p_code", pl.lit("zone").alias("kind"))
+    # a generic name is the owner's zone of that kind where the gazetteer holds one (张家界高新区), named so;
+    # where it holds several, none
+    kind_of = {z: ("高新" if "高新" in z else "经济|经开") for z in GENERIC_ZONES}
+    held = gazetteer.children(zones["p_code"]).filter(pl.col("kind") == "zone").select(
+        pl.col("parent_code").alias("p_code"), pl.col("name").alias("_held"))
+    generic_rows = zones.filter(pl.col("_ending") == pl.col("name")).with_columns(
+        pl.col("_ending").replace_strict(kind_of, default=None).alias("_kind"))
+    matched = (generic_rows.join(held, on="p_code").filter(pl.col("_held").str.contains(pl.col("_kind")))
+               .group_by("document_key", "span_start").agg(pl.col("_held").unique()))
+    zones = (zones.join(matched, on=["document_key", "span_start"], how="left")
+             .filter(pl.col("_held").list.len().fill_null(1) == 1)
+             .with_columns(pl.coalesce(pl.col("_held").list.first(), pl.col("name")).alias("name")))
+    return zones.drop("_ending", "_held").unique(["document_key", "span_start"]).cast(schema)
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:
