@@ -12,6 +12,10 @@ also in lists: 北下街、西大街、城东路4个办事处), and attached to 
 nearest subdistrict/town named in the previous paragraphs, else the article's subject, else the nearest
 higher unit named before it.
 
+Zones and new towns the gazetteer lacks (牛河梁开发区, 富山新市镇, a county report's bare 经济开发区) are units only in a
+document whose own unit (its headline's or title line's, transforms/extract/context.py) is a city, district or
+county, and are filed under it (_own_zones).
+
 Ambiguity (one name, several units): each candidate scores by how many of its ancestors, or of its
 descendants, the same document names unambiguously; the best wins, then the lower code.
 
