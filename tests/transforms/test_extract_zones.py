@@ -73,3 +73,30 @@ def test_the_own_unit_is_kept_with_where_it_was_read(gaz):
     regions = out.table("dim_region").select("region_key", "name")
     got = rows.join(regions, on="region_key", how="left").sort("document_key").select("name", "region_source").rows()
     assert got == [("金乡县", "headline"), ("建平县", "title_line"), (None, None)]
+
+
+# A county-level city named by its bare short name, as the only place of a text that speaks as a county.
+
+def regions_of(gaz, texts: list[str]):
+    docs, sents = frames(texts)
+    dim, mentions, subject = extract_regions(docs, sents, gaz)
+    found = mentions.join(dim, left_on="entity_key", right_on="region_key")
+    names = [set(found.filter(pl.col("document_key") == i + 1)["full_name"].to_list()) for i in range(len(texts))]
+    subjects = dict(subject.join(dim, on="region_key").select("document_key", "full_name").rows())
+    return names, [subjects.get(i + 1) for i in range(len(texts))]
+
+
+def test_a_bare_county_level_city_in_a_countys_voice_is_the_county_under_its_former_name(gaz):
+    names, subjects = regions_of(gaz, ["全县依托射洪蔬菜产业基地发展。", "我市射洪蔬菜产业基地扩大。"])
+    assert names == [{"四川省遂宁市射洪县"}, {"四川省遂宁市射洪市"}]
+    assert subjects == ["四川省遂宁市射洪县", "四川省遂宁市射洪市"]
+
+
+def test_in_a_towns_own_text_the_county_so_named_is_context_not_the_subject(gaz):
+    names, subjects = regions_of(gaz, ["在县委的坚强领导下，我镇依托射洪蔬菜产业基地，全镇新建大棚300个。"])
+    assert names == [{"四川省遂宁市射洪县"}] and subjects == [None]
+
+
+def test_a_bare_name_before_a_roads_ending_or_a_given_name_is_no_place(gaz):
+    names, _ = regions_of(gaz, ["全县推进射洪大道改造。", "在县委领导下，全镇干部\n安国华\n带队检查。"])
+    assert names == [set(), set()]

@@ -98,6 +98,7 @@ BRACKETED = r"(\p{Han}{2,8})[（(]\p{Han}{1,4}[）)](村|社区)"
 ORG_SUFFIX = word_alternation("org_suffixes")
 # what may follow a bare place name that ends there (超越重庆，; 北京5月10日电; 郑州的)
 NAME_END = r"^(?:[\p{P}\s0-9０-９]|[的和与及等是在将已为从到对向同也都还就])"
+FACILITY = r"^(?:大道|大街|大桥|路|街|道|桥|公园|广场|小区|站|机场|港|湖|河|山)"
 ENUMERATION = (r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})(?:[0-9一二三四五六七八九十两]+个)?(办事处|街道)")
 VILLAGE_LIST = r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})等[0-9一二三四五六七八九十两百]+个(村|社区)"
 
@@ -232,6 +233,8 @@ def extract_regions(
         pl.col("short").fill_null(False), (pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "")).alias("ends"))
     hits = pl.concat([hits, word_reading(hits, sentences_s)], how="horizontal").filter(~pl.col("misread")).drop(
         "short", "misread", "ends")
+    # a name read as one word still names a road or a venue before one of these (射洪大道, 荥阳广场)
+    hits = hits.with_columns(pl.col("whole_word") & ~pl.col("_after").str.contains(FACILITY))
     hits = (
         hits.join(rows, on="surface")
         # a bare short name before 区/路 is part of another name (河南区域, 郑州路); before an organisation's
@@ -260,6 +263,8 @@ def extract_regions(
     towns = resolved.filter(~pl.col("surface_is_short") & (pl.col("level") == "town")
                             & pl.col("surface").str.contains("[镇乡]$"))
     resolved = _supported(resolved, gazetteer, texts)
+    context_only = resolved.filter(pl.col("context_only")).select("document_key", pl.col("span_start").cast(pl.Int32))
+    resolved = resolved.drop("context_only")
     listed = _listed_units(sentences_s, resolved, gazetteer)
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # the document's own unit (headline, title line): a figure's region even when the body never names it
@@ -367,7 +372,9 @@ def extract_regions(
     own = own.join(gazetteer.rows(own["code"]).select("code", "full_name"), on="code")
     own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"), "found")
     # villages named as items of a list (大堰、磨嘴等12个村) are a group, not what the article is about
-    grouped = suffix.filter(pl.col("listed")).select("document_key", pl.col("span_start").cast(pl.Int32))
+    # (nor are units a town's own text names only as its context)
+    grouped = pl.concat([suffix.filter(pl.col("listed")).select("document_key", pl.col("span_start").cast(pl.Int32)),
+                         context_only])
     subject = document_subject(fact_mention.join(grouped, on=["document_key", "span_start"], how="anti"), dim_region,
                                documents, own.drop("found"))
     # found: where the document names the subject as its own unit (dim_document.region_source), null when the
@@ -511,14 +518,30 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     if texts is not None:
         speaks = texts.select("document_key", *[
             pl.col("match_text").str.contains(f"(?:[我全本]{c}|{c}(?:委|政府|政协|人大))").alias(f"_voice_{c}")
-            for c in "区县市"])
+            for c in "区县市"], pl.col("match_text").str.contains("(?:[我全本][镇乡]|[镇乡](?:党委|政府|人大))")
+            .alias("_voice_town"))
         alone = resolved.group_by("document_key").agg(pl.col("bare_local").all().alias("_alone"))
         resolved = resolved.join(speaks, on="document_key", how="left").join(alone, on="document_key", how="left")
         voice = pl.col("_alone") & pl.coalesce(*[pl.when(pl.col("name").str.ends_with(c)).then(pl.col(f"_voice_{c}"))
                                                  for c in "区县市"], pl.lit(False))
-    certain = certain | (pl.col("bare_local") & ~everyday & ends & (pl.col("_n") == 1) & voice)
-    resolved = (resolved.filter(~(pl.col("bare_local") & (everyday | ~ends)))
+        # a county since made a city (射洪县 -> 射洪市) in a text that speaks as a county (县委, 全县): the county
+        # under its former name, where the gazetteer holds one (with_derived_units)
+        as_county = (pl.col("bare_local") & pl.col("_alone") & pl.col("_voice_县").fill_null(False)
+                     & ~pl.col("_voice_市").fill_null(False)
+                     & (pl.col("level") == "county") & pl.col("name").str.ends_with("市"))
+        voice = voice | as_county
+    # ... where it ends there, or segmentation reads it as one word (射洪 in 绵渝路射洪现代农业示范带)
+    alone_sure = (pl.col("bare_local") & ~everyday & (ends | pl.col("whole_word")) & (pl.col("_n") == 1)
+                  & voice.fill_null(False))
+    certain = certain | alone_sure
+    # ... but in a town's own text (我镇, 全镇) a unit so named is its context, not what the text is about
+    context = alone_sure & ~ends & pl.col("_voice_town").fill_null(False) if texts is not None else pl.lit(False)
+    resolved = (resolved.with_columns(alone_sure.alias("_alone_sure"), context.alias("context_only"))
+                .filter(~(pl.col("bare_local") & (everyday | ~ends)) | pl.col("_alone_sure"))
                 .with_columns(pl.col("surface_is_short") & ~certain))
+    if texts is not None:
+        resolved = _as_former_county(resolved.with_columns(as_county.fill_null(False).alias("_as_county")), gazetteer)
+    resolved = resolved.drop("_alone_sure")
     weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
     strong = resolved.filter(~pl.col("surface_is_short")).select("document_key", pl.col("code").alias("ctx")).unique()
     strong_up = strong
@@ -533,8 +556,24 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     ok = pl.concat([self_support, rel_support, in_chain]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
             .filter(~weak | pl.col("_ok").fill_null(False))
-            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "bare_local", "_n", "_head", "_tail", *(
-                c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市") if c in resolved.columns)))
+            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "whole_word", "bare_local", "_n", "_head", "_tail", *(
+                c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市", "_voice_town") if c in resolved.columns)))
+
+
+def _as_former_county(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Rows flagged _as_county (a county-level city named bare in a county's voice) become the county under its
+    former name (射洪市 -> 射洪县) where the gazetteer holds that unit; the flag is dropped."""
+    flagged = resolved.filter(pl.col("_as_county"))
+    if flagged.is_empty():
+        return resolved.drop("_as_county")
+    former = gazetteer.rows(flagged["code"] + "-c").select(
+        pl.col("code").alias("_former"), pl.col("name").alias("_fname"), pl.col("full_name").alias("_ffull"),
+        pl.col("code").str.strip_suffix("-c").alias("code"))
+    return (resolved.join(former, on="code", how="left")
+            .with_columns(*[pl.when(pl.col("_as_county") & pl.col("_former").is_not_null()).then(pl.col(new))
+                            .otherwise(pl.col(old)).alias(old)
+                            for old, new in (("code", "_former"), ("name", "_fname"), ("full_name", "_ffull"))])
+            .drop("_as_county", "_former", "_fname", "_ffull"))
 
 
 def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -547,13 +586,13 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
-        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n")
+        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "whole_word", "bare_local", "_n")
     related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
                                       "code", "ctx")
     score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
-    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n"]
+    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "whole_word", "bare_local", "_n"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 
