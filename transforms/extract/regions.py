@@ -425,7 +425,9 @@ def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.Da
         return pl.DataFrame(schema=schema)
     owners = own.join(gazetteer.rows(own["code"]).select("code", "level"), on="code").filter(
         pl.col("level").is_in(["city", "district", "county"])).select("document_key", p_code="code")
-    cand = regex_spans(sentences.join(owners.select("document_key"), on="document_key", how="semi"), "text",
+    # the endings alone first: a cheap scan that leaves few sentences
+    cand = regex_spans(sentences.filter(pl.col("text").str.contains(ZONE_ENDING))
+                       .join(owners.select("document_key"), on="document_key", how="semi"), "text",
                        ZONE_CANDIDATE, ["document_key", "span_start"])
     if cand.is_empty():
         return pl.DataFrame(schema=schema)
@@ -474,10 +476,11 @@ def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.Da
     # a generic name is the owner's zone of that kind where the gazetteer holds one (张家界高新区), named so;
     # where it holds several, none
     kind_of = {z: ("高新" if "高新" in z else "经济|经开") for z in GENERIC_ZONES}
-    held = gazetteer.children(zones["p_code"]).filter(pl.col("kind") == "zone").select(
-        pl.col("parent_code").alias("p_code"), pl.col("name").alias("_held"))
     generic_rows = zones.filter(pl.col("_ending") == pl.col("name")).with_columns(
         pl.col("_ending").replace_strict(kind_of, default=None).alias("_kind"))
+    # (a scan of every unit: only for the owners of generic names)
+    held = (gazetteer.children(generic_rows["p_code"]) if not generic_rows.is_empty() else gazetteer.units.clear()
+            ).filter(pl.col("kind") == "zone").select(pl.col("parent_code").alias("p_code"), pl.col("name").alias("_held"))
     matched = (generic_rows.join(held, on="p_code").filter(pl.col("_held").str.contains(pl.col("_kind")))
                .group_by("document_key", "span_start").agg(pl.col("_held").unique()))
     zones = (zones.join(matched, on=["document_key", "span_start"], how="left")
