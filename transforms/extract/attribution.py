@@ -18,12 +18,41 @@ def _depth(level: str) -> pl.Expr:
     return pl.col(level).replace_strict(DEPTH, default=9, return_dtype=pl.Int32)
 
 
+# what ends a counted set before its figure: 大堰、中沟等12个村; 包括郑州在内的12个城市
+_SET_END = "等|在[内內]的?"
+_DELIMS = "、，,；;：:。与與"
+_CLAUSE_ENDS = "，,；;：:。"
+
+
+def _listed(named: pl.DataFrame) -> pl.DataFrame:
+    """Mentions (with their sentence's text, _ss) marked _listed when they are an item of a list: the item
+    holding them (text between delimiters) follows a 、, or precedes one and they end it or do not open their
+    clause (官道口镇以杨庄村、李寨村为重点: the town opens the clause, the villages are listed); _member when the unit
+    itself is an item (大堰、磨嘴、中沟等); _clause, the index of their clause in their semicolon-delimited
+    segment."""
+    named = named.sort("document_key", "span_start")
+    # a chain (卢氏县官道口镇) opens its clause when its first unit does
+    chained = (pl.col("span_start") == pl.col("span_end").shift(1).over("document_key")).fill_null(False)
+    head = pl.when(~chained).then(pl.col("span_start")).forward_fill().over("document_key")
+    before = pl.col("text").str.slice(0, pl.col("span_start") - pl.col("_ss"))
+    after = pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss"))
+    prev = before.str.extract(f"([{_DELIMS}])[^{_DELIMS}]*$", 1)
+    nxt = after.str.extract(f"^[^{_DELIMS}]*([{_DELIMS}])", 1)
+    opens = pl.col("text").str.slice(0, head - pl.col("_ss")).str.contains(f"(?:^|[{_CLAUSE_ENDS}])$")
+    return named.with_columns(
+        _listed=((prev == "、") | ((nxt == "、") & (~opens | after.str.contains(f"^[^{_DELIMS}]{{0,3}}、"))))
+        .fill_null(False),
+        _member=after.str.contains(f"^(?:、|{_SET_END})"),
+        _clause=before.str.replace("^.*[；;]", "").str.count_matches("[，,]"),
+    )
+
+
 def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject: pl.DataFrame,
                    sentences: pl.DataFrame | None = None) -> pl.DataFrame:
     """metrics: fact_metric rows with `region_name` (the metric step's reading); region_mentions: the
     region_context frame (with sentence_no); subject: document_key, region_key; sentences: fact_sentence
     rows (without them only the metric step's reading and the subject count). -> fact_metric rows."""
-    mentions = region_mentions.select("document_key", "region_key", "name", "level", "span_start",
+    mentions = region_mentions.select("document_key", "region_key", "name", "level", "span_start", "span_end",
                                       *(["sentence_no"] if "sentence_no" in region_mentions.columns else []))
     subject_level = (subject.select("document_key", pl.col("region_key").alias("_subject_key"))
                      .join(mentions.select(pl.col("region_key").alias("_subject_key"), pl.col("level").alias("_sl"))
@@ -31,35 +60,51 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
     out = metrics.drop("region_key").with_row_index("_m").join(subject_level, on="document_key", how="left")
     owner = (_depth("level") >= _depth("_sl")) | pl.col("_sl").is_null()
 
-    # (1) the unit the figure modifies, else the first unit of its clause or of its sentence's first clause
-    topic = pl.DataFrame(schema={"_m": pl.UInt32, "_topic": pl.Int64})
-    if sentences is not None and "sentence_no" in mentions.columns:
-        text = sentences.select("document_key", "sentence_no", pl.col("span_start").alias("_ss"), "text")
-        cand = (out.select("_m", "document_key", "sentence_no", "span_start", "span_end", "_sl")
-                .join(mentions.rename({"span_start": "_ms"}), on=["document_key", "sentence_no"])
-                .join(text, on=["document_key", "sentence_no"])
-                .with_columns(
-                    pl.col("text").str.slice(0, pl.col("_ms") - pl.col("_ss")).alias("_before"),
-                    pl.col("text").str.slice(pl.col("_ms") - pl.col("_ss"),
-                                             (pl.col("span_start") - pl.col("_ms")).clip(0)).alias("_between"))
-                .filter(owner))
-        # 2000平方米的某某社区: the unit right after 的 (not after 、: 江苏38个、广东31个 lists units with theirs)
-        modified = (cand.filter((pl.col("_ms") == pl.col("span_end") + 1)
-                                & (pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss"), 1) == "的"))
-                    .group_by("_m").agg(pl.col("region_key").first().alias("_mod")))
-        first_clause = ~pl.col("_before").str.replace(r"^.*[；;]", "").str.contains("[，,]")
-        topic = (cand.filter((pl.col("_ms") < pl.col("span_start")) & ~pl.col("_between").str.contains("[；;]")
-                             & (~pl.col("_between").str.contains("[，,]") | first_clause))
-                 .sort("_ms").group_by("_m").agg(pl.col("region_key").last().alias("_topic"))
-                 .join(modified, on="_m", how="full", coalesce=True)
-                 .select("_m", pl.coalesce("_mod", "_topic").alias("_topic")))
-    # (2) the metric step's reading, when it names a unit of the document
-    named = mentions.select("document_key", pl.col("region_key").alias("_named"), pl.col("name").alias("region_name"),
-                            "level").unique(["document_key", "region_name"], keep="first", maintain_order=True)
     # An anaphora (全市) read as a unit the gazetteer puts at another level (辉县市, a county-level city) is
     # that level's nearest unit named earlier in the document instead, else the subject if of that level.
     anaphor = pl.col("region_anaphor") if "region_anaphor" in out.columns else pl.lit(None, dtype=pl.String)
     out = out.with_columns(_ad=anaphor.replace_strict(DEPTH, default=None, return_dtype=pl.Int32))
+    # (1) the unit the figure modifies, else the last unit before it in its clause, else in the first clause
+    # of its sentence that names one (the topic; 近年来，城阳村…，带动300余人)
+    topic = pl.DataFrame(schema={"_m": pl.UInt32, "_topic": pl.Int64})
+    void = pl.DataFrame(schema={"_m": pl.UInt32})
+    if sentences is not None and "sentence_no" in mentions.columns:
+        text = sentences.select("document_key", "sentence_no", pl.col("span_start").alias("_ss"), "text")
+        named = _listed(mentions.join(text, on=["document_key", "sentence_no"]))
+        cand = (out.select("_m", "document_key", "sentence_no", "span_start", "span_end", "_sl", "_ad")
+                .join(named.rename({"span_start": "_ms", "span_end": "_me"}), on=["document_key", "sentence_no"])
+                .filter(pl.col("_ms") < pl.col("span_start"))
+                .with_columns(pl.col("text").str.slice(pl.col("_me") - pl.col("_ss"),
+                                                       (pl.col("span_start") - pl.col("_me")).clip(0)).alias("_between")))
+        # 2000平方米的某某社区: the unit right after 的 (not after 、: 江苏38个、广东31个 lists units with theirs)
+        modified = (out.select("_m", "document_key", "sentence_no", "span_end", "_sl")
+                    .join(named.select("document_key", "sentence_no", "region_key", "level", "_ss", "text",
+                                       pl.col("span_start").alias("_ms")), on=["document_key", "sentence_no"])
+                    .filter(owner & (pl.col("_ms") == pl.col("span_end") + 1)
+                            & (pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss"), 1) == "的"))
+                    .group_by("_m").agg(pl.col("region_key").first().alias("_mod")))
+        between = pl.col("_between")
+        # 大堰、中沟等12个村, 包括郑州在内的12个城市: the figure counts a set the unit is one of
+        counts_set = between.str.contains(f"(?:{_SET_END})$")
+        same_clause = ~between.str.contains("[，,；;]")
+        # a listed unit owns only the figure of its own item (江苏38个、广东31个)
+        own_item = ~between.str.contains("[、，,；;等]")
+        in_clause = same_clause & ~counts_set & (~pl.col("_listed") | own_item)
+        segment = ~between.str.contains("[；;]") & ~pl.col("_listed")
+        # past an opening clause that names none (近年来，), unless the figure's own words point elsewhere (全市)
+        first = segment & ((pl.col("_clause") == 0)
+                           | ((pl.col("_clause") == pl.col("_clause").filter(segment & owner).min().over("_m"))
+                              & pl.col("_ad").is_null()))
+        topic = (cand.filter(owner & (in_clause | first))
+                 .sort("_ms").group_by("_m").agg(pl.col("region_key").last().alias("_topic"))
+                 .join(modified, on="_m", how="full", coalesce=True)
+                 .select("_m", pl.coalesce("_mod", "_topic").alias("_topic")))
+        # the nearest unit before the figure (of any level) is itself a member of the set the figure counts
+        void = (cand.filter(same_clause).sort("_ms").group_by("_m").agg(pl.all().last())
+                .filter(pl.col("_member") & counts_set).select("_m"))
+    # (2) the metric step's reading, when it names a unit of the document
+    named = mentions.select("document_key", pl.col("region_key").alias("_named"), pl.col("name").alias("region_name"),
+                            "level").unique(["document_key", "region_name"], keep="first", maintain_order=True)
     read = (out.select("_m", "document_key", "region_name", "_sl", "_ad").join(named, on=["document_key", "region_name"])
             .filter(owner & (pl.col("_ad").is_null() | (pl.col("_ad") == _depth("level"))))
             .select("_m", "_named"))
@@ -77,6 +122,8 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
     return (
         out.join(topic, on="_m", how="left").join(read, on="_m", how="left").join(leveled, on="_m", how="left")
         .with_columns(region_key=pl.coalesce("_topic", "_named", "_leveled", "_subject_key"))
+        .with_columns(region_key=pl.when(pl.col("_m").is_in(void["_m"].implode())).then(None)
+                      .otherwise(pl.col("region_key")))
         .sort("_m").drop("_m", "_topic", "_named", "_leveled", "_subject_key", "_sl", "_ad", "region_name",
                          *(["region_anaphor"] if "region_anaphor" in out.columns else []))
     )
