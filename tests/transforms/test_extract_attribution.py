@@ -141,7 +141,7 @@ VILLAGES = [("411224-1-1", "杨庄村", "village", "411224-1", None), ("411224-1
 
 @pytest.fixture(scope="module")
 def gaz_villages() -> Gazetteer:
-    return Gazetteer(with_derived_units(gazetteer([*UNITS, *MORE, *VILLAGES]).units))
+    return Gazetteer(with_derived_units(gazetteer([*UNITS, *MORE, *EXTRA, *VILLAGES]).units))
 
 
 def attribute_sentences(gaz: Gazetteer, text: str, figures: list[str]) -> list[str | None]:
@@ -189,3 +189,11 @@ def test_a_figure_counting_a_set_of_units_is_none_of_theirs(gaz_villages):
 def test_a_unit_inside_a_listed_projects_name_does_not_own_the_count(gaz_villages):
     text = "中原区召开会议。此次开工共有林山寨街道安置房、碧沙岗游园等15个项目，总投资89亿元。"
     assert attribute_sentences(gaz_villages, text, ["15个", "89亿元"]) == ["中原区", "中原区"]
+
+
+def test_after_units_listed_as_peers_a_figure_of_none_of_them_is_their_common_parents(gaz_villages):
+    text = "山东省召开会议。上榜乡镇中，江苏38个、广东31个、山东7个。上榜乡镇平均人口22万人。"
+    assert attribute_sentences(gaz_villages, text, ["38个", "31个", "7个", "22万人"]) == [
+        "江苏省", "广东省", "山东省", None]
+    text = "卢氏县召开会议。官道口镇杨庄村、李寨村、刘湾村被评为示范村。三个村共带动就业300人。卢氏县新增就业5000人。"
+    assert attribute_sentences(gaz_villages, text, ["300人", "5000人"]) == ["官道口镇", "卢氏县"]

@@ -22,6 +22,8 @@ def _depth(level: str) -> pl.Expr:
 _SET_END = "等|在[内內]的?"
 _DELIMS = "、，,；;：:。与與"
 _CLAUSE_ENDS = "，,；;：:。"
+# units of one level listed in one sentence that make the figures after them their common parent's
+PEERS = 3
 
 
 def _listed(named: pl.DataFrame) -> pl.DataFrame:
@@ -47,13 +49,40 @@ def _listed(named: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _after_peers(out: pl.DataFrame, named: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """_m, _peer, _after_peers: a figure after a sentence listing PEERS or more units of one level (江苏38个、
+    广东31个、浙江13个…), with no unit named on its own since in the paragraph, is none of theirs: it is their
+    common parent's (_peer; null when they share none, as provinces do). Figures read as an anaphora (全市)
+    are left to it."""
+    para = sentences.select("document_key", "sentence_no", "paragraph_no")
+    units = named.join(para, on=["document_key", "sentence_no"])
+    lists = (units.filter(pl.col("_listed")).group_by("document_key", "paragraph_no", "sentence_no", "level")
+             .agg(pl.col("region_key").n_unique().alias("_n"), pl.col("span_end").max().alias("_pe"),
+                  pl.col("parent_region_key").unique().alias("_parents"))
+             .filter(pl.col("_n") >= PEERS)
+             .select("document_key", "paragraph_no", "_pe",
+                     _peer=pl.when(pl.col("_parents").list.len() == 1).then(pl.col("_parents").list.first()))
+             .sort("_pe"))
+    alone = (units.filter(~pl.col("_listed")).select("document_key", "paragraph_no", pl.col("span_end").alias("_la"))
+             .sort("_la"))
+    return (out.filter(pl.col("_ad").is_null()).select("_m", "document_key", "sentence_no", "span_start")
+            .join(para, on=["document_key", "sentence_no"])
+            .sort("span_start")
+            .join_asof(lists, left_on="span_start", right_on="_pe", by=["document_key", "paragraph_no"],
+                       strategy="backward", check_sortedness=False)
+            .join_asof(alone, left_on="span_start", right_on="_la", by=["document_key", "paragraph_no"],
+                       strategy="backward", check_sortedness=False)
+            .filter(pl.col("_pe").is_not_null() & (pl.col("_la").is_null() | (pl.col("_la") < pl.col("_pe"))))
+            .select("_m", pl.col("_peer").cast(pl.Int64), _after_peers=pl.lit(True)))
+
+
 def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject: pl.DataFrame,
                    sentences: pl.DataFrame | None = None) -> pl.DataFrame:
     """metrics: fact_metric rows with `region_name` (the metric step's reading); region_mentions: the
     region_context frame (with sentence_no); subject: document_key, region_key; sentences: fact_sentence
     rows (without them only the metric step's reading and the subject count). -> fact_metric rows."""
     mentions = region_mentions.select("document_key", "region_key", "name", "level", "span_start", "span_end",
-                                      *(["sentence_no"] if "sentence_no" in region_mentions.columns else []))
+                                      *[c for c in ("sentence_no", "parent_region_key") if c in region_mentions.columns])
     subject_level = (subject.select("document_key", pl.col("region_key").alias("_subject_key"))
                      .join(mentions.select(pl.col("region_key").alias("_subject_key"), pl.col("level").alias("_sl"))
                            .unique("_subject_key"), on="_subject_key", how="left"))
@@ -68,6 +97,7 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
     # of its sentence that names one (the topic; 近年来，城阳村…，带动300余人)
     topic = pl.DataFrame(schema={"_m": pl.UInt32, "_topic": pl.Int64})
     void = pl.DataFrame(schema={"_m": pl.UInt32})
+    peer = pl.DataFrame(schema={"_m": pl.UInt32, "_peer": pl.Int64, "_after_peers": pl.Boolean})
     if sentences is not None and "sentence_no" in mentions.columns:
         text = sentences.select("document_key", "sentence_no", pl.col("span_start").alias("_ss"), "text")
         named = _listed(mentions.join(text, on=["document_key", "sentence_no"]))
@@ -102,6 +132,8 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
         # the nearest unit before the figure (of any level) is itself a member of the set the figure counts
         void = (cand.filter(same_clause).sort("_ms").group_by("_m").agg(pl.all().last())
                 .filter(pl.col("_member") & counts_set).select("_m"))
+        if {"paragraph_no"} <= set(sentences.columns) and "parent_region_key" in named.columns:
+            peer = _after_peers(out, named, sentences)
     # (2) the metric step's reading, when it names a unit of the document
     named = mentions.select("document_key", pl.col("region_key").alias("_named"), pl.col("name").alias("region_name"),
                             "level").unique(["document_key", "region_name"], keep="first", maintain_order=True)
@@ -121,9 +153,12 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
                                                   .then("_subject_key"))))
     return (
         out.join(topic, on="_m", how="left").join(read, on="_m", how="left").join(leveled, on="_m", how="left")
-        .with_columns(region_key=pl.coalesce("_topic", "_named", "_leveled", "_subject_key"))
+        .join(peer, on="_m", how="left")
+        .with_columns(region_key=pl.coalesce("_topic", pl.when(pl.col("_after_peers").fill_null(False))
+                                             .then("_peer").otherwise(pl.coalesce("_named", "_leveled", "_subject_key"))))
         .with_columns(region_key=pl.when(pl.col("_m").is_in(void["_m"].implode())).then(None)
                       .otherwise(pl.col("region_key")))
-        .sort("_m").drop("_m", "_topic", "_named", "_leveled", "_subject_key", "_sl", "_ad", "region_name",
+        .sort("_m").drop("_m", "_topic", "_named", "_leveled", "_peer", "_after_peers", "_subject_key", "_sl", "_ad",
+                         "region_name",
                          *(["region_anaphor"] if "region_anaphor" in out.columns else []))
     )
