@@ -1,11 +1,14 @@
 """Which region a figure is about, among the regions extract_regions found in its document.
 
 A figure belongs to the unit it modifies (2000平方米的某某社区), else to the nearest unit named before it in
-its clause or in its sentence's first clause (the topic) (某某村安置房项目…，总建筑面积45万平方米; 某某新区东至…，南至某某镇，
-总规划面积33平方公里; not across a semicolon), else to the unit the metric step read for it (全区 -> the
-district), else to the document's subject. A unit above the subject's level is context, not the figure's
-owner (在郑州市15个县（市）区中排名第一 in an article about a district), and so is a unit under a former name
-when the subject is current."""
+its clause or in the first clause of its sentence that names one (the topic) (某某村安置房项目…，总建筑面积45万平方米;
+近年来，某某新区东至…，南至某某镇，总规划面积33平方公里; not across a semicolon), else to the unit the metric step
+read for it (全区 -> the district), else to the document's subject. A unit above the subject's level is
+context, not the figure's owner (在郑州市15个县（市）区中排名第一 in an article about a district), and so is a
+unit under a former name when the subject is current. A unit listed with others (A、B、C) owns only the
+figure of its own item (江苏38个、广东31个); a figure counting a set its nearest unit is a member of
+(A、B等12个村, 包括A在内的12个城市) has no region; after a sentence listing peers (three or more units of one
+level), a figure of none of them with no unit named since is their common parent's, or has no region."""
 
 from __future__ import annotations
 
@@ -36,17 +39,22 @@ def _listed(named: pl.DataFrame) -> pl.DataFrame:
     # a chain (卢氏县官道口镇) opens its clause when its first unit does
     chained = (pl.col("span_start") == pl.col("span_end").shift(1).over("document_key")).fill_null(False)
     head = pl.when(~chained).then(pl.col("span_start")).forward_fill().over("document_key")
-    before = pl.col("text").str.slice(0, pl.col("span_start") - pl.col("_ss"))
-    after = pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss"))
+    # the words before a mention back to its segment's start, and after it to its sentence's end: sliced once
+    named = named.with_columns(
+        _b=pl.col("text").str.slice(0, pl.col("span_start") - pl.col("_ss")).str.replace("^.*[；;]", ""),
+        _a=pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss")),
+        _h=pl.col("text").str.slice(0, head - pl.col("_ss")).str.slice(-1),
+    )
+    before, after = pl.col("_b"), pl.col("_a")
     prev = before.str.extract(f"([{_DELIMS}])[^{_DELIMS}]*$", 1)
     nxt = after.str.extract(f"^[^{_DELIMS}]*([{_DELIMS}])", 1)
-    opens = pl.col("text").str.slice(0, head - pl.col("_ss")).str.contains(f"(?:^|[{_CLAUSE_ENDS}])$")
+    opens = pl.col("_h").str.contains(f"^(?:[{_CLAUSE_ENDS}])?$")
     return named.with_columns(
         _listed=((prev == "、") | ((nxt == "、") & (~opens | after.str.contains(f"^[^{_DELIMS}]{{0,3}}、"))))
         .fill_null(False),
         _member=after.str.contains(f"^(?:、|{_SET_END})"),
-        _clause=before.str.replace("^.*[；;]", "").str.count_matches("[，,]"),
-    )
+        _clause=before.str.count_matches("[，,]"),
+    ).drop("_b", "_a", "_h")
 
 
 def _after_peers(out: pl.DataFrame, named: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
