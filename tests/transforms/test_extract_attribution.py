@@ -144,8 +144,10 @@ def gaz_villages() -> Gazetteer:
     return Gazetteer(with_derived_units(gazetteer([*UNITS, *MORE, *EXTRA, *VILLAGES]).units))
 
 
-def attribute_sentences(gaz: Gazetteer, text: str, figures: list[str]) -> list[str | None]:
-    """Like attribute, with the text cut into sentences at 。 (one paragraph)."""
+def attribute_sentences(gaz: Gazetteer, text: str, figures: list[str],
+                        measures: list[str] | None = None) -> list[str | None]:
+    """Like attribute, with the text cut into sentences at 。 (one paragraph); with measures, the figures'
+    measures and the metric rules' whole-area words."""
     docs, _ = frames([text])
     parts = [p + "。" for p in text.split("。") if p]
     starts = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
@@ -167,7 +169,13 @@ def attribute_sentences(gaz: Gazetteer, text: str, figures: list[str]) -> list[s
                             "region_key": [None] * len(rows), "region_name": [None] * len(rows)},
                            schema={"document_key": pl.Int64, "sentence_no": pl.Int32, "span_start": pl.Int32,
                                    "span_end": pl.Int32, "region_key": pl.Int64, "region_name": pl.String})
-    out = metric_regions(metrics, region_context(dim, mentions, subject), subject, sents)
+    anaphora = None
+    if measures:
+        from transforms.extract.metric_rules import default_metric_rules
+
+        metrics = metrics.with_columns(pl.Series("measure", measures))
+        anaphora = default_metric_rules().region_anaphora
+    out = metric_regions(metrics, region_context(dim, mentions, subject), subject, sents, dim, anaphora)
     return out.join(dim, on="region_key", how="left")["name"].to_list()
 
 
@@ -197,3 +205,9 @@ def test_after_units_listed_as_peers_a_figure_of_none_of_them_is_their_common_pa
         "江苏省", "广东省", "山东省", None]
     text = "卢氏县召开会议。官道口镇杨庄村、李寨村、刘湾村被评为示范村。三个村共带动就业300人。卢氏县新增就业5000人。"
     assert attribute_sentences(gaz_villages, text, ["300人", "5000人"]) == ["官道口镇", "卢氏县"]
+
+
+def test_a_count_of_the_whole_area_is_the_areas_even_when_only_its_parts_are_named(gaz_villages):
+    text = "中原区林山寨街道召开会议。林山寨街道在全市74个街道中排名第三，辖区新增就业500人。"
+    got = attribute_sentences(gaz_villages, text, ["74个", "第三", "500人"], ["count", "rank", "count"])
+    assert got == ["郑州市", "林山寨街道", "林山寨街道"]

@@ -84,11 +84,46 @@ def _after_peers(out: pl.DataFrame, named: pl.DataFrame, sentences: pl.DataFrame
             .select("_m", pl.col("_peer").cast(pl.Int64), _after_peers=pl.lit(True)))
 
 
+def _ancestors(subject: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """document_key, _anc_key, _anc_depth: the subject's units above it in the gazetteer (units: dim_region)."""
+    parents = units.select(pl.col("region_key").alias("_k"), pl.col("parent_region_key").alias("_p"),
+                           _depth("level").alias("_d"))
+    step = subject.select("document_key", pl.col("region_key").alias("_k"))
+    found = []
+    for _ in range(len(set(DEPTH.values()))):
+        step = (step.join(parents, on="_k").select("document_key", pl.col("_p").alias("_k")).drop_nulls("_k")
+                .join(parents.select("_k", "_d"), on="_k"))
+        if step.is_empty():
+            break
+        found.append(step.select("document_key", pl.col("_k").alias("_anc_key"), pl.col("_d").alias("_anc_depth")))
+        step = step.select("document_key", "_k")
+    schema = {"document_key": pl.Int64, "_anc_key": pl.Int64, "_anc_depth": pl.Int32}
+    return pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)
+
+
+def _whole_area(out: pl.DataFrame, sentences: pl.DataFrame, anaphora: dict[str, str]) -> pl.DataFrame:
+    """_m, _wd: a count right after a whole-area word (全市74个街道, 全市12个组团新区) is that area's: the depth
+    of its level. Ranks and shares against the whole (全市第一, 占全市比重) are the part's, so only counts."""
+    words = {w: DEPTH[lvl] for w, lvl in anaphora.items() if w.startswith("全") and lvl in DEPTH}
+    if not words or "measure" not in out.columns:
+        return pl.DataFrame(schema={"_m": pl.UInt32, "_wd": pl.Int32})
+    alt = "|".join(sorted(words, key=len, reverse=True))
+    rel = pl.col("span_start") - pl.col("_ss")
+    word = (pl.col("text").str.slice((rel - 4).clip(0), pl.min_horizontal(rel, 4)).str.extract(f"({alt})$", 1))
+    return (out.filter(pl.col("measure") == "count").select("_m", "document_key", "sentence_no", "span_start")
+            .join(sentences.select("document_key", "sentence_no", pl.col("span_start").alias("_ss"), "text"),
+                  on=["document_key", "sentence_no"])
+            .select("_m", _wd=word.replace_strict(words, default=None, return_dtype=pl.Int32))
+            .drop_nulls("_wd"))
+
+
 def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject: pl.DataFrame,
-                   sentences: pl.DataFrame | None = None) -> pl.DataFrame:
+                   sentences: pl.DataFrame | None = None, units: pl.DataFrame | None = None,
+                   anaphora: dict[str, str] | None = None) -> pl.DataFrame:
     """metrics: fact_metric rows with `region_name` (the metric step's reading); region_mentions: the
     region_context frame (with sentence_no); subject: document_key, region_key; sentences: fact_sentence
-    rows (without them only the metric step's reading and the subject count). -> fact_metric rows."""
+    rows (without them only the metric step's reading and the subject count); units: dim_region (for the
+    subject's ancestors); anaphora: the metric rules' whole-area words and their levels. -> fact_metric rows."""
     mentions = region_mentions.select("document_key", "region_key", "name", "level", "span_start", "span_end",
                                       *[c for c in ("sentence_no", "parent_region_key") if c in region_mentions.columns])
     subject_level = (subject.select("document_key", pl.col("region_key").alias("_subject_key"))
@@ -159,14 +194,27 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
                      how="left")
                .select("_m", _leveled=pl.coalesce("_lvl_key", pl.when(pl.col("_sd") == pl.col("_ad"))
                                                   .then("_subject_key"))))
+    whole = pl.DataFrame(schema={"_m": pl.UInt32, "_whole": pl.Int64})
+    if sentences is not None and anaphora:
+        wd = _whole_area(out, sentences, anaphora)
+        ancestors = (_ancestors(subject, units) if units is not None
+                     else pl.DataFrame(schema={"document_key": pl.Int64, "_anc_key": pl.Int64, "_anc_depth": pl.Int32}))
+        whole = (wd.join(out.select("_m", "document_key", "span_start", "_subject_key", _sd=_depth("_sl")), on="_m")
+                 .sort("span_start")
+                 .join_asof(by_level.rename({"_ad": "_wd"}), left_on="span_start", right_on="_ls",
+                            by=["document_key", "_wd"], strategy="backward", check_sortedness=False)
+                 .join(ancestors.rename({"_anc_depth": "_wd"}), on=["document_key", "_wd"], how="left")
+                 .select("_m", _whole=pl.coalesce("_lvl_key", "_anc_key",
+                                                  pl.when(pl.col("_sd") == pl.col("_wd")).then("_subject_key"))))
     return (
         out.join(topic, on="_m", how="left").join(read, on="_m", how="left").join(leveled, on="_m", how="left")
+        .join(whole, on="_m", how="left")
         .join(peer, on="_m", how="left")
-        .with_columns(region_key=pl.coalesce("_topic", pl.when(pl.col("_after_peers").fill_null(False))
+        .with_columns(region_key=pl.coalesce("_whole", "_topic", pl.when(pl.col("_after_peers").fill_null(False))
                                              .then("_peer").otherwise(pl.coalesce("_named", "_leveled", "_subject_key"))))
         .with_columns(region_key=pl.when(pl.col("_m").is_in(void["_m"].implode())).then(None)
                       .otherwise(pl.col("region_key")))
-        .sort("_m").drop("_m", "_topic", "_named", "_leveled", "_peer", "_after_peers", "_subject_key", "_sl", "_ad",
+        .sort("_m").drop("_m", "_topic", "_whole", "_named", "_leveled", "_peer", "_after_peers", "_subject_key", "_sl", "_ad",
                          "region_name",
                          *(["region_anaphor"] if "region_anaphor" in out.columns else []))
     )
