@@ -25,6 +25,8 @@ def _depth(level: str) -> pl.Expr:
 _SET_END = "等|在[内內]的?"
 _DELIMS = "、，,；;：:。与與"
 _CLAUSE_ENDS = "，,；;：:。"
+# how far after a unit the end of its list item is looked for
+_ITEM_CHARS = 64
 # units of one level listed in one sentence that make the figures after them their common parent's
 PEERS = 3
 
@@ -39,11 +41,13 @@ def _listed(named: pl.DataFrame) -> pl.DataFrame:
     # a chain (卢氏县官道口镇) opens its clause when its first unit does
     chained = (pl.col("span_start") == pl.col("span_end").shift(1).over("document_key")).fill_null(False)
     head = pl.when(~chained).then(pl.col("span_start")).forward_fill().over("document_key")
-    # the words before a mention back to its segment's start, and after it to its sentence's end: sliced once
+    # the words before a mention back to its segment's start, a window after it (an item is short), and the
+    # character before its chain: sliced once
+    at = head - pl.col("_ss")
     named = named.with_columns(
         _b=pl.col("text").str.slice(0, pl.col("span_start") - pl.col("_ss")).str.replace("^.*[；;]", ""),
-        _a=pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss")),
-        _h=pl.col("text").str.slice(0, head - pl.col("_ss")).str.slice(-1),
+        _a=pl.col("text").str.slice(pl.col("span_end") - pl.col("_ss"), _ITEM_CHARS),
+        _h=pl.col("text").str.slice((at - 1).clip(0), at.clip(0, 1)),
     )
     before, after = pl.col("_b"), pl.col("_a")
     prev = before.str.extract(f"([{_DELIMS}])[^{_DELIMS}]*$", 1)
