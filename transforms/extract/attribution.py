@@ -75,6 +75,8 @@ def _after_peers(out: pl.DataFrame, named: pl.DataFrame, sentences: pl.DataFrame
              .select("document_key", "paragraph_no", "_pe",
                      _peer=pl.when(pl.col("_parents").list.len() == 1).then(pl.col("_parents").list.first()))
              .sort("_pe"))
+    if lists.is_empty():
+        return pl.DataFrame(schema={"_m": pl.UInt32, "_peer": pl.Int64, "_after_peers": pl.Boolean})
     alone = (units.filter(~pl.col("_listed")).select("document_key", "paragraph_no", pl.col("span_end").alias("_la"))
              .sort("_la"))
     return (out.filter(pl.col("_ad").is_null()).select("_m", "document_key", "sentence_no", "span_start")
@@ -199,11 +201,12 @@ def metric_regions(metrics: pl.DataFrame, region_mentions: pl.DataFrame, subject
                .select("_m", _leveled=pl.coalesce("_lvl_key", pl.when(pl.col("_sd") == pl.col("_ad"))
                                                   .then("_subject_key"))))
     whole = pl.DataFrame(schema={"_m": pl.UInt32, "_whole": pl.Int64})
-    if sentences is not None and anaphora:
-        wd = _whole_area(out, sentences, anaphora)
-        ancestors = (_ancestors(subject, units) if units is not None
+    wd = _whole_area(out, sentences, anaphora) if sentences is not None and anaphora else None
+    if wd is not None and not wd.is_empty():
+        wd = wd.join(out.select("_m", "document_key"), on="_m")
+        ancestors = (_ancestors(subject.join(wd, on="document_key", how="semi"), units) if units is not None
                      else pl.DataFrame(schema={"document_key": pl.Int64, "_anc_key": pl.Int64, "_anc_depth": pl.Int32}))
-        whole = (wd.join(out.select("_m", "document_key", "span_start", "_subject_key", _sd=_depth("_sl")), on="_m")
+        whole = (wd.join(out.select("_m", "span_start", "_subject_key", _sd=_depth("_sl")), on="_m")
                  .sort("span_start")
                  .join_asof(by_level.rename({"_ad": "_wd"}), left_on="span_start", right_on="_ls",
                             by=["document_key", "_wd"], strategy="backward", check_sortedness=False)
