@@ -212,3 +212,31 @@ def test_a_cached_gazetteer_matches_one_built_from_its_files(tmp_path):
         handle.write("code,name,level\n99,测试市,city\n")
     regions._load_cached.cache_clear()
     assert regions.load_gazetteer(folder, cache).units["name"].to_list() == ["测试市"]  # a changed file is read again
+
+
+LISTED = UNITS + [  # towns of one county, most of their names shared with towns of another
+    ("411225", "渑池县", "county", "4112", "渑池"),
+    ("411224-1", "东坪镇", "town", "411224", None), ("411225-1", "东坪镇", "town", "411225", None),
+    ("411224-2", "南窑镇", "town", "411224", None), ("411225-2", "南窑镇", "town", "411225", None),
+    ("411224-3", "西岭乡", "town", "411224", None),
+    ("411224-4", "北沟镇", "town", "411224", None), ("130102-2", "北沟镇", "town", "130102", None),
+]
+
+
+def test_a_list_of_towns_places_them_under_the_county_most_share():
+    _, _, _, names, _ = run(["我县观摩组先后到东坪镇、南窑镇、西岭乡、北沟镇进行观摩。"], gazetteer(LISTED))
+    got = set(names["full_name"].to_list())
+    assert {"河南省三门峡市卢氏县" + t for t in ("东坪镇", "南窑镇", "西岭乡", "北沟镇")} <= got
+    assert not any("渑池县" in n or "长安区" in n for n in got)
+
+
+def test_two_listed_towns_or_an_even_split_place_nothing():
+    # two items are too few to rule out chance; three split evenly between two counties name neither
+    assert names_in_gaz(["我县到东坪镇、南窑镇观摩。"], LISTED) == [set()]
+    even = LISTED + [("411225-3", "北沟镇", "town", "411225", None)]
+    assert names_in_gaz(["我县到东坪镇、南窑镇、北沟镇观摩。"], even) == [set()]
+
+
+def names_in_gaz(texts, units) -> list[set[str]]:
+    _, _, _, names, _ = run(texts, gazetteer(units))
+    return [set(names.filter(pl.col("document_key") == i + 1)["name"].to_list()) for i in range(len(texts))]

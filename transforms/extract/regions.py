@@ -245,6 +245,7 @@ def extract_regions(
                                            & pl.col("_after").str.contains(f"^[）)](?:{ORG_SUFFIX})")))))
         .drop("_after", "_before")
     )
+    hits, siblings = _listed_siblings(hits, gazetteer)
     projects = project_candidates(sentences_s).select("document_key", pl.col("span_start").alias("p_start"),
                                                       pl.col("span_end").alias("p_end"))
     suffix = _suffix_units(sentences_s)
@@ -262,7 +263,11 @@ def extract_regions(
     resolved = outside_projects(resolved)
     towns = resolved.filter(~pl.col("surface_is_short") & (pl.col("level") == "town")
                             & pl.col("surface").str.contains("[镇乡]$"))
+    listed_siblings = resolved.join(siblings, on=["document_key", "span_start"], how="semi")
     resolved = _supported(resolved, gazetteer, texts)
+    # units a list places under one parent need no other relative (到杨集镇、拐河镇、柳河镇观摩 in a county's own news)
+    resolved = pl.concat([resolved, listed_siblings.join(resolved, on=["document_key", "span_start"], how="anti")
+                          .with_columns(pl.lit(False).alias("context_only")).select(resolved.columns)])
     context_only = resolved.filter(pl.col("context_only")).select("document_key", pl.col("span_start").cast(pl.Int32))
     resolved = resolved.drop("context_only")
     listed = _listed_units(sentences_s, resolved, gazetteer)
@@ -487,6 +492,44 @@ def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.Da
              .filter(pl.col("_held").list.len().fill_null(1) == 1)
              .with_columns(pl.coalesce(pl.col("_held").list.first(), pl.col("name")).alias("name")))
     return zones.drop("_ending", "_held").unique(["document_key", "span_start"]).cast(schema)
+
+
+# a list of units (A镇、B镇、C乡) places its items under one parent when at least this many have a unit of that name
+# under it: towns of one name lie in many counties, but three of a list seldom share another county
+LISTED_SIBLINGS = 3
+
+
+def _listed_siblings(hits: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """hits (one row per candidate unit of a match), where matches follow one another separated only by 、, and
+    LISTED_SIBLINGS or more of them have a candidate town or subdistrict under one parent (and no other parent has as many): those
+    matches keep only that candidate. -> (hits, the (document_key, span_start) of the matches so placed)."""
+    keys = pl.DataFrame(schema={"document_key": pl.Int64, "span_start": pl.Int32})
+    spans = (hits.select("document_key", "span_start", "span_end", "_next").unique(["document_key", "span_start"])
+             .sort("document_key", "span_start"))
+    linked = ((pl.col("span_start") == pl.col("span_end").shift(1).over("document_key") + 1)
+              & (pl.col("_next").shift(1).over("document_key") == "、")).fill_null(False)
+    spans = spans.with_columns(linked.alias("_link")).with_columns(
+        (~pl.col("_link")).cum_sum().alias("_list"))
+    spans = spans.filter(pl.len().over("_list") >= LISTED_SIBLINGS)
+    if spans.is_empty():
+        return hits, keys
+    cand = hits.select("document_key", "span_start", "code").join(
+        spans.select("document_key", "span_start", "_list"), on=["document_key", "span_start"])
+    # towns and subdistricts only: a village's town is often held twice (庄里乡 and 庄里镇 after a merger), and
+    # the town the text names decides between them
+    cand = cand.join(gazetteer.rows(cand["code"]).filter(pl.col("level").is_in(["town", "subdistrict"]))
+                     .select("code", "parent_code"), on="code")
+    per = (cand.group_by("_list", "parent_code").agg(pl.col("span_start").n_unique().alias("_items"))
+           .filter(pl.col("_items") >= LISTED_SIBLINGS)
+           .filter(pl.col("_items") == pl.col("_items").max().over("_list"))
+           .filter(pl.len().over("_list") == 1))
+    chosen = cand.join(per, on=["_list", "parent_code"]).unique(["document_key", "span_start"])
+    if chosen.is_empty():
+        return hits, keys
+    hits = (hits.join(chosen.select("document_key", "span_start", _keep="code"), on=["document_key", "span_start"],
+                      how="left")
+            .filter(pl.col("_keep").is_null() | (pl.col("code") == pl.col("_keep"))).drop("_keep"))
+    return hits, chosen.select("document_key", "span_start").cast(keys.schema)
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:
