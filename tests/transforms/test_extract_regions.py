@@ -240,3 +240,8 @@ def test_two_listed_towns_or_an_even_split_place_nothing():
 def names_in_gaz(texts, units) -> list[set[str]]:
     _, _, _, names, _ = run(texts, gazetteer(units))
     return [set(names.filter(pl.col("document_key") == i + 1)["name"].to_list()) for i in range(len(texts))]
+
+
+def test_an_ethnic_township_by_its_name_without_the_people():
+    units = UNITS + [("411224-5", "桃园回族乡", "town", "411224", "桃园乡")]
+    assert "桃园回族乡" in names_in_gaz(["卢氏县桃园乡召开会议。"], units)[0]
