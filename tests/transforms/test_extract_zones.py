@@ -100,3 +100,14 @@ def test_in_a_towns_own_text_the_county_so_named_is_context_not_the_subject(gaz)
 def test_a_bare_name_before_a_roads_ending_or_a_given_name_is_no_place(gaz):
     names, _ = regions_of(gaz, ["全县推进射洪大道改造。", "在县委领导下，全镇干部\n安国华\n带队检查。"])
     assert names == [set(), set()]
+
+
+def test_a_zone_named_after_the_owner_is_the_owners(gaz):
+    (got,) = named(gaz, ["建平经济开发区完成投资5亿元。"], ["建平县政府工作报告"])
+    assert ("建平经济开发区", "district", "辽宁省朝阳市建平县建平经济开发区") in got
+
+
+def test_a_generic_ending_after_another_places_words_is_no_bare_zone(gaz):
+    # 朝阳港经济开发区: the ending belongs to a name built on another place, not to the county's own zone
+    (got,) = named(gaz, ["朝阳港经济开发区举行开工仪式。"], ["建平县新闻"])
+    assert not {name for name, _, _ in got} & {"经济开发区", "建平经济开发区"}

@@ -459,20 +459,41 @@ def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.Da
                            ((pl.col("_at") + pl.col("_len")).max().over("_z") == pl.col("_stem_len")).alias("_clean"))
              .filter(pl.col("_run") & pl.col("_clean"))
              .group_by("_z").agg(pl.col("_at").min().alias("_name_at")))
+    # a word that runs from the stem across the ending's start (东营港经济开发区 read whole): a name not read
+    crossed = tokens.filter(pl.col("_at") + pl.col("_len") > pl.col("_stem_len")).select("_z").unique()
     cand = cand.join(stems, on="_z", how="left").with_columns(
-        (pl.col("_stem_len") - pl.col("_name_at")).fill_null(0).alias("_name_len"))
+        (pl.col("_stem_len") - pl.col("_name_at")).fill_null(0).alias("_name_len"),
+        pl.col("_z").is_in(crossed["_z"].implode()).alias("_crossed"))
+    # a zone named after the owner by its bare short name (霞浦经济开发区 in 霞浦县's report), however it is read
+    own_surfaces = gazetteer.surfaces.filter(pl.col("code").is_in(owners["p_code"].implode()) & pl.col("is_short"))
+    own = (cand.join(owners, on="document_key").join(own_surfaces.select("surface", p_code="code"), on="p_code")
+           .filter(pl.col("match").str.slice(0, pl.col("_stem_len")).str.ends_with(pl.col("surface")))
+           .group_by("_z").agg(pl.col("surface").str.len_chars().max().alias("_own_len")))
+    own_name = own["_z"]
+    cand = cand.join(own, on="_z", how="left").with_columns(
+        pl.coalesce("_own_len", "_name_len").alias("_name_len")).drop("_own_len")
     cand = cand.with_columns((pl.col("span_end") - pl.col("_ending").str.len_chars() - pl.col("_name_len"))
                              .cast(pl.Int32).alias("span_start"))
     named = pl.col("_name_len").is_between(2, 4)
-    cand = cand.filter(named | (pl.col("_ending").is_in(GENERIC_ZONES) & (pl.col("_name_len") == 0)))
+    cand = cand.filter(named | (pl.col("_ending").is_in(GENERIC_ZONES) & (pl.col("_name_len") == 0)
+                                & ~pl.col("_crossed")))
+    # ... nor a place in the words before a generic name (东营港经济开发区: a zone of 东营's, not the owner's)
+    stem_part = cand.filter(pl.col("_name_len") == 0).select(
+        "document_key", "_z", (pl.col("span_end") - pl.col("match").str.len_chars()).alias("span_start"),
+        (pl.col("span_end") - pl.col("_ending").str.len_chars()).alias("span_end")).filter(
+        pl.col("span_end") > pl.col("span_start"))
+    near_place = stem_part.filter(_overlaps_any(stem_part, every_hit.rename({"span_start": "s", "span_end": "e"})))["_z"]
+    cand = cand.filter(~pl.col("_z").is_in(near_place.implode()))
     # no gazetteer place in the zone's name, and none run into a generic name from before (郑州经开区)
     name_part = cand.select("document_key", "span_start", (pl.col("span_end") - pl.col("_ending").str.len_chars())
                             .alias("span_end"), "_z").filter(pl.col("span_end") > pl.col("span_start"))
     placed = name_part.filter(_overlaps_any(name_part, every_hit.rename({"span_start": "s", "span_end": "e"})))["_z"]
+    placed = placed.filter(~placed.is_in(own_name.implode()))
     glued = cand.join(every_hit.select("document_key", pl.col("span_end").alias("span_start")),
                       on=["document_key", "span_start"], how="semi")["_z"]
     cand = cand.filter(~pl.col("_z").is_in(pl.concat([placed, glued]).implode()))
-    cand = _not_overlapping(cand, resolved)
+    cand = pl.concat([_not_overlapping(cand.filter(~pl.col("_z").is_in(own_name.implode())), resolved),
+                      cand.filter(pl.col("_z").is_in(own_name.implode()))])
     zones = cand.join(owners, on="document_key").select(
         "document_key", "span_start", "span_end", "_ending",
         pl.col("match").str.slice(pl.col("_stem_len") - pl.col("_name_len")).alias("name"),
