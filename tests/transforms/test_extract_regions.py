@@ -245,3 +245,26 @@ def names_in_gaz(texts, units) -> list[set[str]]:
 def test_an_ethnic_township_by_its_name_without_the_people():
     units = UNITS + [("411224-5", "桃园回族乡", "town", "411224", "桃园乡")]
     assert "桃园回族乡" in names_in_gaz(["卢氏县桃园乡召开会议。"], units)[0]
+
+
+VILLAGES = UNITS + [  # villages of one town whose names are everyday words, some shared with another town's
+    ("410102-2-1", "石桥村", "village", "410102-2", None), ("130102-1-1", "石桥村", "village", "130102-1", None),
+    ("410102-2-2", "柿园村", "village", "410102-2", None),
+    ("410102-2-3", "大营村", "village", "410102-2", None), ("130102-1-3", "大营村", "village", "130102-1", None),
+]
+
+
+def test_counted_villages_the_gazetteer_holds_under_one_town():
+    _, _, _, names, _ = run(["收入50万元以上的有石桥、柿园、大营等3个村。"], gazetteer(VILLAGES))
+    assert {"石桥村", "柿园村", "大营村"} <= set(names["name"].to_list())
+    assert set(names.filter(pl.col("name") == "大营村")["full_name"].to_list()) == {"河南省郑州市中原区城关镇大营村"}
+
+
+def test_counted_villages_are_a_group_not_the_articles_subject():
+    _, _, subject, _, _ = run(["全镇收入50万元以上的有石桥、柿园、大营等3个村。"], gazetteer(VILLAGES))
+    assert not set(subject["name"].drop_nulls().to_list()) & {"石桥村", "柿园村", "大营村"}
+
+
+def test_counted_words_the_gazetteer_does_not_hold_together_are_no_villages():
+    # two of three under one town are too few (and 水果 is an everyday word)
+    assert names_in_gaz(["种植石桥、大营、水果等3个村。"], VILLAGES) == [set()]

@@ -270,7 +270,11 @@ def extract_regions(
                           .with_columns(pl.lit(False).alias("context_only")).select(resolved.columns)])
     context_only = resolved.filter(pl.col("context_only")).select("document_key", pl.col("span_start").cast(pl.Int32))
     resolved = resolved.drop("context_only")
-    listed = _listed_units(sentences_s, resolved, gazetteer)
+    counted = _counted_villages(sentences_s, gazetteer)
+    # (villages counted in a list are a group, not what the article is about: see grouped below)
+    context_only = pl.concat([context_only, counted.select("document_key", "span_start")])
+    listed = pl.concat([_listed_units(sentences_s, resolved, gazetteer), counted],
+                       how="vertical_relaxed").unique(["document_key", "span_start"])
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # the document's own unit (headline, title line): a figure's region even when the body never names it
     own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
@@ -551,6 +555,35 @@ def _listed_siblings(hits: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataF
                       how="left")
             .filter(pl.col("_keep").is_null() | (pl.col("code") == pl.col("_keep"))).drop("_keep"))
     return hits, chosen.select("document_key", "span_start").cast(keys.schema)
+
+
+# short names listed before a count of villages, with or without 等 (包集、牌坊等6个村; 二府庄、姚家村、闵旗寨3个村)
+COUNTED_VILLAGES = r"((?:\p{Han}{2,5}、)+\p{Han}{2,5}?)等?[0-9一二三四五六七八九十两百]+个(村|社区)"
+
+
+def _counted_villages(sentences: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """The items of a list before a count of villages (communities) that the gazetteer holds under one town:
+    where LISTED_SIBLINGS or more items, with the list's suffix, name units of one parent (and no other parent
+    has as many), those items are those units, whatever segmentation reads in them (牌坊, 大营 are words).
+    -> rows shaped like resolved units (document_key, code, span_start, span_end, name, level, full_name,
+    parent_code)."""
+    items = _list_items(sentences.filter(pl.col("text").str.contains("个[村社]")), COUNTED_VILLAGES, COUNTED_VILLAGES)
+    if items.is_empty():
+        return pl.DataFrame(schema={"document_key": pl.Int64, "code": pl.String, "span_start": pl.Int32,
+                                    "span_end": pl.Int32, "name": pl.String, "level": pl.String,
+                                    "full_name": pl.String, "parent_code": pl.String})
+    items = items.with_columns(pl.concat_str(pl.col("stem").str.strip_suffix(pl.col("suffix")), pl.col("suffix"))
+                               .alias("surface"))
+    cand = items.join(gazetteer.surface_rows(items["surface"]).filter(~pl.col("is_short")).select("surface", "code"),
+                      on="surface")
+    cand = cand.join(gazetteer.rows(cand["code"]).select("code", "name", "level", "full_name", "parent_code"), on="code")
+    per = (cand.group_by("_list", "parent_code").agg(pl.col("span_start").n_unique().alias("_items"))
+           .filter(pl.col("_items") >= LISTED_SIBLINGS)
+           .filter(pl.col("_items") == pl.col("_items").max().over("_list"))
+           .filter(pl.len().over("_list") == 1))
+    return (cand.join(per, on=["_list", "parent_code"]).unique(["document_key", "span_start"])
+            .select("document_key", "code", pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32),
+                    "name", "level", "full_name", "parent_code"))
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:
