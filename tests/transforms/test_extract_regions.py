@@ -251,6 +251,7 @@ VILLAGES = UNITS + [  # villages of one town whose names are everyday words, som
     ("410102-2-1", "石桥村", "village", "410102-2", None), ("130102-1-1", "石桥村", "village", "130102-1", None),
     ("410102-2-2", "柿园村", "village", "410102-2", None),
     ("410102-2-3", "大营村", "village", "410102-2", None), ("130102-1-3", "大营村", "village", "130102-1", None),
+    ("410102-2-4", "王家村", "village", "410102-2", None),
 ]
 
 
@@ -258,6 +259,11 @@ def test_counted_villages_the_gazetteer_holds_under_one_town():
     _, _, _, names, _ = run(["收入50万元以上的有石桥、柿园、大营等3个村。"], gazetteer(VILLAGES))
     assert {"石桥村", "柿园村", "大营村"} <= set(names["name"].to_list())
     assert set(names.filter(pl.col("name") == "大营村")["full_name"].to_list()) == {"河南省郑州市中原区城关镇大营村"}
+
+
+def test_counted_villages_without_deng_and_with_their_suffix():
+    got = names_in_gaz(["新建的有石桥、王家村、柿园3个村安置房。"], VILLAGES)[0]
+    assert {"石桥村", "王家村", "柿园村"} <= got
 
 
 def test_counted_villages_are_a_group_not_the_articles_subject():

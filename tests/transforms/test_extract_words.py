@@ -188,3 +188,7 @@ def test_a_title_or_slogan_ending_in_village_is_no_village(gaz, text):
 def test_villages_named_like_words_stay(gaz):
     got = names(gaz, ["卢氏县团结村、胜利村和红旗村结对帮扶，十里铺村建成广场。"])[0]
     assert {"团结村", "胜利村", "红旗村", "十里铺村"} <= got
+
+
+def test_an_industrial_community_is_no_community(gaz):
+    assert names(gaz, ["卢氏县滨河国际产业社区签约项目5个。"])[0] == {"卢氏县"}

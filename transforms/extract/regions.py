@@ -572,16 +572,20 @@ def _counted_villages(sentences: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataF
         return pl.DataFrame(schema={"document_key": pl.Int64, "code": pl.String, "span_start": pl.Int32,
                                     "span_end": pl.Int32, "name": pl.String, "level": pl.String,
                                     "full_name": pl.String, "parent_code": pl.String})
-    items = items.with_columns(pl.concat_str(pl.col("stem").str.strip_suffix(pl.col("suffix")), pl.col("suffix"))
-                               .alias("surface"))
+    # each item as cut (以及二府庄 -> 二府庄) and whole (姚家村: 家 is a cut word)
+    whole = items.with_columns(pl.col("items").alias("stem"),
+                               (pl.col("span_end") - pl.col("items").str.len_chars()).alias("span_start"))
+    items = pl.concat([items, whole.select(items.columns)]).with_columns(
+        pl.concat_str(pl.col("stem").str.strip_suffix(pl.col("suffix")), pl.col("suffix")).alias("surface"))
     cand = items.join(gazetteer.surface_rows(items["surface"]).filter(~pl.col("is_short")).select("surface", "code"),
                       on="surface")
     cand = cand.join(gazetteer.rows(cand["code"]).select("code", "name", "level", "full_name", "parent_code"), on="code")
-    per = (cand.group_by("_list", "parent_code").agg(pl.col("span_start").n_unique().alias("_items"))
+    per = (cand.group_by("_list", "parent_code").agg(pl.col("span_end").n_unique().alias("_items"))
            .filter(pl.col("_items") >= LISTED_SIBLINGS)
            .filter(pl.col("_items") == pl.col("_items").max().over("_list"))
            .filter(pl.len().over("_list") == 1))
-    return (cand.join(per, on=["_list", "parent_code"]).unique(["document_key", "span_start"])
+    return (cand.join(per, on=["_list", "parent_code"]).sort("span_start")
+            .unique(["document_key", "span_end"], keep="first")
             .select("document_key", "code", pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32),
                     "name", "level", "full_name", "parent_code"))
 
