@@ -274,3 +274,4 @@ def test_counted_villages_are_a_group_not_the_articles_subject():
 def test_counted_words_the_gazetteer_does_not_hold_together_are_no_villages():
     # two of three under one town are too few (and 水果 is an everyday word)
     assert names_in_gaz(["种植石桥、大营、水果等3个村。"], VILLAGES) == [set()]
+

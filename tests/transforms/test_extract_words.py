@@ -192,3 +192,4 @@ def test_villages_named_like_words_stay(gaz):
 
 def test_an_industrial_community_is_no_community(gaz):
     assert names(gaz, ["卢氏县滨河国际产业社区签约项目5个。"])[0] == {"卢氏县"}
+

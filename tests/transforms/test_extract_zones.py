@@ -111,3 +111,11 @@ def test_a_generic_ending_after_another_places_words_is_no_bare_zone(gaz):
     # 朝阳港经济开发区: the ending belongs to a name built on another place, not to the county's own zone
     (got,) = named(gaz, ["朝阳港经济开发区举行开工仪式。"], ["建平县新闻"])
     assert not {name for name, _, _ in got} & {"经济开发区", "建平经济开发区"}
+
+
+def test_a_bare_city_name_beside_a_town_of_that_name_is_the_town(gaz):
+    # (the real gazetteer: 南阳 is a city's short name and the stem of towns in several counties)
+    text = "泰州市姜堰区南阳镇召开推进会。这些工程是南阳多个工程中提速的代表。“截至月底，南阳全镇百余个工程进展顺利。”"
+    got, alone = named(gaz, [text, "南阳多个工程提速。南阳的工程进展顺利。"], ["", ""])
+    assert "南阳镇" in {n for n, _, _ in got} and "南阳市" not in {n for n, _, _ in got}
+    assert "南阳市" in {n for n, _, _ in alone}

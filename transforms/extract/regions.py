@@ -261,6 +261,7 @@ def extract_regions(
     resolved = resolved.join(gazetteer.rows(resolved["code"])
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
     resolved = outside_projects(resolved)
+    resolved = _not_the_towns_stem(resolved)
     towns = resolved.filter(~pl.col("surface_is_short") & (pl.col("level") == "town")
                             & pl.col("surface").str.contains("[镇乡]$"))
     listed_siblings = resolved.join(siblings, on=["document_key", "span_start"], how="semi")
@@ -588,6 +589,18 @@ def _counted_villages(sentences: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataF
             .unique(["document_key", "span_end"], keep="first")
             .select("document_key", "code", pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32),
                     "name", "level", "full_name", "parent_code"))
+
+
+def _not_the_towns_stem(resolved: pl.DataFrame) -> pl.DataFrame:
+    """resolved without a bare short name of a province or city where the same document names in full a lower
+    unit of that stem (九江 beside 九江镇, a town of 南海区: 九江全镇 is the town, not 九江市)."""
+    lower = (resolved.filter(~pl.col("surface_is_short") & pl.col("name").str.contains("(?:镇|乡|街道|区|县)$"))
+             .select("document_key", pl.col("name").str.replace("(?:镇|乡|街道|区|县)$", "").alias("surface"),
+                     pl.col("code").alias("_lower")).unique())
+    stem = (resolved.filter(pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]))
+            .join(lower, on=["document_key", "surface"]).filter(pl.col("_lower") != pl.col("code"))
+            .select("document_key", "span_start").unique())
+    return resolved.join(stem, on=["document_key", "span_start"], how="anti")
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:
