@@ -193,3 +193,7 @@ def test_villages_named_like_words_stay(gaz):
 def test_an_industrial_community_is_no_community(gaz):
     assert names(gaz, ["卢氏县滨河国际产业社区签约项目5个。"])[0] == {"卢氏县"}
 
+
+
+def test_a_city_in_a_news_sites_name_is_the_publisher_not_a_place(gaz):
+    assert "三门峡市" not in names(gaz, ["三门峡新闻网5月2日讯 卢氏县召开会议。"])[0]
