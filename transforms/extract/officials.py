@@ -416,7 +416,9 @@ def extract_officials(
     # each sentence converted on its own: slicing the converted body at every sentence is quadratic
     sentences = sentences.with_columns(match_text(sentences, "text").alias("text")).drop("match_text", strict=False)
 
-    hits = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    # every reading below but the directory's starts from a title: one pass finds the sentences that hold one
+    titled = sentences.filter(pl.col("text").str.contains(rules.chain))
+    hits = regex_spans(titled, "text", pattern, ["document_key", "sentence_no", "span_start"])
     hits = (
         hits.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g"))
         .unnest("g")
@@ -456,17 +458,17 @@ def extract_officials(
                 "name_end", pl.col("span_start").alias("sentence_start"))
     )
     directory, listed = _directory_hits(sentences, rules)
-    hits = pl.concat([hits, _word_bounded_hits(sentences, rules, hits)], how="vertical_relaxed")
+    hits = pl.concat([hits, _word_bounded_hits(titled, rules, hits)], how="vertical_relaxed")
     hits = pl.concat([
         hits.join(listed, on=["document_key", "sentence_no"], how="anti"),
         directory,
-        _appointment_hits(sentences, rules),
+        _appointment_hits(titled, rules),
     ], how="vertical_relaxed")
     # a listed name with a title of its own keeps that one (县委书记甲 … 甲、乙等县领导)
-    hits = pl.concat([hits, _list_first_hits(sentences, rules).join(hits, on=["document_key", "name"], how="anti")],
+    hits = pl.concat([hits, _list_first_hits(titled, rules).join(hits, on=["document_key", "name"], how="anti")],
                      how="vertical_relaxed")
     # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
-    hits = pl.concat([hits, _name_first_hits(sentences, rules, regions)
+    hits = pl.concat([hits, _name_first_hits(titled, rules, regions)
                       .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
     # a company's manager is no official (某某有限公司总经理王某): an enterprise post right after a company's name
     hits = hits.with_row_index("_r")
