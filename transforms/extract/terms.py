@@ -57,6 +57,7 @@ def _user_dict_entries() -> list[tuple[str, str]]:
 
 
 _per_thread = threading.local()
+USER_WORDS_SCHEMA = {"word": pl.String, "freq": pl.Int64, "tag": pl.String}
 
 
 def segmenter():
@@ -72,20 +73,47 @@ def segmenter():
         import rjieba
 
         tokenizer = rjieba.Jieba()
-        for word, pos in _user_dict_entries():
-            tokenizer.add_word(word, None, pos)
+        for word, freq, pos in user_words().iter_rows():
+            tokenizer.add_word(word, freq, pos)
         _per_thread.tokenizer = tokenizer
     return tokenizer
+
+
+@cache
+def user_words() -> pl.DataFrame:
+    """word, freq, tag of the domain words in the order they are added, each with the frequency jieba-rs
+    suggested when it was added after the ones before it: added again with those, the segmenter is the same,
+    and neither the words (the gazetteer's names) nor the suggestions are derived again. Kept in the cache
+    folder (transforms/cache.py), keyed by the rule files, the gazetteer and this code."""
+    from importlib.metadata import version
+
+    from transforms.cache import cache_key, cached_frame, file_stamp, safe_dir, source_digest
+    from transforms.extract.gazetteer import load_gazetteer
+    from transforms.extract.officials import default_official_rules
+
+    rules = [p for p in (RULES_DIR / "user_dict.txt", RULES_DIR / "indicators.csv") if p.exists()]
+    key = cache_key(file_stamp(rules), "、".join(default_official_rules().titles), load_gazetteer().cache_key,
+                    source_digest(__file__), version("rjieba"))
+    return cached_frame(safe_dir(None), "user-words", key, USER_WORDS_SCHEMA, _suggested_user_words)
+
+
+def _suggested_user_words() -> pl.DataFrame:
+    import rjieba
+
+    tokenizer = rjieba.Jieba()
+    entries = _user_dict_entries()
+    freqs = [tokenizer.add_word(word, None, pos) for word, pos in entries]
+    return pl.DataFrame({"word": [w for w, _ in entries], "freq": freqs, "tag": [p for _, p in entries]},
+                        schema=USER_WORDS_SCHEMA)
 
 
 @cache
 def idf_frame() -> tuple[pl.DataFrame, float]:
     """The IDF table shipped with jieba.analyse, read as a file: importing jieba.analyse loads its POS
     tagger too (about 100 MB and a second per process) for nothing we use."""
-    from importlib.resources import files
+    from transforms.cache import package_file
 
-    data = files("jieba").joinpath("analyse", "idf.txt").read_bytes()
-    frame = pl.read_csv(data, separator=" ", has_header=False, new_columns=["term", "idf"],
+    frame = pl.read_csv(package_file("jieba", "analyse", "idf.txt"), separator=" ", has_header=False, new_columns=["term", "idf"],
                         schema_overrides={"term": pl.String, "idf": pl.Float64}, quote_char=None)
     frame = frame.unique("term", keep="first")
     return frame, float(frame["idf"].median())
