@@ -86,8 +86,8 @@ def main() -> None:
     warm.mkdir(exist_ok=True)
     shutil.copy(paths[0], warm / paths[0].name)
     for side in (base, head):
-        (work / side.name / "warm").mkdir(parents=True, exist_ok=True)
-        _run(side, warm, work / side.name / "warm" / "w.duckdb")
+        (work / f"warm-{side.name}").mkdir(exist_ok=True)
+        _run(side, warm, work / f"warm-{side.name}" / "w.duckdb")
     cold_db = state / "cold" / "w.duckdb"
     cold_db.parent.mkdir(exist_ok=True)
     for stale in cold_db.parent.glob("w*"):

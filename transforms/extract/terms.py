@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 import threading
+from collections import deque
 from functools import cache
 from pathlib import Path
 
@@ -73,8 +74,8 @@ def segmenter():
         import rjieba
 
         tokenizer = rjieba.Jieba()
-        for word, freq, pos in user_words().iter_rows():
-            tokenizer.add_word(word, freq, pos)
+        words = user_words()
+        deque(map(tokenizer.add_word, *(words[c].to_list() for c in ("word", "freq", "tag"))), maxlen=0)
         _per_thread.tokenizer = tokenizer
     return tokenizer
 
