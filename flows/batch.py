@@ -274,10 +274,8 @@ def warm_up() -> None:
     automaton of all the gazetteer's names is not among them: a small batch does without it
     (transforms/extract/scoped.py), a large one builds it when it first searches."""
     from transforms.extract.terms import idf_frame, segmenter
-    from transforms.rules import default_cleaning_rules
 
-    with _warm:
-        default_cleaning_rules()
+    with _warm:  # not the cleaning rules: the run loads them, checked, and hands them to every batch
         join_vocabulary()
         extraction_resources()
         segmenter()
