@@ -133,3 +133,81 @@ def test_a_figure_after_an_enumeration_is_not_its_last_members(gaz_cities):
 def test_a_member_of_an_enumeration_keeps_its_own_figure(gaz_cities):
     got = attribute_read(gaz_cities, "管城回族区北下街街道完成投资3亿元、南关街街道完成投资2亿元。")
     assert got == [("3亿元", "北下街街道"), ("2亿元", "南关街街道")]
+
+
+VILLAGES = [("411224-1-1", "杨庄村", "village", "411224-1", None), ("411224-1-2", "李寨村", "village", "411224-1", None),
+            ("411224-1-3", "刘湾村", "village", "411224-1", None)]
+
+
+@pytest.fixture(scope="module")
+def gaz_villages() -> Gazetteer:
+    return Gazetteer(with_derived_units(gazetteer([*UNITS, *MORE, *EXTRA, *VILLAGES]).units))
+
+
+def attribute_sentences(gaz: Gazetteer, text: str, figures: list[str],
+                        measures: list[str] | None = None) -> list[str | None]:
+    """Like attribute, with the text cut into sentences at 。 (one paragraph); with measures, the figures'
+    measures and the metric rules' whole-area words."""
+    docs, _ = frames([text])
+    parts = [p + "。" for p in text.split("。") if p]
+    starts = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
+    sents = pl.DataFrame({"document_key": [1] * len(parts), "sentence_no": list(range(1, len(parts) + 1)),
+                          "paragraph_no": [1] * len(parts), "span_start": starts,
+                          "span_end": [s + len(p) for s, p in zip(starts, parts)], "text": parts,
+                          "kind": ["text"] * len(parts)},
+                         schema={"document_key": pl.Int64, "sentence_no": pl.Int32, "paragraph_no": pl.Int32,
+                                 "span_start": pl.Int32, "span_end": pl.Int32, "text": pl.String, "kind": pl.String})
+    dim, mentions, subject = extract_regions(docs, sents, gaz)
+    at, rows = 0, []
+    for f in figures:
+        at = text.index(f, at)
+        no = next(i for i, s in enumerate(starts, 1) if s <= at < s + len(parts[i - 1]))
+        rows.append((no, at, at + len(f)))
+        at += len(f)
+    metrics = pl.DataFrame({"document_key": [1] * len(rows), "sentence_no": [r[0] for r in rows],
+                            "span_start": [r[1] for r in rows], "span_end": [r[2] for r in rows],
+                            "region_key": [None] * len(rows), "region_name": [None] * len(rows)},
+                           schema={"document_key": pl.Int64, "sentence_no": pl.Int32, "span_start": pl.Int32,
+                                   "span_end": pl.Int32, "region_key": pl.Int64, "region_name": pl.String})
+    anaphora = None
+    if measures:
+        from transforms.extract.metric_rules import default_metric_rules
+
+        metrics = metrics.with_columns(pl.Series("measure", measures))
+        anaphora = default_metric_rules().region_anaphora
+    out = metric_regions(metrics, region_context(dim, mentions, subject), subject, sents, dim, anaphora)
+    return out.join(dim, on="region_key", how="left")["name"].to_list()
+
+
+def test_past_an_opening_clause_that_names_none_the_first_unit_named_is_the_topic(gaz_villages):
+    text = "卢氏县官道口镇召开现场会。近年来，杨庄村与李寨村、刘湾村抱团发展，联建大棚基地，带动300余人就业，村集体增收20万元。"
+    assert attribute_sentences(gaz_villages, text, ["300余人", "20万元"]) == ["杨庄村", "杨庄村"]
+
+
+def test_units_listed_together_own_no_figure_outside_their_own_item(gaz_villages):
+    text = "卢氏县召开现场会。卢氏县官道口镇杨庄村、李寨村、刘湾村抱团发展，共新建道路12公里。"
+    assert attribute_sentences(gaz_villages, text, ["12公里"]) == ["卢氏县"]
+
+
+def test_a_figure_counting_a_set_of_units_is_none_of_theirs(gaz_villages):
+    text = "卢氏县召开现场会。官道口镇以杨庄村、李寨村等12个村为重点，建成3500亩果园。包括郑州市在内的9个城市入选。"
+    assert attribute_sentences(gaz_villages, text, ["12个", "3500亩", "9个"]) == [None, "官道口镇", None]
+
+
+def test_a_unit_inside_a_listed_projects_name_does_not_own_the_count(gaz_villages):
+    text = "中原区召开会议。此次开工共有林山寨街道安置房、碧沙岗游园等15个项目，总投资89亿元。"
+    assert attribute_sentences(gaz_villages, text, ["15个", "89亿元"]) == ["中原区", "中原区"]
+
+
+def test_after_units_listed_as_peers_a_figure_of_none_of_them_is_their_common_parents(gaz_villages):
+    text = "山东省召开会议。上榜乡镇中，江苏38个、广东31个、山东7个。上榜乡镇平均人口22万人。"
+    assert attribute_sentences(gaz_villages, text, ["38个", "31个", "7个", "22万人"]) == [
+        "江苏省", "广东省", "山东省", None]
+    text = "卢氏县召开会议。官道口镇杨庄村、李寨村、刘湾村被评为示范村。三个村共带动就业300人。卢氏县新增就业5000人。"
+    assert attribute_sentences(gaz_villages, text, ["300人", "5000人"]) == ["官道口镇", "卢氏县"]
+
+
+def test_a_count_of_the_whole_area_is_the_areas_even_when_only_its_parts_are_named(gaz_villages):
+    text = "中原区林山寨街道召开会议。林山寨街道在全市74个街道中排名第三，辖区新增就业500人。"
+    got = attribute_sentences(gaz_villages, text, ["74个", "第三", "500人"], ["count", "rank", "count"])
+    assert got == ["郑州市", "林山寨街道", "林山寨街道"]

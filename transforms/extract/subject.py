@@ -56,14 +56,15 @@ def document_subject(fact_mention: pl.DataFrame, dim_region: pl.DataFrame, docum
 
 
 def region_context(dim_region: pl.DataFrame, fact_mention: pl.DataFrame, subject: pl.DataFrame) -> pl.DataFrame:
-    """Region mentions with name, level and is_subject: the regions_frame extract_officials takes."""
+    """Region mentions with name, level, parent_region_key and is_subject: the regions_frame extract_officials
+    takes."""
     regions = fact_mention.filter(pl.col("entity_type") == "region")
     return (regions.select("document_key", pl.col("entity_key").alias("region_key"), "span_start", "span_end",
                            "sentence_no")
-            .join(dim_region.select("region_key", "name", "level",
+            .join(dim_region.select("region_key", "name", "level", "parent_region_key",
                                  *(["kind"] if "kind" in dim_region.columns else [])), on="region_key")
             .join(subject.select("document_key", "region_key", pl.lit(True).alias("is_subject")),
                   on=["document_key", "region_key"], how="left")
             .with_columns(pl.col("is_subject").fill_null(False))
             .select("document_key", "region_key", "name", "level", "span_start", "span_end", "is_subject",
-                    "sentence_no"))
+                    "sentence_no", "parent_region_key"))
