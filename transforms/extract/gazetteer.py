@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.cache import CACHE_DIR, default_dir, read_cached, safe_dir, write_cached
+from transforms.cache import CACHE_DIR, default_dir, read_cached, safe_dir, write_cached  # noqa: F401
 from transforms.rules import RuleError
 from transforms.rules import word_list as load_word_list
 
@@ -152,8 +152,8 @@ def _normalise(units: pl.DataFrame) -> pl.DataFrame:
 
 def load_gazetteer(directory: Path | None = None, cache: Path | None = None) -> Gazetteer:
     """regions.csv.gz (and villages.csv.gz when present) from data/gazetteer; parsed once per process and
-    cached as Parquet in cache (default: CACHE_DIR) with the matching surfaces derived from it,
-    keyed by the files' size and mtime and by this module's source (which derives both).
+    cached as Parquet in cache (default: GAZETTE_CACHE, else CACHE_DIR) with the surfaces and name lists
+    derived from it, keyed by the files' size and mtime and by this module's source (which derives both).
     A missing gazetteer gives an empty one: only suffix-recognised units are then found."""
     directory = Path(directory or GAZETTEER_DIR)
     files = [directory / n for n in ("regions.csv.gz", "villages.csv.gz") if (directory / n).exists()]
