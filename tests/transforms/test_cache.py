@@ -152,3 +152,18 @@ def test_the_segmenter_from_cached_words_tags_as_one_from_derived_words(tmp_path
     text = "郑州市管城回族区北下街街道办事处召开会议，林山寨街道碧沙岗社区推进城市更新和营商环境建设。"
     assert replayed.tag(text, True) == fresh.tag(text, True)
     terms.user_words.cache_clear()
+
+
+def test_the_idf_table_from_the_cache_is_the_one_read_from_jieba(tmp_path, monkeypatch):
+    from transforms.extract import terms
+
+    monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
+    terms.idf_frame.cache_clear()
+    derived = terms.read_idf(cache.package_file("jieba", "analyse", "idf.txt"))
+    first = terms.idf_frame()
+    terms.idf_frame.cache_clear()
+    assert list((tmp_path / "cache").glob("idf-*.parquet"))
+    cached = terms.idf_frame()
+    assert cached[1] == first[1] == float(derived["idf"].median())
+    assert cached[0].sort("term").equals(derived.sort("term"))
+    terms.idf_frame.cache_clear()
