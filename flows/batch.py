@@ -388,7 +388,6 @@ def process_batch(
         loaded_at=pl.lit(started_at, pl.Datetime("us")), run_id=pl.lit(run_id),
         pipeline_version=pl.lit(PIPELINE_VERSION),
     )
-    documents.write_parquet(staging / "dim_document.parquet")
     cleaned.sentences.write_parquet(staging / "fact_sentence.parquet")
     decode_log = docs.select(
         "document_key", line_no=pl.lit(0, pl.Int32), action=pl.lit("rewrite"),
@@ -403,6 +402,8 @@ def process_batch(
     extracted = extract(documents, cleaned.sentences, extraction_resources(), timings=outcome.seconds)
     watch.lap("extract")
     outcome.seconds["extract"] -= outcome.seconds.get("segment", 0.0)
+    # written after extraction, which adds the document's own region
+    extracted.with_document_columns(documents).write_parquet(staging / "dim_document.parquet")
     persons = pl.concat([extracted.table("dim_person"), bylines.select("person_key", "name")], how="vertical_relaxed")
     for table in extracted.tables.keys() | {"dim_person"}:
         frame = persons if table == "dim_person" else extracted.table(table)

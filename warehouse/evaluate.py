@@ -18,6 +18,11 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
     return con.sql(f"with docs as ({_DOCS}) {sql}").pl()
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {name for (name,) in con.execute(
+        "select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
+
+
 def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path, half: str | None = None) -> dict:
     """Scores against the gold of `gold_dir`; with `half` ("A" or "B"), against that half of it only."""
     gold = evaluate.load_gold(gold_dir)
@@ -28,14 +33,19 @@ def score_warehouse(con: duckdb.DuckDBPyConnection, gold_dir: Path, half: str | 
                m.base_value, m.base_unit, m.measure, i.name as indicator, r.name as region, m.is_target,
                m.span_start, m.period_label, year(p.date) as period_year
         from fact_metric m join docs using (document_key) join dim_document d using (document_key)
-        left join dim_indicator i using (indicator_key) left join dim_region r using (region_key)
+        left join dim_indicator i using (indicator_key) left join dim_region r on r.region_key = m.region_key
         left join dim_date p on p.date_key = m.period_start_key""")
     persons = _frame(con, """
         select docs.doc, p.name, f.title from fact_person_title f join docs using (document_key)
         join dim_person p using (person_key)""")
-    regions = _frame(con, """
+    # a unit the text names: in a body sentence (fact_mention), or as the document's own unit in its headline
+    # or a title line (dim_document.region_key, schema version 13)
+    own = ("union select docs.doc, r.name from dim_document d join docs using (document_key) "
+           "join dim_region r on r.region_key = d.region_key"
+           if "region_key" in _columns(con, "dim_document") else "")
+    regions = _frame(con, f"""
         select distinct docs.doc, r.name from fact_mention m join docs using (document_key)
-        join dim_region r on r.region_key = m.entity_key where m.entity_type = 'region'""")
+        join dim_region r on r.region_key = m.entity_key where m.entity_type = 'region' {own}""")
     bylines = _frame(con, """
         select docs.doc, p.name, b.role from fact_byline b join docs using (document_key)
         join dim_person p using (person_key)""")

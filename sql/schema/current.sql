@@ -30,6 +30,8 @@ CREATE TABLE dim_document(
     run_id VARCHAR NOT NULL,
     pipeline_version VARCHAR NOT NULL,
     published_on_basis VARCHAR,
+    region_key BIGINT,
+    region_source VARCHAR,
     CHECK((published_on_source IN ('text', 'filename', 'sidecar')))
 );
 
@@ -210,6 +212,6 @@ CREATE VIEW v_document AS WITH metrics AS (SELECT document_key, count_star() AS 
 
 CREATE VIEW v_metric AS SELECT d.document_id, d.headline, r."name" AS region, r."level" AS region_level, r.full_name AS region_full_name, i."name" AS indicator, m."value", m.value_high, m.unit, m.base_value, m.base_value_high, m.base_unit, m.measure, m.comparison, m.is_target, m.qualifier, m.period_label, ps.date AS period_start, pe.date AS period_end, s."text" AS evidence, m.span_start, m.span_end, i.category AS indicator_category, m.metric_key, m.document_key, m.sentence_no, m.region_key, m.indicator_key, m.period_start_key, m.period_end_key FROM ((((((fact_metric AS m INNER JOIN dim_document AS d USING (document_key)) LEFT JOIN fact_sentence AS s ON (((s.document_key = m.document_key) AND (s.sentence_no = m.sentence_no)))) LEFT JOIN dim_region AS r ON ((r.region_key = m.region_key))) LEFT JOIN dim_indicator AS i ON ((i.indicator_key = m.indicator_key))) LEFT JOIN dim_date AS ps ON ((ps.date_key = m.period_start_key))) LEFT JOIN dim_date AS pe ON ((pe.date_key = m.period_end_key)));
 
-CREATE VIEW v_person_title AS SELECT d.document_id, d.published_on, p."name" AS person, f.title, o."name" AS organization, r."name" AS region, s."text" AS sentence, f.sentence_no, f.span_start, f.span_end FROM (((((fact_person_title AS f INNER JOIN dim_document AS d USING (document_key)) INNER JOIN dim_person AS p USING (person_key)) LEFT JOIN fact_sentence AS s ON (((s.document_key = f.document_key) AND (s.sentence_no = f.sentence_no)))) LEFT JOIN dim_organization AS o USING (organization_key)) LEFT JOIN dim_region AS r USING (region_key));
+CREATE VIEW v_person_title AS SELECT d.document_id, d.published_on, p."name" AS person, f.title, o."name" AS organization, r."name" AS region, s."text" AS sentence, f.sentence_no, f.span_start, f.span_end FROM (((((fact_person_title AS f INNER JOIN dim_document AS d USING (document_key)) INNER JOIN dim_person AS p USING (person_key)) LEFT JOIN fact_sentence AS s ON (((s.document_key = f.document_key) AND (s.sentence_no = f.sentence_no)))) LEFT JOIN dim_organization AS o USING (organization_key)) LEFT JOIN dim_region AS r ON ((r.region_key = f.region_key)));
 
 CREATE VIEW v_region_mention AS SELECT d.document_id, r."name" AS region, r."level", r.full_name, count_star() AS n_mentions FROM ((fact_mention AS m INNER JOIN dim_document AS d USING (document_key)) INNER JOIN dim_region AS r ON ((r.region_key = m.entity_key))) WHERE (m.entity_type = 'region') GROUP BY ALL;

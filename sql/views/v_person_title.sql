@@ -15,4 +15,4 @@ join dim_document d using (document_key)
 join dim_person p using (person_key)
 left join fact_sentence s on s.document_key = f.document_key and s.sentence_no = f.sentence_no
 left join dim_organization o using (organization_key)
-left join dim_region r using (region_key);
+left join dim_region r on r.region_key = f.region_key;

@@ -61,7 +61,7 @@ def test_a_title_line_names_the_reports_town(gaz):
     docs, _ = frames([text])
     own = document_regions(docs, gaz, pl.DataFrame({"document_key": [1], "code": ["371323"]},
                                                    schema={"document_key": pl.Int64, "code": pl.String}))
-    assert own.select("code", "found").rows() == [("371323-1", "title")]
+    assert own.select("code", "found").rows() == [("371323-1", "title_line")]
     assert attribute(gaz, text, ["8公里"]) == ["沙沟镇"]
 
 

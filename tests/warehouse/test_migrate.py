@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import ROOT
 from transforms.extract.tables import SCHEMAS
-from warehouse.migrate import current_version, latest_version, migrate, migrations
+from warehouse.migrate import SQL_DIR, current_version, latest_version, migrate, migrations
 
 CONTRACT = (ROOT / "tests" / "fixtures" / "WAREHOUSE.md").read_text(encoding="utf-8")
 
@@ -96,12 +96,13 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
     shutil.copytree(staged_sample, old_staging)
     q = pl.read_parquet(old_staging / "quarantine.parquet")
     q.drop("file_mtime", "byte_size").write_parquet(old_staging / "quarantine.parquet")
-    # ... regions without the kind of version 6, documents without the date's basis of version 8, fact_metric
+    # ... regions without the kind of version 6, documents without the date's basis of version 8 and their own
+    # region of version 13, fact_metric
     # without its range bounds (version 5) and restated (version 9)
     r = pl.read_parquet(old_staging / "dim_region.parquet")
     r.drop("kind").write_parquet(old_staging / "dim_region.parquet")
     d = pl.read_parquet(old_staging / "dim_document.parquet")
-    d.drop("published_on_basis").write_parquet(old_staging / "dim_document.parquet")
+    d.drop("published_on_basis", "region_key", "region_source").write_parquet(old_staging / "dim_document.parquet")
     m = pl.read_parquet(old_staging / "fact_metric.parquet")
     m.drop("value_high", "base_value_high", "restated").write_parquet(old_staging / "fact_metric.parquet")
     db = tmp_path / "old.duckdb"
@@ -123,7 +124,7 @@ def test_a_version_1_warehouse_migrates_in_place_and_keeps_every_row(tmp_path, s
     added = ("etl_run", "quarantine", "dim_document", "dim_region")  # tables that gained columns
     assert {t: rows for t, rows in after.items() if t not in added} == {
         t: rows for t, rows in before.items() if t not in added}
-    assert after["dim_document"] == [row + (None,) for row in before["dim_document"]]
+    assert after["dim_document"] == [row + (None, None, None) for row in before["dim_document"]]
     assert after["dim_region"] == [row + ("admin",) for row in before["dim_region"]], "regions loaded before are divisions"
     assert after["quarantine"] == [row + (None, None) for row in before["quarantine"]]
     assert [row[:-1] for row in after["etl_run"]] == before["etl_run"], "etl_run gains a column, loses nothing"
@@ -139,6 +140,8 @@ def test_current_sql_shows_the_schema_the_migrations_build(con):
 
 
 def test_version_12_renames_the_old_spelling_of_micrograms_per_cubic_metre(tmp_path, staged_sample):
+    import shutil
+
     from warehouse.connection import writer
     from warehouse.load import load_batch
 
@@ -149,8 +152,66 @@ def test_version_12_renames_the_old_spelling_of_micrograms_per_cubic_metre(tmp_p
         # a warehouse of version 11, with figures loaded when the unit was written ug_m3
         con.execute("update fact_metric set base_unit = 'ug_m3' where metric_key in "
                     "(select metric_key from fact_metric order by metric_key limit 2)")
-        con.execute("delete from meta_schema_version where version = 12")
-        assert migrate(con) == [12]
+        # (the later versions set aside: this one alone is applied again)
+        schema = tmp_path / "schema_v12"
+        schema.mkdir()
+        for version, _, path in migrations():
+            if version <= 12:
+                shutil.copy(path, schema)
+        con.execute("delete from meta_schema_version where version >= 12")
+        assert migrate(con, schema_dir=schema) == [12]
         units = dict(con.execute("select base_unit, count(*) from fact_metric "
                                  "where base_unit in ('ug_m3', 'ug/m3') group by all").fetchall())
     assert units == {"ug/m3": 2}
+
+
+def test_version_13_gives_a_version_12_warehouse_the_documents_own_region(tmp_path, staged_sample):
+    import shutil
+
+    import polars as pl
+
+    from warehouse.connection import writer
+    from warehouse.load import load_batch
+
+    # a warehouse file written at version 12: its migrations, its v_person_title (joined dim_region using
+    # (region_key)), documents staged without the new columns
+    schema, views = tmp_path / "schema_v12", tmp_path / "views_v12"
+    schema.mkdir()
+    shutil.copytree(SQL_DIR / "views", views)
+    for version, _, path in migrations():
+        if version <= 12:
+            shutil.copy(path, schema)
+    view = views / "v_person_title.sql"
+    view.write_text(view.read_text(encoding="utf-8").replace("on r.region_key = f.region_key", "using (region_key)"),
+                    encoding="utf-8")
+    old_staging = tmp_path / "old-staging"
+    shutil.copytree(staged_sample, old_staging)
+    d = pl.read_parquet(old_staging / "dim_document.parquet")
+    d.drop("region_key", "region_source").write_parquet(old_staging / "dim_document.parquet")
+    db = tmp_path / "w.duckdb"
+    with writer(db) as con:
+        migrate(con, schema_dir=schema, views_dir=views)
+        assert current_version(con) == 12
+        load_batch(con, old_staging)
+        persons = con.execute("select * from v_person_title order by all").fetchall()
+        documents = con.execute("select * from dim_document order by document_key").fetchall()
+    assert persons and documents
+    with writer(db) as con:
+        assert migrate(con) == [version for version, _, _ in migrations() if version > 12]
+        assert con.execute("select * from dim_document order by document_key").fetchall() == [
+            row + (None, None) for row in documents], "documents loaded before keep every value, the new ones NULL"
+        # the view reads the same rows beside the new column (using (region_key) would now be ambiguous)
+        assert con.execute("select * from v_person_title order by all").fetchall() == persons
+
+
+def test_documents_carry_their_own_region_where_the_headline_names_it(loaded):
+    import duckdb
+
+    with duckdb.connect(str(loaded), read_only=True) as con:
+        rows = con.execute("select d.headline, r.name, d.region_source from dim_document d "
+                           "left join dim_region r on r.region_key = d.region_key order by d.document_key").fetchall()
+    named = [(headline, name, source) for headline, name, source in rows if name is not None]
+    assert named, "the sample's headlines name their districts"
+    assert all(source in ("headline", "title_line") for _, _, source in named)
+    assert all(name in headline for headline, name, source in named if source == "headline")
+    assert all(source is None for _, name, source in rows if name is None)

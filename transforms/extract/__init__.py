@@ -14,11 +14,22 @@ import polars as pl
 from transforms.extract.tables import SCHEMAS, conform, empty
 
 
+# dim_document's columns extraction fills: the document's own unit (dim_region) and where the text names it
+DOCUMENT_COLUMNS = {"document_key": pl.Int64, "region_key": pl.Int64, "region_source": pl.String}
+
+
 @dataclass(frozen=True)
 class Extracted:
-    """Frames keyed by warehouse table name; missing tables are empty."""
+    """Frames keyed by warehouse table name; missing tables are empty. document_columns: DOCUMENT_COLUMNS, one
+    row per document that has them, for the caller to add to its dim_document rows (with_document_columns)."""
 
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    document_columns: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DOCUMENT_COLUMNS))
+
+    def with_document_columns(self, documents: pl.DataFrame) -> pl.DataFrame:
+        """documents (dim_document rows) with the columns extraction fills, null where it found nothing."""
+        return documents.drop([c for c in DOCUMENT_COLUMNS if c != "document_key"], strict=False).join(
+            self.document_columns.cast(DOCUMENT_COLUMNS), on="document_key", how="left")
 
     def table(self, name: str) -> pl.DataFrame:
         frame = self.tables.get(name)
@@ -100,4 +111,5 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
         "fact_person_title": person_titles,
         "fact_mention": mentions,
         "fact_term": terms,
-    })
+    }, document_columns=subject.filter(pl.col("found").is_not_null()).select(
+        "document_key", "region_key", region_source="found").cast(DOCUMENT_COLUMNS))

@@ -12,6 +12,10 @@ also in lists: 北下街、西大街、城东路4个办事处), and attached to 
 nearest subdistrict/town named in the previous paragraphs, else the article's subject, else the nearest
 higher unit named before it.
 
+Zones and new towns the gazetteer lacks (牛河梁开发区, 富山新市镇, a county report's bare 经济开发区) are units only in a
+document whose own unit (its headline's or title line's, transforms/extract/context.py) is a city, district or
+county, and are filed under it (_own_zones).
+
 Ambiguity (one name, several units): each candidate scores by how many of its ancestors, or of its
 descendants, the same document names unambiguously; the best wins, then the lower code.
 
@@ -24,7 +28,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.extract.tables import SCHEMAS, conform, per_text_rows
-from transforms.extract.context import document_regions
+from transforms.extract.context import ORGANISATION, document_regions
 from transforms.extract.gazetteer import DEPTH, Gazetteer, load_gazetteer
 from transforms.extract.projects import project_candidates
 from transforms.extract.script import match_text
@@ -94,7 +98,7 @@ BRACKETED = r"(\p{Han}{2,8})[（(]\p{Han}{1,4}[）)](村|社区)"
 ORG_SUFFIX = word_alternation("org_suffixes")
 # what may follow a bare place name that ends there (超越重庆，; 北京5月10日电; 郑州的)
 NAME_END = r"^(?:[\p{P}\s0-9０-９]|[的和与及等是在将已为从到对向同也都还就])"
-ORGANISATION = rf"^\p{{Han}}{{0,8}}?(?:{ORG_SUFFIX})"
+FACILITY = r"^(?:大道|大街|大桥|路|街|道|桥|公园|广场|小区|站|机场|港|湖|河|山)"
 ENUMERATION = (r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})(?:[0-9一二三四五六七八九十两]+个)?(办事处|街道)")
 VILLAGE_LIST = r"((?:\p{Han}{2,5}、)+\p{Han}{2,5})等[0-9一二三四五六七八九十两百]+个(村|社区)"
 
@@ -209,7 +213,8 @@ def extract_regions(
     documents: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """-> (dim_region rows incl. all ancestors, fact_mention rows with entity_type 'region',
-    subject: document_key, region_key, name — the article's main administrative unit)."""
+    subject: document_key, region_key, name — the article's main administrative unit — and found: where the
+    document names it as its own unit, `headline` or `title_line` (transforms/extract/context.py), else null)."""
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     bodies = documents.select("document_key", "body")
     texts = bodies.with_columns(match_text(documents, "body").alias("match_text"))
@@ -219,6 +224,7 @@ def extract_regions(
 
     hits = _dictionary_hits(texts, gazetteer)
     hits = hits.with_columns((pl.col("span_start") + pl.col("surface").str.len_chars()).cast(pl.Int32).alias("span_end"))
+    every_hit = hits.select("document_key", "span_start", "span_end")
     hits = _context_chars(hits, sentences_s)
     # a match that segmentation reads as part of another word or as a given name is no place (安居乐业, 曹广州)
     rows = gazetteer.surface_rows(hits["surface"])
@@ -227,6 +233,8 @@ def extract_regions(
         pl.col("short").fill_null(False), (pl.col("_next").str.contains(NAME_END) | (pl.col("_next") == "")).alias("ends"))
     hits = pl.concat([hits, word_reading(hits, sentences_s)], how="horizontal").filter(~pl.col("misread")).drop(
         "short", "misread", "ends")
+    # a name read as one word still names a road or a venue before one of these (射洪大道, 荥阳广场)
+    hits = hits.with_columns(pl.col("whole_word") & ~pl.col("_after").str.contains(FACILITY))
     hits = (
         hits.join(rows, on="surface")
         # a bare short name before 区/路 is part of another name (河南区域, 郑州路); before an organisation's
@@ -255,8 +263,12 @@ def extract_regions(
     towns = resolved.filter(~pl.col("surface_is_short") & (pl.col("level") == "town")
                             & pl.col("surface").str.contains("[镇乡]$"))
     resolved = _supported(resolved, gazetteer, texts)
+    context_only = resolved.filter(pl.col("context_only")).select("document_key", pl.col("span_start").cast(pl.Int32))
+    resolved = resolved.drop("context_only")
     listed = _listed_units(sentences_s, resolved, gazetteer)
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
+    # the document's own unit (headline, title line): a figure's region even when the body never names it
+    own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
     # a suffix unit that overlaps a dictionary hit is the dictionary's (林山寨街道 is in the gazetteer)
     suffix = _not_overlapping(suffix, resolved)
     suffix = pl.concat([suffix, _own_towns(towns, resolved, texts)], how="vertical_relaxed")
@@ -300,7 +312,11 @@ def extract_regions(
     parent = pl.concat([near, subj, higher])
     # a town kept by _own_towns is no child of the units around it (the gazetteer would have placed it)
     suffix = suffix.join(parent, on="_u", how="left").with_columns(
-        pl.when(pl.col("level") == "town").then(None).otherwise(pl.col("p_code")).alias("p_code"))
+        pl.when(pl.col("level") == "town").then(None).otherwise(pl.col("p_code")).alias("p_code"),
+        pl.lit("admin").alias("kind"))
+    zones = _own_zones(sentences_s, every_hit, resolved, own, gazetteer)
+    suffix = pl.concat([suffix, zones.with_columns((pl.int_range(pl.len()) + suffix.height).cast(pl.UInt32).alias("_u"),
+                                                   pl.lit(False).alias("listed"))], how="diagonal_relaxed")
     suffix = suffix.join(
         gazetteer.rows(suffix["p_code"]).select(pl.col("code").alias("p_code"), pl.col("full_name").alias("p_full")),
         on="p_code", how="left")
@@ -318,8 +334,6 @@ def extract_regions(
     unnamed = loose.filter(unnamed_units(loose, sentences_s, "_sfx"))["_u"]
     suffix = suffix.filter(~pl.col("_u").is_in(unnamed.implode()))
 
-    # the document's own unit (headline, title line): a figure's region even when the body never names it
-    own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
     # dim_region: mentioned gazetteer units, their ancestors, suffix units
     mentioned = pl.concat([resolved.select("code"), suffix.filter(pl.col("code").is_not_null()).select("code"),
                            suffix.select(pl.col("p_code").alias("code")).drop_nulls(), own.select("code")]).unique()
@@ -331,10 +345,10 @@ def extract_regions(
                                                        pl.col("full_name").alias("parent_full")),
         on="parent_code", how="left")
     new_units = suffix.filter(pl.col("code").is_null()).select("name", "level", "full_name",
-                                                             pl.col("p_full").alias("parent_full")).unique("full_name")
+                                                             pl.col("p_full").alias("parent_full"), "kind").unique("full_name")
     dim = pl.concat([
         gaz_rows.select("name", "level", "full_name", "parent_full", "code", "kind"),
-        new_units.with_columns(pl.lit(None, pl.String).alias("code"), pl.lit("admin").alias("kind")),
+        new_units.select("name", "level", "full_name", "parent_full", pl.lit(None, pl.String).alias("code"), "kind"),
     ], how="vertical_relaxed").unique("full_name", keep="first")
     dim = dim.with_columns(keys_for(dim["full_name"]).alias("region_key"),
                            keys_for(dim["parent_full"]).alias("parent_region_key"))
@@ -356,11 +370,16 @@ def extract_regions(
         "document_key", "span_start")
 
     own = own.join(gazetteer.rows(own["code"]).select("code", "full_name"), on="code")
-    own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"))
+    own = own.select("document_key", keys_for(own["full_name"]).alias("region_key"), "found")
     # villages named as items of a list (大堰、磨嘴等12个村) are a group, not what the article is about
-    grouped = suffix.filter(pl.col("listed")).select("document_key", pl.col("span_start").cast(pl.Int32))
+    # (nor are units a town's own text names only as its context)
+    grouped = pl.concat([suffix.filter(pl.col("listed")).select("document_key", pl.col("span_start").cast(pl.Int32)),
+                         context_only])
     subject = document_subject(fact_mention.join(grouped, on=["document_key", "span_start"], how="anti"), dim_region,
-                               documents, own)
+                               documents, own.drop("found"))
+    # found: where the document names the subject as its own unit (dim_document.region_source), null when the
+    # subject is only the unit its body mentions most
+    subject = subject.join(own, on=["document_key", "region_key"], how="left")
     return dim_region, fact_mention, subject
 
 
@@ -380,6 +399,94 @@ def _own_towns(towns: pl.DataFrame, kept: pl.DataFrame, texts: pl.DataFrame) -> 
         pl.when(pl.col("surface").str.ends_with("镇")).then(pl.col("镇")).otherwise(pl.col("乡")))
     return towns.select("document_key", "span_start", "span_end", pl.col("surface").alias("name"), "level",
                         pl.lit(False).alias("listed")).unique(["document_key", "span_start"]).cast(schema)
+
+
+# zones and new towns a division list seldom holds (牛河梁开发区, 富山新市镇), by the ending of their names; the
+# generic names are a unit's own zone without a name of their own (经济开发区 in a county's report)
+ZONE_ENDING = r"(?:经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|新区|新市镇)"
+GENERIC_ZONES = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "高新区", "经开区")
+ZONE_CANDIDATE = rf"\p{{Han}}{{0,4}}?{ZONE_ENDING}"
+# how segmentation reads a zone's own name (牛河梁, 富山): a place's or a person's name
+ZONE_NAME_POS = r"^(?:ns|nr|nz)"
+
+
+def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.DataFrame, own: pl.DataFrame,
+               gazetteer: Gazetteer) -> pl.DataFrame:
+    """Zones the gazetteer lacks, named in a document whose own unit (own: document_key, code, found) is a city,
+    district or county, filed under that unit: a name segmentation reads as a name (2 to 4 characters) before a
+    zone's ending (牛河梁开发区; 富山新市镇 a town, the others districts, as division lists file county-level
+    zones), or a generic zone name with no name before it (经济开发区 in a county's work report). Never when a
+    gazetteer place lies in the name (二七新区 is 二七区's, 朝阳经济开发区 is not the county's), nor where the
+    gazetteer reads the span (经开区 of a city that has one). -> document_key, span_start, span_end, name, level,
+    p_code, kind."""
+    schema = {"document_key": pl.Int64, "span_start": pl.Int32, "span_end": pl.Int32, "name": pl.String,
+              "level": pl.String, "p_code": pl.String, "kind": pl.String}
+    if own.is_empty():
+        return pl.DataFrame(schema=schema)
+    owners = own.join(gazetteer.rows(own["code"]).select("code", "level"), on="code").filter(
+        pl.col("level").is_in(["city", "district", "county"])).select("document_key", p_code="code")
+    # the endings alone first: a cheap scan that leaves few sentences
+    cand = regex_spans(sentences.filter(pl.col("text").str.contains(ZONE_ENDING))
+                       .join(owners.select("document_key"), on="document_key", how="semi"), "text",
+                       ZONE_CANDIDATE, ["document_key", "span_start"])
+    if cand.is_empty():
+        return pl.DataFrame(schema=schema)
+    generic = "(?:" + "|".join(GENERIC_ZONES) + ")$"
+    cand = (cand.with_row_index("_z")
+            .with_columns(pl.coalesce(pl.col("match").str.extract(f"({generic})", 1),
+                                      pl.col("match").str.extract(f"({ZONE_ENDING})$", 1)).alias("_ending"))
+            .with_columns((pl.col("match").str.len_chars() - pl.col("_ending").str.len_chars()).alias("_stem_len"),
+                          (pl.col("span_start") + pl.col("match_start") + pl.col("match").str.len_chars())
+                          .cast(pl.Int32).alias("span_end")))
+    from transforms.extract.terms import segmenter
+
+    tagger = segmenter()
+    tokens = per_text_rows(cand.select(pl.col("_z").cast(pl.Int64).alias("document_key"), "match"), "match",
+                           lambda w: tagger.tag(w, True), {"token": pl.String, "pos": pl.String})
+    tokens = (tokens.select(pl.col("document_key").cast(pl.UInt32).alias("_z"), "pos",
+                            pl.col("token").str.len_chars().alias("_len"))
+              .with_columns((pl.col("_len").cum_sum().over("_z") - pl.col("_len")).alias("_at"))
+              .join(cand.select("_z", "_stem_len"), on="_z")
+              .filter(pl.col("_at") < pl.col("_stem_len")))
+    # the stem's name: the run of name words that ends where the zone's ending begins (no word runs across it)
+    stems = (tokens.sort("_z", "_at", descending=[False, True])
+             .with_columns(pl.col("pos").str.contains(ZONE_NAME_POS).cum_min().over("_z").alias("_run"),
+                           ((pl.col("_at") + pl.col("_len")).max().over("_z") == pl.col("_stem_len")).alias("_clean"))
+             .filter(pl.col("_run") & pl.col("_clean"))
+             .group_by("_z").agg(pl.col("_at").min().alias("_name_at")))
+    cand = cand.join(stems, on="_z", how="left").with_columns(
+        (pl.col("_stem_len") - pl.col("_name_at")).fill_null(0).alias("_name_len"))
+    cand = cand.with_columns((pl.col("span_end") - pl.col("_ending").str.len_chars() - pl.col("_name_len"))
+                             .cast(pl.Int32).alias("span_start"))
+    named = pl.col("_name_len").is_between(2, 4)
+    cand = cand.filter(named | (pl.col("_ending").is_in(GENERIC_ZONES) & (pl.col("_name_len") == 0)))
+    # no gazetteer place in the zone's name, and none run into a generic name from before (郑州经开区)
+    name_part = cand.select("document_key", "span_start", (pl.col("span_end") - pl.col("_ending").str.len_chars())
+                            .alias("span_end"), "_z").filter(pl.col("span_end") > pl.col("span_start"))
+    placed = name_part.filter(_overlaps_any(name_part, every_hit.rename({"span_start": "s", "span_end": "e"})))["_z"]
+    glued = cand.join(every_hit.select("document_key", pl.col("span_end").alias("span_start")),
+                      on=["document_key", "span_start"], how="semi")["_z"]
+    cand = cand.filter(~pl.col("_z").is_in(pl.concat([placed, glued]).implode()))
+    cand = _not_overlapping(cand, resolved)
+    zones = cand.join(owners, on="document_key").select(
+        "document_key", "span_start", "span_end", "_ending",
+        pl.col("match").str.slice(pl.col("_stem_len") - pl.col("_name_len")).alias("name"),
+        pl.when(pl.col("_ending") == "新市镇").then(pl.lit("town")).otherwise(pl.lit("district")).alias("level"),
+        "p_code", pl.lit("zone").alias("kind"))
+    # a generic name is the owner's zone of that kind where the gazetteer holds one (张家界高新区), named so;
+    # where it holds several, none
+    kind_of = {z: ("高新" if "高新" in z else "经济|经开") for z in GENERIC_ZONES}
+    generic_rows = zones.filter(pl.col("_ending") == pl.col("name")).with_columns(
+        pl.col("_ending").replace_strict(kind_of, default=None).alias("_kind"))
+    # (a scan of every unit: only for the owners of generic names)
+    held = (gazetteer.children(generic_rows["p_code"]) if not generic_rows.is_empty() else gazetteer.units.clear()
+            ).filter(pl.col("kind") == "zone").select(pl.col("parent_code").alias("p_code"), pl.col("name").alias("_held"))
+    matched = (generic_rows.join(held, on="p_code").filter(pl.col("_held").str.contains(pl.col("_kind")))
+               .group_by("document_key", "span_start").agg(pl.col("_held").unique()))
+    zones = (zones.join(matched, on=["document_key", "span_start"], how="left")
+             .filter(pl.col("_held").list.len().fill_null(1) == 1)
+             .with_columns(pl.coalesce(pl.col("_held").list.first(), pl.col("name")).alias("name")))
+    return zones.drop("_ending", "_held").unique(["document_key", "span_start"]).cast(schema)
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -414,14 +521,30 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     if texts is not None:
         speaks = texts.select("document_key", *[
             pl.col("match_text").str.contains(f"(?:[我全本]{c}|{c}(?:委|政府|政协|人大))").alias(f"_voice_{c}")
-            for c in "区县市"])
+            for c in "区县市"], pl.col("match_text").str.contains("(?:[我全本][镇乡]|[镇乡](?:党委|政府|人大))")
+            .alias("_voice_town"))
         alone = resolved.group_by("document_key").agg(pl.col("bare_local").all().alias("_alone"))
         resolved = resolved.join(speaks, on="document_key", how="left").join(alone, on="document_key", how="left")
         voice = pl.col("_alone") & pl.coalesce(*[pl.when(pl.col("name").str.ends_with(c)).then(pl.col(f"_voice_{c}"))
                                                  for c in "区县市"], pl.lit(False))
-    certain = certain | (pl.col("bare_local") & ~everyday & ends & (pl.col("_n") == 1) & voice)
-    resolved = (resolved.filter(~(pl.col("bare_local") & (everyday | ~ends)))
+        # a county since made a city (射洪县 -> 射洪市) in a text that speaks as a county (县委, 全县): the county
+        # under its former name, where the gazetteer holds one (with_derived_units)
+        as_county = (pl.col("bare_local") & pl.col("_alone") & pl.col("_voice_县").fill_null(False)
+                     & ~pl.col("_voice_市").fill_null(False)
+                     & (pl.col("level") == "county") & pl.col("name").str.ends_with("市"))
+        voice = voice | as_county
+    # ... where it ends there, or segmentation reads it as one word (射洪 in 绵渝路射洪现代农业示范带)
+    alone_sure = (pl.col("bare_local") & ~everyday & (ends | pl.col("whole_word")) & (pl.col("_n") == 1)
+                  & voice.fill_null(False))
+    certain = certain | alone_sure
+    # ... but in a town's own text (我镇, 全镇) a unit so named is its context, not what the text is about
+    context = alone_sure & ~ends & pl.col("_voice_town").fill_null(False) if texts is not None else pl.lit(False)
+    resolved = (resolved.with_columns(alone_sure.alias("_alone_sure"), context.alias("context_only"))
+                .filter(~(pl.col("bare_local") & (everyday | ~ends)) | pl.col("_alone_sure"))
                 .with_columns(pl.col("surface_is_short") & ~certain))
+    if texts is not None:
+        resolved = _as_former_county(resolved.with_columns(as_county.fill_null(False).alias("_as_county")), gazetteer)
+    resolved = resolved.drop("_alone_sure")
     weak = (pl.col("surface_is_short") | pl.col("level").is_in(["subdistrict", "town", "community", "village"]))
     strong = resolved.filter(~pl.col("surface_is_short")).select("document_key", pl.col("code").alias("ctx")).unique()
     strong_up = strong
@@ -436,8 +559,24 @@ def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame
     ok = pl.concat([self_support, rel_support, in_chain]).unique().with_columns(pl.lit(True).alias("_ok"))
     return (resolved.join(ok, on=["document_key", "code"], how="left")
             .filter(~weak | pl.col("_ok").fill_null(False))
-            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "bare_local", "_n", "_head", "_tail", *(
-                c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市") if c in resolved.columns)))
+            .drop("_ok", "surface_is_short", "surface", "_next", "verb_next", "whole_word", "bare_local", "_n", "_head", "_tail", *(
+                c for c in ("_alone", "_voice_区", "_voice_县", "_voice_市", "_voice_town") if c in resolved.columns)))
+
+
+def _as_former_county(resolved: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Rows flagged _as_county (a county-level city named bare in a county's voice) become the county under its
+    former name (射洪市 -> 射洪县) where the gazetteer holds that unit; the flag is dropped."""
+    flagged = resolved.filter(pl.col("_as_county"))
+    if flagged.is_empty():
+        return resolved.drop("_as_county")
+    former = gazetteer.rows(flagged["code"] + "-c").select(
+        pl.col("code").alias("_former"), pl.col("name").alias("_fname"), pl.col("full_name").alias("_ffull"),
+        pl.col("code").str.strip_suffix("-c").alias("code"))
+    return (resolved.join(former, on="code", how="left")
+            .with_columns(*[pl.when(pl.col("_as_county") & pl.col("_former").is_not_null()).then(pl.col(new))
+                            .otherwise(pl.col(old)).alias(old)
+                            for old, new in (("code", "_former"), ("name", "_fname"), ("full_name", "_ffull"))])
+            .drop("_as_county", "_former", "_fname", "_ffull"))
 
 
 def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -450,13 +589,13 @@ def _disambiguate(hits: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     sure = hits.filter(pl.col("_n") == 1).select("document_key", pl.col("code").alias("ctx")).unique()
     ambiguous = hits.filter(pl.col("_n") > 1)
     if ambiguous.is_empty():
-        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n")
+        return hits.select("document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "whole_word", "bare_local", "_n")
     related = gazetteer.related_pairs(ambiguous.select("_h", "document_key", "code").join(sure, on="document_key"),
                                       "code", "ctx")
     score = related.group_by("_h", "code").agg(pl.len().alias("_score"))
     best = (ambiguous.join(score, on=["_h", "code"], how="left").with_columns(pl.col("_score").fill_null(0))
             .sort(["_h", "_score", "code"], descending=[False, True, False]).group_by("_h").first())
-    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "bare_local", "_n"]
+    cols = ["document_key", "code", "span_start", "span_end", "surface", "surface_is_short", "_next", "verb_next", "whole_word", "bare_local", "_n"]
     return pl.concat([hits.filter(pl.col("_n") == 1).select(cols), best.select(cols)])
 
 

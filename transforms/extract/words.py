@@ -52,12 +52,14 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     misread -- no place: its first character lies inside a longer word that is not itself a place
     (安居乐业, 确保城镇), or it is a short name right after a one-character surname token (曹广州, 王郑州说);
     verb_next -- a short name read as a word of its own with a verb or preposition after it (赴重庆考察), or
-    a preposition before it (在重庆解放碑): a place, not the first word of a longer name (重庆医药).
+    a preposition before it (在重庆解放碑): a place, not the first word of a longer name (重庆医药);
+    whole_word -- the match read as exactly one word, whatever its part of speech.
     Only names of up to three characters or short names glued to a Han character on the left, and short
     names that do not visibly end, are segmented.
     sentences: document_key, span_start and column text."""
-    out = pl.DataFrame({"misread": [False] * hits.height, "verb_next": [False] * hits.height},
-                       schema={"misread": pl.Boolean, "verb_next": pl.Boolean})
+    out = pl.DataFrame({"misread": [False] * hits.height, "verb_next": [False] * hits.height,
+                        "whole_word": [False] * hits.height},
+                       schema={"misread": pl.Boolean, "verb_next": pl.Boolean, "whole_word": pl.Boolean})
     if hits.is_empty():
         return out
     hits = hits.with_row_index("_w")
@@ -68,7 +70,8 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
         return out
     windows = _windows(candidates, sentences, text)
     tokens = _tagged(windows).with_columns(pl.col("pos").shift(-1).over("_w").alias("_next_pos"),
-                                           pl.col("pos").shift(1).over("_w").alias("_prev_pos"))
+                                           pl.col("pos").shift(1).over("_w").alias("_prev_pos"),
+                                           pl.col("_len").shift(-1).over("_w").alias("_next_len"))
     read = tokens.join(windows.select("_w", "offset"), on="_w").join(
         candidates.select("_w", "short", pl.col("surface").str.len_chars().alias("_n")), on="_w")
     inside = (pl.col("_at") < pl.col("offset")) & (pl.col("_at") + pl.col("_len") > pl.col("offset")) & (
@@ -80,8 +83,13 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
     verb = whole & pl.col("short") & (pl.col("_next_pos").str.contains("^[vp]") | (pl.col("_prev_pos") == "p"))
     bad = read.filter(inside | surname)["_w"].unique()
     verbs = read.filter(verb)["_w"].unique()
+    # one word exactly, whatever its tag, before a word of two or more characters (射洪 in 绵渝路射洪现代农业示范带):
+    # not the start of a longer name, nor a surname and given name (安国 in 安国华)
+    words = read.filter((pl.col("_at") == pl.col("offset")) & (pl.col("_len") == pl.col("_n"))
+                        & (pl.col("_next_len") >= 2))["_w"].unique()
     return hits.select(pl.col("_w").is_in(bad.implode()).alias("misread"),
-                       pl.col("_w").is_in(verbs.implode()).alias("verb_next"))
+                       pl.col("_w").is_in(verbs.implode()).alias("verb_next"),
+                       pl.col("_w").is_in(words.implode()).alias("whole_word"))
 
 
 # parts of speech a place name's stem is not made of: verbs, pronouns, adverbs, prepositions, conjunctions,
