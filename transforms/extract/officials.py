@@ -284,12 +284,9 @@ def _name_first_hits(sentences: pl.DataFrame, rules: OfficialRules, regions: pl.
 @cache
 def _two_char_words() -> pl.Series:
     """jieba's dictionary words of two characters that are not names: what may start the text after a name."""
-    from importlib.resources import files
+    from transforms.cache import jieba_dictionary
 
-    data = files("jieba").joinpath("dict.txt").read_bytes()
-    words = pl.read_csv(data, separator=" ", has_header=False, new_columns=["word", "freq", "tag"],
-                        schema_overrides={"word": pl.String, "freq": pl.Int64, "tag": pl.String}, quote_char=None)
-    return words.filter((pl.col("word").str.len_chars() == 2) & (pl.col("tag") != "nr")
+    return jieba_dictionary().filter((pl.col("word").str.len_chars() == 2) & (pl.col("tag") != "nr")
                         & (pl.col("freq") >= 20))["word"]
 
 
