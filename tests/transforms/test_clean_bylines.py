@@ -230,3 +230,11 @@ def test_brackets_closing_a_paragraph_that_are_not_bylines(line):
 def test_an_author_field_repeating_the_reporter_adds_no_one():
     doc, cleaned = clean_one(f"标题\n本报讯（记者 柯远航）{PARA}\n作者：柯远航\n作者：谭晓梅")
     assert names_roles(cleaned) == {("柯远航", "记者"), ("谭晓梅", "作者")}
+
+
+@pytest.mark.parametrize("line", ["作者：记者 钟一鸣 | 编辑：田小禾", "记者 钟一鸣 ｜ 责任编辑：田小禾"])
+def test_a_byline_with_its_editor_after_a_bar_is_read_and_the_editor_is_not(line):
+    for text in (f"标题\n{line}\n{PARA}", f"标题\n{PARA}\n{line}"):
+        doc, cleaned = clean_one(text)
+        assert set(cleaned.bylines.select("name", "role").iter_rows()) == {("钟一鸣", "记者")}
+        assert doc["body"] == PARA

@@ -203,3 +203,84 @@ def test_image_file_names_and_forum_furniture(line):
     doc, cleaned = clean_one(page(tail=(line,)))
     assert fates(cleaned)[line] is not None
     assert doc["body"] == "\n".join(PROSE)
+
+
+def test_a_sites_name_menu_and_section_above_the_headline_are_chrome_but_a_run_with_a_name_is_not():
+    top = ("晨風網", "選單", "財經")
+    doc, cleaned = clean_one(page(*top))
+    assert {fates(cleaned)[line] for line in top} == {"link_bar"}
+    assert doc["headline"] == HEAD
+    directory = ("领导", "王大明", "张小红")
+    _, cleaned = clean_one(page(*directory))
+    assert {fates(cleaned)[line] for line in directory} == {None}
+
+
+@pytest.mark.parametrize("label", ["责编：", "责任编辑:", "审核：", "来源："])
+def test_the_value_of_an_empty_field_label_on_the_next_line_is_chrome_too(label):
+    doc, cleaned = clean_one(page(label, "周小燕"))
+    assert fates(cleaned)["周小燕"] == "field_value"
+    assert doc["headline"] == HEAD and "周小燕" not in doc["body"]
+    # in the tail, under the article
+    doc, cleaned = clean_one(page(tail=(label, "钱二宝")))
+    assert fates(cleaned)["钱二宝"] == "field_value"
+
+
+def test_a_line_under_an_authors_label_or_a_clause_under_an_editors_label_stays():
+    _, cleaned = clean_one(page("作者：", "王大明"))
+    assert fates(cleaned)["王大明"] is None  # an author is a byline, not furniture
+    doc, cleaned = clean_one("\n".join([HEAD, PROSE[0], "编辑：", "会上，大家一致同意", PROSE[1]]))
+    assert fates(cleaned)["会上，大家一致同意"] is None
+
+
+def test_a_site_notice_above_a_breadcrumb_is_the_pages_header_but_a_paragraph_there_is_not():
+    notice = "本站新版试运行，欢迎网友提出宝贵意见，联系电话：61234567。"
+    doc, cleaned = clean_one(page("某某资讯网", "图片", notice, "当前位置：首页 > 要闻 > 正文"))
+    got = fates(cleaned)
+    assert got[notice] == got["图片"] == "page_headlines"
+    assert doc["headline"] == HEAD and doc["body"] == "\n".join(PROSE)
+    long_lead = PROSE[0] + PROSE[1]
+    doc, cleaned = clean_one("\n".join([HEAD, long_lead, "当前位置：首页 > 要闻 > 正文", PROSE[0]]))
+    assert fates(cleaned)[long_lead] is None and doc["headline"] == HEAD and long_lead in doc["body"]
+
+
+def test_an_epaper_articles_own_title_above_its_bar_stays_when_no_title_follows_the_bar():
+    title = "乡村道路提质改造全面启动"
+    top = ("某某日报数字报", "2024-03-05", "星期二", "当前报纸名称：某某晚报", title, "日期：03-05", "字号：",
+           "版面：第05版：县域 上一篇 下一篇")
+    doc, cleaned = clean_one("\n".join([*top, *PROSE]))
+    got = fates(cleaned)
+    assert got[title] is None and doc["headline"] == title
+    assert {got[line] for line in top if line != title} <= {"page_headlines", "navigation", "font_controls"}
+    assert doc["body"] == "\n".join(PROSE)
+
+
+def test_a_teaser_that_runs_the_text_below_together_is_chrome_and_the_text_stays():
+    title = "某县2024年政府工作报告（全文）"
+    dateline = "——2024年1月10日在某县第十八届人民代表大会第三次会议上"
+    teaser = f"{title} {dateline} 县长 王大明 各位代表：现在，我代表县人民"
+    lead = "现在，我代表县人民政府向大会报告工作，请予审议，并请各位政协委员提出意见。"
+    doc, cleaned = clean_one("\n".join([title, teaser, title, dateline, "县长 王大明", "各位代表：", lead, PROSE[1]]))
+    assert fates(cleaned)[teaser] == "repeated_text"
+    assert lead in doc["body"] and teaser not in doc["body"]
+
+
+def test_a_line_that_opens_like_the_next_but_says_something_else_stays():
+    first = "全县农村公路建设取得明显成效，新改建道路一百二十公里。"
+    second = "全县农村公路建设取得明显成效，群众出行更加便利，沿线产业加快发展。"
+    doc, cleaned = clean_one("\n".join([HEAD, first, second]))
+    assert fates(cleaned)[first] is None and first in doc["body"]
+
+
+@pytest.mark.parametrize("line", ["查看更多>>", "更多 »", "【返回】", "[关闭]", "【字号 大 中 小】", "（完）", "- 完 -", "END",
+                                  "阅读 1.2万", "赞 35", "在看", "原文链接", "相关文章推荐", "附件：", "编辑 / 钱二宝",
+                                  "点击图片查看大图"])
+def test_links_buttons_counters_and_end_marks_under_the_article_leave_the_body(line):
+    doc, cleaned = clean_one(page(tail=(line,)))
+    assert fates(cleaned)[line] is not None
+    assert doc["body"] == "\n".join(PROSE)
+
+
+@pytest.mark.parametrize("line", ["【案例】", "完成情况", "一是完善机制"])
+def test_a_bracketed_label_or_a_short_heading_between_prose_lines_stays(line):
+    doc, cleaned = clean_one("\n".join([HEAD, PROSE[0], line, PROSE[1]]))
+    assert fates(cleaned)[line] is None and line in doc["body"]

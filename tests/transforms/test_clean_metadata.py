@@ -55,6 +55,10 @@ def test_a_full_date_in_the_first_sentence_is_a_last_resort_on_a_weaker_basis():
         ("http://epaper.example.cn/html/2013-09/16/content_12345.htm", dt.date(2013, 9, 16), "epaper_path"),
         ("——2023年1月9日在某某县第五届人民代表大会第二次会议上", dt.date(2023, 1, 9), "dateline"),
         ("（2022年12月28日在某某区第三届人民代表大会第四次会议上）", dt.date(2022, 12, 28), "dateline"),
+        # a scrape's stray marks and the comment link beside the source do not make the line prose
+        ("| 2019-04-02 08:15:40??來源:某某報 責任編輯:李某 我來說兩句 |", dt.date(2019, 4, 2), "metadata_line"),
+        # an e-paper's date bar with its digits spaced out and the weekday left blank
+        ("2011 年 3 月 8 日 星期    【打印】", dt.date(2011, 3, 8), "metadata_line"),
     ],
 )
 def test_the_page_states_its_date(line, day, basis):
@@ -94,3 +98,27 @@ def test_a_portal_tables_title_cell_is_the_headline():
     table = "文件名称 | 某某县2022年政府工作报告 | ||\n有效性 | 有效 | 公开日期: | 2022-02-10 09:00 |"
     row = meta(f"{table}\n2022年1月20日在某某县第十届\n人民代表大会第一次会议上\n各位代表：\n{PARA}")
     assert row["headline"] == "某某县2022年政府工作报告"
+
+
+def test_a_date_bar_is_neither_the_headline_nor_body():
+    row = meta(f"2011 年 3 月 8 日 星期    【打印】\n村里新面貌\n{PARA}")
+    assert row["headline"] == "村里新面貌"
+    assert "2011" not in row["body"].split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("lead", "day"),
+    [
+        ("9月7日，县长带队观摩2021年上半年重点工作完成情况。", dt.date(2021, 9, 7)),
+        ("10月12日，区委召开会议，通报2019年1-9月经济运行情况。", dt.date(2019, 10, 12)),
+        ("4月8日，市统计局发布2020年一季度数据。", dt.date(2020, 4, 8)),
+        # the part of the year has not ended by that day: the sentence does not tell the year
+        ("3月2日，全县部署2021年上半年重点工作。", None),
+        # a whole year reviewed is reviewed the next year, or at its end: no year either
+        ("1月5日，区委总结2020年全年工作。", None),
+    ],
+)
+def test_an_opening_day_takes_the_year_of_the_part_of_a_year_it_reviews(lead, day):
+    row = meta(f"标题\n{lead}{PARA}")
+    assert row["published_on"] == day
+    assert row["published_on_basis"] == ("running_text" if day else None)

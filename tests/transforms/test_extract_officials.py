@@ -368,3 +368,71 @@ def test_a_candidate_for_a_post_is_named_with_it():
 def test_a_company_manager_is_no_official():
     out, _, _ = pairs(["青河实业有限公司总经理柯晓梅代表企业发言，副县长邝长河出席。"])
     assert set(out.select("name", "title").iter_rows()) == {("邝长河", "副县长")}
+
+
+@pytest.mark.parametrize("text", [
+    "东岭文化发展有限公司董事长尹秋生和副县长邝长河出席。",
+    "省农村商业银行北湖支行行长华东明、某某青年创业培训中心主任柴宏远和副县长邝长河出席。",
+])
+def test_a_post_right_after_an_organisation_outside_the_state_is_no_officials(text):
+    out, _, _ = pairs([text])
+    assert set(out.select("name", "title").iter_rows()) == {("邝长河", "副县长")}
+
+
+def test_a_party_post_in_a_company_still_counts():
+    out, _, _ = pairs(["东岭文化发展有限公司党委书记尹秋生出席。"])
+    assert set(out.select("name", "title").iter_rows()) == {("尹秋生", "党委书记")}
+
+
+def test_a_rare_surname_is_a_surname_but_a_word_it_starts_is_no_name():
+    out, _, _ = pairs(["副县长妥晓峰出席会议。", "会议要求，副县长妥善，确保落实。", "全县县领导干部、各乡镇负责人参加会议。",
+                       "县领导干部，要带头。"])
+    assert set(out.select("name", "title").iter_rows()) == {("妥晓峰", "副县长")}
+    # a surname-led name the dictionary marks as a name stays one
+    out, _, _ = pairs(["市领导王文明、高峰、周密出席。"])
+    assert set(out["name"]) == {"王文明", "高峰", "周密"}
+
+
+def test_a_directorys_first_heading_right_under_the_title_is_its_heading_not_a_subtitle():
+    text = "\n".join(["某县领导名录", "县 委", "书 记〓卜长海", "副书记〓乐山川", "宋明理", "县政府", "县 长〓卜长海",
+                      "副县长〓庄一鸣"])
+    out, docs = cleaned_pairs(text)
+    assert docs["subheadline"][0] is None
+    got = set(out.select("name", "title").iter_rows())
+    assert {("乐山川", "县委副书记"), ("宋明理", "县委副书记"), ("庄一鸣", "副县长")} <= got
+    assert ("卜长海", "县委书记、县长") in got
+
+
+def test_a_removal_names_the_post_held_and_a_nomination_its_candidate_post():
+    out, _, docs = pairs(["会议决定免去柯一帆同志的县人民政府副县长职务，提名庄一鸣为县长候选人。"])
+    assert set(out.select("name", "title").iter_rows()) == {("柯一帆", "副县长"), ("庄一鸣", "县长")}
+    body = docs["body"][0]
+    for name, title, start, end in out.select("name", "title", "span_start", "span_end").iter_rows():
+        assert name in body[start:end] and title in body[start:end]
+
+
+def test_a_directory_line_may_list_its_names_with_enumeration_commas():
+    out, docs = cleaned_pairs("\n".join(["县级领导", "县委", "书记：卜长海", "副书记：乐山川", "县人大常委会", "主任：宋明理",
+                                         "副主任：庄一鸣、钱二宝"]))
+    got = set(out.select("name", "title").iter_rows())
+    assert {("庄一鸣", "县人大常委会副主任"), ("钱二宝", "县人大常委会副主任"), ("卜长海", "县委书记")} <= got
+    body = docs["body"][0]
+    for name, start, end in out.select("name", "span_start", "span_end").iter_rows():
+        assert body[start:end].endswith(name)
+
+
+def test_a_notices_items_name_then_post_and_a_verb_ending_in_ren_is_no_name():
+    out, _, docs = pairs(["经研究决定：卜长海同志任城关镇党委书记；乐山川同志任城关镇镇长。",
+                          "会上，高小川兼任县长。", "他在城关镇任党委书记期间，成效明显。"])
+    got = set(out.select("document_key", "name").iter_rows())
+    assert got == {(1, "卜长海"), (1, "乐山川")}
+    body = docs["body"][0]
+    for name, title, start, end in out.select("name", "title", "span_start", "span_end").iter_rows():
+        assert body[start:end].startswith(name) and body[start:end].endswith(title)
+
+
+def test_a_directory_in_traditional_script_keeps_its_first_heading():
+    out, docs = cleaned_pairs("\n".join(["領導名錄", "縣委", "書　記〓卜長海", "副書記〓樂山川", "縣政府", "縣　長〓樂山川",
+                                         "副縣長〓莊一鳴"]))
+    assert docs["subheadline"][0] is None
+    assert {("卜长海", "县委书记"), ("乐山川", "县委副书记、县长")} <= set(out.select("name", "title").iter_rows())

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.clean.bylines import extract_byline_text, parse_bylines
-from transforms.clean.chrome import drop_article_lists, drop_by_shape, drop_header_headline_list, drop_page_chrome
+from transforms.clean.chrome import (
+    drop_article_lists,
+    drop_by_shape,
+    drop_header_headline_list,
+    drop_page_chrome,
+    drop_repeated_text,
+)
 from transforms.clean.lines import split_lines, with_simplified
 from transforms.clean.metadata import document_metadata, drop_source_lines
 from transforms.clean.sentences import assemble_body
@@ -33,7 +39,7 @@ class Cleaned:
 
 
 def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
-    """Run the line rules in order: chrome, source lines, chrome by its shape, markup, bylines, punctuation,
+    """Run the line rules in order: chrome, source lines, chrome by its shape, repeated teasers, markup, bylines, punctuation,
     structure."""
     lines = split_lines(docs)
     lines = drop_page_chrome(lines, rules)
@@ -41,6 +47,7 @@ def mark_lines(docs: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl
     lines = drop_article_lists(lines, rules)
     lines = drop_source_lines(lines, rules)
     lines = drop_by_shape(lines, rules, words)
+    lines = drop_repeated_text(lines)
     lines = strip_emphasis(lines)
     lines = strip_markup(lines)
     lines = strip_pinyin_glosses(lines)

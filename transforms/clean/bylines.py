@@ -16,8 +16,8 @@ from transforms.rules import CleaningRules
 
 # Paragraph-opening marks some papers print before a byline (□晚报记者 某某).
 _BULLET = "[□■◆●▲☉◎]?"
-# The editors a byline line may end with (文字：甲 图片：乙 编辑：丙): page furniture, not bylines.
-_EDITOR_TAIL = "(?:\\s*[（(]?(?:责任编辑|编辑|责编|校对|审核|审校|美编)\\s*[:：]?\\s*[\\p{Han}·]{2,4}[)）]?)*"
+# The editors a byline line may end with (文字：甲 图片：乙 编辑：丙, 记者 甲 | 编辑：乙): page furniture, not bylines.
+_EDITOR_TAIL = "(?:\\s*[|｜]?\\s*[（(]?(?:责任编辑|编辑|责编|校对|审核|审校|美编)\\s*[:：]?\\s*[\\p{Han}·]{2,4}[)）]?)*"
 # A mark some papers print before their reporters' names alone (☉甲某 乙某): the names are the byline.
 _NAME_MARK = "[☉◎]"
 # The last characters of a place's or an office's name, never of a person's.

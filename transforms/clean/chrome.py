@@ -9,6 +9,7 @@ from functools import cache
 import polars as pl
 
 from transforms.clean.lines import drop_where, is_kept, on_subset
+from transforms.clean.structure import title_like
 from transforms.rules import CleaningRules
 
 # E-papers print the page's other headlines above the navigation bar; the bar sits within this many lines.
@@ -40,32 +41,59 @@ def drop_header_headline_list(lines: pl.DataFrame, rules: CleaningRules) -> pl.D
 
     The header ends before the first line of prose: a navigation bar printed after the article (the
     table-pipe e-paper layout puts its 上一篇 下一篇 bar under a one-line article) never takes the article
-    with it."""
+    with it. A breadcrumb (当前位置：首页 > 新闻) only ever stands above its article: a site notice of a
+    sentence or two above it (本网改版试运行，欢迎提出意见。) is header too, a paragraph is not.
+    An article whose text follows the bar without a title of its own had its headline above the bar
+    (title, 日期：…, 字号, 上一篇 下一篇, text): the last title there is kept."""
     nonblank = pl.col("text") != ""
     text = pl.col("text")
     # the article's byline (记者 甲 通讯员 乙) opens the article as its prose does
     roles = "|".join(sorted(map(re.escape, rules.byline_roles), key=len, reverse=True))
     byline = (text.str.len_chars() <= rules.title_max_chars) & pl.col("simp").str.contains(
         f"^[□■◆●▲☉◎]?\\s*[（(【]?\\s*{rules.byline_role_prefix}(?:{roles})\\s*[:：|｜]?\\s*\\p{{Han}}")
-    prose = is_kept() & ((text.str.len_chars() > rules.title_max_chars) | text.str.contains("[。！？!?；;]") | byline)
+    long_line = text.str.len_chars() > rules.title_max_chars
     ranked = lines.sort("document_key", "line_no").with_columns(
         _nb=pl.when(nonblank).then(nonblank.cast(pl.Int32).cum_sum().over("document_key")),
-        _prose_before=prose.cast(pl.Int32).cum_sum().over("document_key"),
+        # a long line or a byline: the article has started (also above a breadcrumb)
+        _start=is_kept() & (long_line | byline),
+    ).with_columns(_prose=pl.col("_start") | (is_kept() & text.str.contains("[。！？!?；;]"))).with_columns(
+        _prose_before=pl.col("_prose").cast(pl.Int32).cum_sum().over("document_key"),
+        _long_before=pl.col("_start").cast(pl.Int32).cum_sum().over("document_key"),
     )
+    crumb = pl.col("simp").str.contains(rules.chrome_shape["breadcrumb"])
     header_end = (
-        ranked.filter(
-            (pl.col("drop_reason") == "navigation")
+        ranked.filter(pl.col("drop_reason") == "navigation").filter(
             # 上一篇：<title> links close an article; they never end a page header
-            & ~pl.col("simp").str.contains(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]\s*\S")
+            ~pl.col("simp").str.contains(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]\s*\S")
             & (pl.col("_nb") <= HEADER_ZONE_LINES)
-            & (pl.col("_prose_before") == 0)
+            & ((pl.col("_prose_before") == 0)
+               | (crumb & (pl.col("_long_before") == 0)
+                  & (pl.col("_prose_before") <= int(rules.chrome_shape["crumb_notice_lines"]))))
         )
         .group_by("document_key")
         .agg(_header_end=pl.col("line_no").max())
     )
     marked = ranked.join(header_end, on="document_key", how="left")
-    marked = drop_where(marked, pl.col("line_no") < pl.col("_header_end"), "page_headlines")
-    return marked.drop("_nb", "_header_end", "_prose_before")
+    # the article's own headline above the bar: when no title stands between the bar and the first prose
+    title = is_kept() & title_like(rules) & ~pl.col("_prose")
+    framed = marked.filter(pl.col("_header_end").is_not_null()).with_columns(
+        _first_prose=pl.col("line_no").filter((pl.col("line_no") > pl.col("_header_end")) & pl.col("_prose"))
+        .min().over("document_key"))
+    titled = framed.filter((pl.col("line_no") > pl.col("_header_end"))
+                           & (pl.col("line_no") < pl.col("_first_prose").fill_null(1 << 30))).filter(title)
+    own = (
+        framed.filter((pl.col("line_no") < pl.col("_header_end"))
+                      & ~pl.col("document_key").is_in(titled["document_key"].implode()))
+        .filter(title & (pl.col("simp").str.count_matches(r"\p{Han}") >= 4)
+                & ~pl.col("simp").str.contains(rules.chrome_shape["headline_not"]))
+        .group_by("document_key")
+        .agg(_own=pl.col("line_no").max())
+    )
+    marked = (marked.with_columns(_own=pl.lit(None, pl.Int32)) if own.is_empty()
+              else marked.join(own, on="document_key", how="left"))
+    marked = drop_where(marked, (pl.col("line_no") < pl.col("_header_end"))
+                        & (pl.col("line_no") != pl.col("_own")).fill_null(True), "page_headlines")
+    return marked.drop("_nb", "_header_end", "_start", "_prose", "_prose_before", "_long_before", "_own")
 
 
 def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
@@ -84,12 +112,49 @@ def drop_article_lists(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFram
     return marked.drop("_list", "_prose_since")
 
 
+# A teaser runs the text below it together (the title, the subtitle, the first lines, cut off): at least this many
+# characters, compared with this many lines below it.
+TEASER_MIN_CHARS = 20
+TEASER_LINES = 8
+_CUE_CHARS = 12
+
+
+def drop_repeated_text(lines: pl.DataFrame) -> pl.DataFrame:
+    """A line that the lines below it repeat, cut off or run together without spaces (a portal's summary or
+    teaser of the article above the article itself), is chrome: the text stays in the lines below. Only documents
+    where a line opens as one of the next two lines do are compared in full."""
+    doc = "document_key"
+    flat = pl.col("text").str.replace_all(r"\s+", "")
+    # lines are in document order here; blank lines play no part
+    part = lines.filter(pl.col("text") != "")
+    head = pl.col("text").str.slice(0, _CUE_CHARS)
+    # a teaser and the line it repeats are in one document; a shift across documents is checked, not grouped
+    cue = is_kept() & (pl.col("text").str.len_chars() >= TEASER_MIN_CHARS) & (
+        ((head == head.shift(-1)) & (pl.col(doc) == pl.col(doc).shift(-1)))
+        | ((head == head.shift(-2)) & (pl.col(doc) == pl.col(doc).shift(-2))))
+    suspects = part.filter(cue.fill_null(False))[doc].unique()
+    if suspects.is_empty():
+        return lines
+    ahead = pl.concat_str([pl.col("_flat").shift(-k).over(doc) for k in range(1, TEASER_LINES + 1)],
+                          ignore_nulls=True)
+    teasers = part.filter(pl.col(doc).is_in(suspects.implode())).with_columns(_flat=flat).filter(
+        is_kept() & (pl.col("_flat").str.len_chars() >= TEASER_MIN_CHARS) & ahead.str.starts_with(pl.col("_flat"))
+        # a paragraph printed twice is the text's own: the copy a teaser makes is cut off or runs lines on
+        & (pl.col("_flat") != pl.col("_flat").shift(-1).over(doc)).fill_null(True)
+    ).select(doc, "line_no", _teaser=pl.lit(True))
+    if teasers.is_empty():
+        return lines
+    marked = lines.join(teasers, on=[doc, "line_no"], how="left", maintain_order="left")
+    return drop_where(marked, pl.col("_teaser").fill_null(False), "repeated_text").drop("_teaser")
+
+
 # The reason a line dropped by its shape is recorded with: its strongest feature's.
 SHAPE_REASONS = {
     "fields": "metadata_fields", "date_only": "page_date", "dated_header": "page_date", "url": "url",
     "bar_list": "link_bar", "word_list": "link_bar", "menu_run": "link_bar", "menu_run_by_chrome": "link_bar",
     "menu_run_of_words": "link_bar", "tail_after_chrome": "page_tail", "word_by_chrome": "link_bar",
-    "dated_run": "link_bar",
+    "dated_run": "link_bar", "head_menu_run": "link_bar", "label_value": "field_value", "link_arrow": "link_bar",
+    "button": "widget",
 }
 # Chrome that opens a page's tail: not an image or a table rule, which stand inside articles too.
 _TAIL_OPENERS = ("image", "table", "byline")
@@ -97,8 +162,6 @@ _TAIL_OPENERS = ("image", "table", "byline")
 
 def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None) -> pl.DataFrame:
     """Candidate lines (kept, not prose) -> _i and the features a line shows by itself."""
-    from transforms.clean.structure import title_like
-
     shape = rules.chrome_shape
     simp = pl.col("simp")
     han = simp.str.count_matches(r"\p{Han}")
@@ -127,6 +190,15 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         _word=simp.is_in(words.implode()) if words is not None else pl.lit(False),
         # a link list's entry: a title with its date after it (某镇举办丰收节 2021-05-04, … 05-04)
         _dated=simp.str.contains(shape["dated_item"]),
+        f_link_arrow=simp.str.contains(shape["link_arrow"]),
+        # an editor's note's label (【编者按】) is the note's, not a button
+        f_button=simp.str.contains(shape["button"]) & ~simp.str.contains(rules.editor_note),
+        # a short value with no clause in it: what an empty field label on the line above stands for
+        _value=(pl.col("text").str.len_chars() <= int(shape["label_value_max_chars"]))
+        & ~simp.str.contains("[。！？!?；;，,、]"),
+        # a person's name alone (a directory's line), not a word nor a site's or paper's name (某某网, 某某报)
+        _name=simp.str.contains(_roster_patterns()[0]) & ~simp.str.contains("[网报台站]$")
+        & ~(simp.is_in(words.implode()) if words is not None else pl.lit(False)),
     )
 
 
@@ -151,7 +223,7 @@ def _roster(simp: pl.Expr, words: pl.Series | None) -> pl.Expr:
 
 
 _OWN = ("f_fields", "f_date_only", "f_dated_header", "f_url", "f_bar_list", "f_word_list", "_menu", "f_title_like",
-        "f_byline", "_clock", "_word", "f_roster", "_dated")
+        "f_byline", "_clock", "_word", "f_roster", "_dated", "_value", "_name", "f_link_arrow", "f_button")
 
 
 def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | None = None) -> pl.DataFrame:
@@ -195,11 +267,15 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
         _above=(pl.col("_chrome").shift(1) & (pl.col(doc).shift(1) == pl.col(doc))).fill_null(False),
         _dated_next=((pl.col("_dated").shift(1) & (pl.col(doc).shift(1) == pl.col(doc))).fill_null(False)
                      | (pl.col("_dated").shift(-1) & (pl.col(doc).shift(-1) == pl.col(doc))).fill_null(False)),
+        # the line above is a field's label with nothing after it (责任编辑： / 何某): this line is its value
+        _after_label=(pl.col("simp").shift(1).str.contains(rules.chrome_shape["empty_label"])
+                      & (pl.col(doc).shift(1) == pl.col(doc))).fill_null(False),
     ).with_columns(
         _cc_last=pl.col("_cc").filter(pl.col("_r") == pl.col("_last")).first().over(doc),
         _run_len=pl.col("_menu").cast(pl.Int32).sum().over(doc, "_run"),
         _run_words=(pl.col("_menu") & pl.col("_word")).cast(pl.Int32).sum().over(doc, "_run"),
         _run_by_chrome=(pl.col("_chrome").first() | pl.col("_below").last()).over(doc, "_run"),
+        _run_names=(pl.col("_menu") & pl.col("_name")).cast(pl.Int32).sum().over(doc, "_run"),
     )
     context = {
         "menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3),
@@ -211,6 +287,11 @@ def shape_features(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series |
         "menu_run_of_words": pl.col("_menu") & (pl.col("_run_len") >= 3)
         & (pl.col("_run_words") * 2 >= pl.col("_run_len")),
         "tail_after_chrome": tail & (pl.col("_cc") > pl.col("_cc_last")),
+        # a site's name, menu and section above the article (某某网 / 选单 / 财经): short items before the first
+        # prose, a word among them and no person's name (a directory's names stand in runs too)
+        "head_menu_run": pl.col("_menu") & (pl.col("_run_len") >= 3) & head.fill_null(False)
+        & (pl.col("_run_words") >= 1) & (pl.col("_run_names") == 0),
+        "label_value": is_kept() & pl.col("_after_label") & pl.col("_value"),
     }
     frame = frame.with_columns(**{f"f_{name}": expr.fill_null(False) for name, expr in context.items()})
     return frame.with_columns(

@@ -24,7 +24,7 @@ def drop_source_lines(lines: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame
         .str.replace_all(meta["date"], "")
         .str.replace_all(meta["publication"], "")
         .str.replace_all(meta["extra_tokens"], "")
-        .str.replace_all(r"[\s|｜/:：\-—()（）\[\]【】]", "")
+        .str.replace_all(r"[\s\p{P}\p{S}]", "")
     )
     has_token = simp.str.contains(meta["source"]) | simp.str.contains(meta["date"])
     return on_subset(lines, is_kept() & has_token, lambda part: drop_where(part, rest == "", "source"))
@@ -51,6 +51,25 @@ def _ymd(text: pl.Expr, pattern: str, first_group: int = 1) -> pl.Expr:
         text.str.extract(pattern, first_group + 2).str.zfill(2),
         separator="-",
     ).str.to_date("%Y-%m-%d", strict=False)
+
+
+# The month a year's part (2021年上半年, 2021年1-8月) ends in.
+_PART_END = {"一季度": 3, "第一季度": 3, "上半年": 6, "前三季度": 9}
+
+
+def _running_date(lead: pl.Expr, meta: dict) -> pl.Expr:
+    """A full date in the first sentence; else its opening month and day (9月7日，…) in the year of a part of a
+    year the same sentence reviews (…2021年上半年工作…), when that part ended before the month: the review
+    of a year's part comes after it, in that year."""
+    full = _ymd(lead, meta["running_date"])
+    day = lead.str.extract_groups(r"^\s*(\d{1,2})月(\d{1,2})日")
+    part = lead.str.extract_groups(r"((?:19|20)\d{2})年(一季度|第一季度|上半年|前三季度|1\s*[-－—至到]\s*(\d{1,2})月)")
+    ends = pl.coalesce(part.struct[1].replace_strict(_PART_END, default=None), part.struct[2].cast(pl.Int32, strict=False))
+    month = day.struct[0].cast(pl.Int32, strict=False)
+    reviewed = pl.when(month > ends).then(
+        pl.concat_str(part.struct[0], day.struct[0].str.zfill(2), day.struct[1].str.zfill(2), separator="-")
+    ).str.to_date("%Y-%m-%d", strict=False)
+    return pl.coalesce(full, reviewed)
 
 
 def document_metadata(lines: pl.DataFrame, docs: pl.DataFrame, rules: CleaningRules) -> pl.DataFrame:
@@ -94,7 +113,7 @@ def document_metadata(lines: pl.DataFrame, docs: pl.DataFrame, rules: CleaningRu
         kept.filter(pl.col("text").str.contains("[。！？]"))
         .group_by("document_key")
         .agg(_lead=pl.col("simp").first())
-        .select("document_key", running_date=_ymd(pl.col("_lead").str.extract("^([^。！？]*)", 1), meta["running_date"]))
+        .select("document_key", running_date=_running_date(pl.col("_lead").str.extract("^([^。！？]*)", 1), meta))
     )
     file_name = pl.col("source_uri").str.extract(r"([^/\\]+)$", 1)
     file_date = pl.concat_str(

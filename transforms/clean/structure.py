@@ -54,6 +54,14 @@ def two_char_words(vocabulary: Collection[str]) -> pl.Series:
     return pl.Series("word", sorted(w for w in vocabulary if len(w) == 2), pl.String)
 
 
+def _directory_line(text: pl.Expr) -> pl.Expr:
+    """A leaders' directory's line: a role, padding, a name (书 记〓曹某, 副县长：李某)."""
+    from transforms.clean.chrome import _roster_patterns
+
+    name, role = (pattern.removeprefix("^").removesuffix("$") for pattern in _roster_patterns())
+    return text.str.contains("[〓\\s:：]") & text.str.replace_all("[〓\\s:：]", "").str.contains(f"^{role}{name}$")
+
+
 def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -> pl.DataFrame:
     """Adds `part`: kicker, headline, subheadline or body for kept lines (null for dropped or blank ones).
 
@@ -102,6 +110,17 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         .agg(_headline=pl.col("_nb").min())
     )
     ordered = ordered.join(headline, on="document_key", how="left")
+    # a directory's first heading (县 委 / 书 记〓某某) is no subtitle: the lines under it need it. One line a
+    # document is looked at, the one under the headline.
+    under = pl.col("_nb") == pl.col("_headline") + 1
+    from transforms.clean.script import with_simplified_columns
+
+    directory = (with_simplified_columns(ordered.filter(under & pl.col("_title") & pl.col("_next").is_not_null()),
+                                         {"_next_simp": "_next"})
+                 .filter(_directory_line(pl.col("_next_simp")))
+                 .select("document_key", "line_no", _dir_heading=pl.lit(True)))
+    ordered = (ordered.with_columns(_dir_heading=pl.lit(False)) if directory.is_empty()
+               else ordered.join(directory, on=["document_key", "line_no"], how="left", maintain_order="left"))
     part = (
         pl.when(~kept)
         .then(None)
@@ -110,6 +129,7 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         .when(
             (pl.col("_nb") == pl.col("_headline") + 1)
             & pl.col("_title")
+            & ~pl.col("_dir_heading").fill_null(False)
             & ~pl.col("_in_note").fill_null(False)
             & (pl.col("_nb") < pl.col("_first_prose").fill_null(1 << 30))
         )
@@ -122,7 +142,8 @@ def find_headline(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series) -
         .otherwise(pl.lit("body"))
     )
     return ordered.with_columns(part=part).drop(
-        "_nb", "_next", "_title", "_kicker", "_dash", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline"
+        "_nb", "_next", "_title", "_kicker", "_dash", "_note", "_note_start", "_note_end", "_in_note", "_first_prose", "_headline",
+        "_dir_heading"
     )
 
 

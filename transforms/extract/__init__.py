@@ -69,6 +69,7 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     from transforms.extract.officials import extract_officials
     from transforms.extract.projects import extract_projects
     from transforms.extract.regions import extract_regions
+    from transforms.extract.scoped import for_texts
     from transforms.extract.script import to_simplified, traditional_rows
     from transforms.extract.subject import region_context
     from transforms.extract.terms import extract_terms
@@ -82,7 +83,11 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     # a sentence is a slice of its body: with no Traditional character in the bodies, none to look for in them
     simple = to_simplified(sentences["text"]) if traditional.any() else sentences["text"]
     matchable_sentences = sentences.with_columns(simple.alias("match_text"))
-    dim_region, region_mentions, subject = extract_regions(matchable, matchable_sentences, resources.gazetteer)
+    heads = [c for c in ("headline", "subheadline", "kicker") if c in documents.columns]
+    searched = matchable["match_text"].drop_nulls().to_list() + [
+        text for c in heads for text in to_simplified(documents[c].drop_nulls()).to_list()]
+    gazetteer = for_texts(resources.gazetteer, searched)  # a small batch builds no automaton of all the names
+    dim_region, region_mentions, subject = extract_regions(matchable, matchable_sentences, gazetteer)
     regions = region_context(dim_region, region_mentions, subject)
     context = document_context(documents, sentences)  # once per document, for every step that reads it
     metrics, indicators = extract_metrics(documents, matchable_sentences, resources.metric_rules, context=context)

@@ -54,7 +54,8 @@ DIRECTORY_HEADING = (r"^\p{Han}{0,8}?(?:委|人大|人大常委会|政府|人民
 # a note after a directory's name: (女), (挂职); only a posting's note is part of the title
 DIRECTORY_NOTE = r"[（(]([^（）()]{1,4})[)）]"
 TITLE_NOTES = ("挂职", "兼职", "兼")
-ENTERPRISE_POSTS = ("董事长", "总经理", "副总经理")
+# a post right after the name of a company, bank or other organisation outside the state is no official's
+NON_STATE_ORG = f"(?:{word_alternation('non_state_orgs')})$"
 
 PARTY = re.compile(r"^(省委|市委|区委|县委|州委|盟委|旗委|镇党委|乡党委|党委|党工委|党组|党支部|党总支|纪工委|纪委|政法委|社区党委"
                    r"|社区党支部|村党支部)")
@@ -90,12 +91,20 @@ class OfficialRules:
 
     @property
     def appointment(self) -> str:
-        """A name before its title: 任命王某为副县长, 选举李某为县长, 时任省长的李某 (the title and the words
-        between are in groups title, between; the name in group name)."""
+        """A name before its title: 任命王某为副县长, 选举李某为县长, 免去王某的副县长职务, 时任省长的李某 (the
+        title and the words between are in groups title, between; the name in group name)."""
         return (rf"(?:(?:任命|提名|推荐|选举|推选|聘任|决定)(?P<name>{self.name})(?:同志)?(?:为|担任)"
-                rf"(?P<between>\p{{Han}}{{0,10}}?)(?P<title>{self.chain})(?:[，。；、,;：:（(]|职务|$)"
+                rf"(?P<between>\p{{Han}}{{0,10}}?)(?P<title>{self.chain})(?:候选人)?(?:[，。；、,;：:（(]|职务|$)"
+                # a removal names the post held: 免去王某（同志）的副县长职务
+                rf"|免去(?P<name3>{self.name})(?:同志)?的(?P<between3>\p{{Han}}{{0,10}}?)(?P<title3>{self.chain})职务"
                 rf"|(?:时任|现任)(?P<between2>\p{{Han}}{{0,10}}?)(?P<title2>{self.chain})的?"
                 rf"(?P<name2>{self.name})(?:{AFTER_NAME}))")
+
+    @property
+    def posting(self) -> str:
+        """A notice's item: 王某（同志）任某镇党委书记； (read on its own: the items' separators are shared)."""
+        return (rf"(?P<name4>{self.name})(?P<comrade4>同志)?任(?P<between4>\p{{Han}}{{0,10}}?)(?P<title4>{self.chain})"
+                rf"(?:[，。；、,;：:（(]|职务|$)")
 
     @property
     def directory_roles(self) -> str:
@@ -149,7 +158,7 @@ def _char_find(text: pl.Expr, part: pl.Expr) -> pl.Expr:
 
 
 def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataFrame:
-    """Names written before their title (任命王某为副县长) or after 时任/现任 and the title."""
+    """Names written before their title (任命王某为副县长, 免去王某的副县长职务) or after 时任/现任 and the title."""
     pattern = rules.appointment
     found = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
     at = pl.col("span_start") + pl.col("match_start")
@@ -167,7 +176,29 @@ def _appointment_hits(sentences: pl.DataFrame, rules: OfficialRules) -> pl.DataF
          + pl.col("match").str.slice(2).str.strip_prefix(pl.col("between2") + pl.col("title2"))
          .str.starts_with("的").cast(pl.Int64)).alias("name_start"),
         "span_start")
-    return (pl.concat([named_first, title_first], how="vertical_relaxed")
+    removed = found.filter(pl.col("name3").is_not_null()).select(
+        "document_key", "sentence_no", pl.col("title3").alias("title"), pl.col("name3").alias("name"),
+        (at + pl.col("match").str.len_chars() - 2 - pl.col("title3").str.len_chars()).alias("title_start"),
+        (at + 2).alias("name_start"),
+        "span_start")
+    candidates = sentences.filter(pl.col("text").str.contains("任", literal=True))
+    posting = regex_spans(candidates, "text", rules.posting, ["document_key", "sentence_no", "span_start"])
+    posting = (posting.with_columns(pl.col("match").str.extract_groups(f"^(?:{rules.posting})").alias("g")).unnest("g")
+               .join(candidates.select("document_key", "sentence_no", "text"), on=["document_key", "sentence_no"])
+               # the name starts the sentence or follows punctuation
+               .filter((pl.col("match_start") == 0) | pl.col("text").str.slice(pl.col("match_start") - 1, 1)
+                       .str.contains(f"^{NAME_FIRST_START}$")))
+    at4 = pl.col("span_start") + pl.col("match_start")
+    posted = posting.select(
+        "document_key", "sentence_no", pl.col("title4").alias("title"), pl.col("name4").alias("name"),
+        (at4 + pl.col("name4").str.len_chars() + pl.col("comrade4").str.len_chars().fill_null(0) + 1
+         + pl.col("between4").str.len_chars()).alias("title_start"),
+        at4.alias("name_start"),
+        "span_start",
+    # a name is not the word 任 ends (兼任, 现任, 主任: 高某兼|任 is no 高某兼)
+    ).filter(~(pl.col("name").str.slice(-1) + "任").is_in(_two_char_words().implode())
+             & ~pl.col("name").str.contains(NOT_IN_NAME))
+    return (pl.concat([named_first, title_first, removed, posted], how="vertical_relaxed")
             .with_columns(pl.col("title").alias("core"), pl.lit("").alias("prefix"),
                           (pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"),
                           pl.col("span_start").alias("sentence_start"))
@@ -258,12 +289,9 @@ def _are_words(*texts: pl.Expr) -> pl.Expr:
 @cache
 def _two_char_words() -> pl.Series:
     """jieba's dictionary words of two characters that are not names: what may start the text after a name."""
-    from importlib.resources import files
+    from transforms.cache import jieba_dictionary
 
-    data = files("jieba").joinpath("dict.txt").read_bytes()
-    words = pl.read_csv(data, separator=" ", has_header=False, new_columns=["word", "freq", "tag"],
-                        schema_overrides={"word": pl.String, "freq": pl.Int64, "tag": pl.String}, quote_char=None)
-    return words.filter((pl.col("word").str.len_chars() == 2) & (pl.col("tag") != "nr")
+    return jieba_dictionary().filter((pl.col("word").str.len_chars() == 2) & (pl.col("tag") != "nr")
                         & (pl.col("freq") >= 20))["word"]
 
 
@@ -321,8 +349,9 @@ def _directory_hits(sentences: pl.DataFrame, rules: OfficialRules) -> tuple[pl.D
     # (李〓丽 is one name padded to the column's width; 罗春华 曹德胜 two)
     rest = pl.col("_rest").str.replace_all(DIRECTORY_NOTE, "")
     one = rest.str.replace_all(f"{pad}+", "")
+    # names may also be listed with 、 between them (副主任：甲、乙)
     names = (pl.when(one.str.contains(f"^(?:{rules.name})$")).then(pl.concat_list(one))
-             .otherwise(rest.str.extract_all(f"[^{fill}]+")))
+             .otherwise(rest.str.extract_all(f"[^{fill}、]+")))
     all_names = (names.list.eval(pl.element().str.contains(f"^(?:{rules.name})$")).list.all()
                  & (names.list.len() >= 1))
     lines = (
@@ -459,6 +488,8 @@ def extract_officials(
         .with_columns((pl.col("name_start") + pl.col("name").str.len_chars()).alias("name_end"))
         .with_columns(pl.col("name").str.replace_all(" ", "", literal=True))
         .filter(~pl.col("name").str.contains(NOT_IN_NAME)
+                # a word of the language that is no name (县领导干部, 副县长妥善处置): surname-led all the same
+                & ~pl.col("name").is_in(_two_char_words().implode())
                 & ((pl.col("_k") == 0) | ~pl.col("name").str.slice(0, 2).is_in(rules.heads))
                 & ((pl.col("_k") == 0) | (pl.col("_sep") == "、") | pl.col("core").str.contains(COLLECTIVE)))
         .select("document_key", "sentence_no", "title", "core", "prefix", "name", "title_start", "name_start",
@@ -477,16 +508,23 @@ def extract_officials(
     # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
     hits = pl.concat([hits, _name_first_hits(titled, rules, regions)
                       .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
-    # a company's manager is no official (某某有限公司总经理王某): an enterprise post right after a company's name
+    # a company's manager or a bank's president is no official (某某有限公司总经理王某, 某培训中心主任董某): a post,
+    # not a party one, right after the name of an organisation outside the state
     hits = hits.with_row_index("_r")
     before = (hits.select("_r", "document_key", "sentence_no", "title_start", "sentence_start")
               .join(sentences.select("document_key", "sentence_no", "text"), on=["document_key", "sentence_no"])
               .select("_r", pl.col("text").str.slice(
-                  pl.max_horizontal(pl.col("title_start") - pl.col("sentence_start") - 2, 0),
-                  pl.min_horizontal(pl.col("title_start") - pl.col("sentence_start"), 2)).alias("_before")))
+                  pl.max_horizontal(pl.col("title_start") - pl.col("sentence_start") - 8, 0),
+                  pl.min_horizontal(pl.col("title_start") - pl.col("sentence_start"), 8)).alias("_before")))
     hits = (hits.join(before, on="_r", how="left")
-            .filter(~(pl.col("core").is_in(ENTERPRISE_POSTS) & pl.col("_before").is_in(["公司", "集团"]).fill_null(False)))
+            .filter(~(pl.col("_before").str.contains(NON_STATE_ORG).fill_null(False)
+                      & ~pl.col("core").str.contains(PARTY.pattern)))
             .sort("_r").drop("_r", "_before"))
+    # one name where it stands has one title, the longest read (副县长邝某, not also 县长邝某: a list before it
+    # that the grammar gave up on can leave the tail of a title to a second match)
+    hits = (hits.with_row_index("_r").sort(pl.col("title").str.len_chars(), descending=True, maintain_order=True)
+            .unique(["document_key", "sentence_no", "name_start"], keep="first", maintain_order=True)
+            .sort("_r").drop("_r"))
     # a name with a title of its own is not also listed under its unit's leaders (县委书记周某 … 县领导周某)
     collective = pl.col("core").str.ends_with("领导")
     hits = hits.filter(~collective | (~collective).sum().over("document_key", "name").eq(0)).with_row_index("hit")

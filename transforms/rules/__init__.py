@@ -94,7 +94,8 @@ def load_cleaning_rules(path: Path | None = None) -> CleaningRules:
     return rules
 
 
-_SHAPE_PATTERNS = ("field", "field_value", "field_label", "date_only", "dated_header", "clock", "url", "bar_list", "word_list")
+_SHAPE_PATTERNS = ("field", "field_value", "field_label", "date_only", "dated_header", "clock", "url", "bar_list", "word_list",
+                   "empty_label", "link_arrow", "button")
 _SHAPE_WEIGHTS = ("fields", "date_only", "dated_header", "url", "bar_list", "word_list", "menu_run", "menu_run_by_chrome",
                   "menu_run_of_words", "title_like", "tail_after_chrome", "body", "prose", "byline")
 
