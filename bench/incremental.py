@@ -4,7 +4,8 @@
 One corpus and one cold run (this checkout) give a warehouse and its snapshot; then 1 % of the files change
 (as in bench/run.py) and, from copies of that same warehouse and snapshot, base and head alternate (A B A B,
 --pairs times): the publish step alone (publish_snapshot on a warehouse one run ahead of its snapshot, in a
-process of its own) and a whole `gazette run` over the changed corpus. Medians, and their ratio to the cold run.
+process of its own), a whole `gazette run` over the changed corpus, and the same run again with nothing changed
+(a no-op). Medians, and their ratio to the cold run.
 
     python bench/incremental.py --base 960161f --n 5000 --pairs 3
 """
@@ -81,6 +82,12 @@ def main() -> None:
     paths = make_corpus(args.n, corpus, seed=7, noise=0.01)
     print(f"corpus: {args.n} documents, {sum(p.stat().st_size for p in paths) / 2**20:.1f} MB; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    warm = work / "warm"  # one document per side first, untimed: each side's caches (the gazetteer's) filled
+    warm.mkdir(exist_ok=True)
+    shutil.copy(paths[0], warm / paths[0].name)
+    for side in (base, head):
+        (work / f"warm-{side.name}").mkdir(exist_ok=True)
+        _run(side, warm, work / f"warm-{side.name}" / "w.duckdb")
     cold_db = state / "cold" / "w.duckdb"
     cold_db.parent.mkdir(exist_ok=True)
     for stale in cold_db.parent.glob("w*"):
@@ -98,7 +105,8 @@ def main() -> None:
     warehouse1 = state / "w1.duckdb"
     shutil.copy(ahead, warehouse1)
 
-    rows: dict[str, dict[str, list[float]]] = {s.name: {"publish": [], "run": [], "run_cpu": []} for s in (base, head)}
+    rows: dict[str, dict[str, list[float]]] = {s.name: {"publish": [], "run": [], "run_cpu": [], "noop": [],
+                                                        "noop_cpu": []} for s in (base, head)}
     for pair in range(args.pairs):
         for side in (base, head) if pair % 2 == 0 else (head, base):
             db = work / side.name / "w.duckdb"
@@ -110,15 +118,23 @@ def main() -> None:
                 raise SystemExit(f"the {side.name} run loaded {run['documents']} documents, not {changed}")
             rows[side.name]["run"].append(run["wall"])
             rows[side.name]["run_cpu"].append(run["cpu"])
+            noop = _run(side, corpus, db)
+            if noop["documents"]:
+                raise SystemExit(f"the {side.name} re-run loaded {noop['documents']} documents, not 0")
+            rows[side.name]["noop"].append(noop["wall"])
+            rows[side.name]["noop_cpu"].append(noop["cpu"])
             print(f"pair {pair + 1} {side.name}: publish {rows[side.name]['publish'][-1]:.2f} s, "
-                  f"run adding {changed} documents {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU", flush=True)
+                  f"run adding {changed} documents {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU; "
+                  f"no-op {noop['wall']:.1f} s wall, {noop['cpu']:.1f} s CPU", flush=True)
     med = {s: {k: statistics.median(v) for k, v in r.items()} for s, r in rows.items()}
     print(f"\nbase {base.sha[:9]}, head {head.sha[:9]}; N={args.n}, {args.pairs} alternating pairs, medians; "
           f"cold run {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU; load average now {os.getloadavg()[0]:.1f}\n")
     print("| | base | head | head / base | base / cold | head / cold |\n|---|---|---|---|---|---|")
     for key, label, cold_key in (("publish", "publish step, s", "wall"),
                                  ("run", f"run adding 1 % ({changed} documents), wall s", "wall"),
-                                 ("run_cpu", "the same run, CPU s (process tree)", "cpu")):
+                                 ("run_cpu", "the same run, CPU s (process tree)", "cpu"),
+                                 ("noop", "no-op re-run, wall s", "wall"),
+                                 ("noop_cpu", "the same no-op, CPU s (process tree)", "cpu")):
         b, h = med["base"][key], med["head"][key]
         print(f"| {label} | {b:.2f} | {h:.2f} | {h / b:.2f} | {b / cold[cold_key]:.3f} | {h / cold[cold_key]:.3f} |")
     results = ROOT / "bench" / "results"

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
-from importlib.resources import files as package_files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -226,12 +225,10 @@ def extraction_resources() -> Resources:
 @cache
 def join_vocabulary() -> pl.Series:
     """Two-character words of jieba's dictionary: evidence that a print line broke inside a word."""
+    from transforms.cache import jieba_dictionary
     from transforms.clean.structure import two_char_words
 
-    dictionary = pl.read_csv(str(package_files("jieba").joinpath("dict.txt")), separator=" ", has_header=False,
-                             quote_char=None, new_columns=["word", "freq", "tag"],
-                             schema_overrides={"word": pl.String, "freq": pl.Int64, "tag": pl.String})
-    words = dictionary.filter(pl.col("word").str.len_chars() == 2, pl.col("freq") >= 50)["word"]
+    words = jieba_dictionary().filter(pl.col("word").str.len_chars() == 2, pl.col("freq") >= 50)["word"]
     return two_char_words(words.unique().to_list())
 
 
@@ -273,14 +270,14 @@ _warm = threading.Lock()
 
 def warm_up() -> None:
     """Load dictionaries and rule files once per process, before its first batch (worker threads wait for
-    the first to finish rather than each building its own copy; the segmenter is one per thread)."""
+    the first to finish rather than each building its own copy; the segmenter is one per thread). The
+    automaton of all the gazetteer's names is not among them: a small batch does without it
+    (transforms/extract/scoped.py), a large one builds it when it first searches."""
     from transforms.extract.terms import idf_frame, segmenter
-    from transforms.rules import default_cleaning_rules
 
-    with _warm:
-        default_cleaning_rules()
+    with _warm:  # not the cleaning rules: the run loads them, checked, and hands them to every batch
         join_vocabulary()
-        extraction_resources().gazetteer.automaton
+        extraction_resources()
         segmenter()
         idf_frame()
 

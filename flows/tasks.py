@@ -18,7 +18,7 @@ from transforms.rules import CleaningRules
 from warehouse.check import CheckResult, check_warehouse
 from warehouse.connection import reader, writer
 from warehouse.load import Loader, LoadResult
-from warehouse.migrate import migrate
+from warehouse.migrate import current_version, latest_version, migrate
 
 
 # What a second try can fix: a busy or flaky file system. A missing file, a refused permission, a full disk
@@ -123,7 +123,8 @@ def load(outcome: batch_steps.BatchOutcome, loader: Loader, batch_no: int, fail_
 @task(name="record-run", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_error, cache_policy=NONE)
 def record_run(settings: Settings, row: dict) -> None:
     with writer(settings.db, wait_seconds=settings.lock_wait_seconds) as con:
-        migrate(con)
+        if current_version(con) < latest_version():  # prepare_warehouse migrated it, unless it failed first
+            migrate(con)
         _record_run(con, row)
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from prefect.artifacts import create_link_artifact, create_table_artifact
 
-from reports.html import write_html_report
 from reports.marts import build_marts, marts_path
 from reports.summary import RunSummary
 from warehouse.connection import reader
@@ -52,6 +51,7 @@ def publish_run(summary: dict, db: Path, html: Path | None = None, marts: Path |
 
 
 def publish_report(db: Path, html: Path, marts: Path | None = None, cache: Path | None = None) -> Path:
+    from reports.html import write_html_report  # altair: half a second of every run's start-up otherwise
     from warehouse.outputs import refuse_warehouse_files
 
     refuse_warehouse_files(html, db, marts_path(db, marts))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import struct
 
 import polars as pl
+
+_FIRST_8 = struct.Struct(">q").unpack_from  # a digest's first 8 bytes, big-endian, signed
 
 
 def stable_key(natural_key: str) -> int:
     """First 8 bytes of sha256 as a signed 64-bit int (DuckDB BIGINT)."""
-    return int.from_bytes(hashlib.sha256(natural_key.encode("utf-8")).digest()[:8], "big", signed=True)
+    return _FIRST_8(hashlib.sha256(natural_key.encode("utf-8")).digest())[0]
 
 
 def key_from_hex(hex_col: str | pl.Expr) -> pl.Expr:
@@ -21,8 +24,8 @@ def key_from_hex(hex_col: str | pl.Expr) -> pl.Expr:
 def keys_for(values: pl.Series) -> pl.Series:
     """stable_key over a column, hashing each distinct value once (dimensions are small, facts are not)."""
     distinct = values.drop_nulls().unique()
-    mapping = {v: stable_key(v) for v in distinct.to_list()}
-    return values.replace_strict(mapping, default=None, return_dtype=pl.Int64)
+    keys = pl.Series([stable_key(v) for v in distinct.to_list()], dtype=pl.Int64)
+    return values.replace_strict(distinct, keys, default=None, return_dtype=pl.Int64)
 
 
 def document_key(document_id: str) -> int:

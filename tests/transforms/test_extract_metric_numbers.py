@@ -5,9 +5,13 @@ Sentences are invented. Each case: sentence, the span's text, (base_value, base_
 from __future__ import annotations
 
 import opencc
+import polars as pl
 import pytest
 
 from tests.transforms.test_extract_metrics import one, run
+from transforms.extract.metric_rules import default_metric_rules
+from transforms.extract.metrics import extract_metrics
+from transforms.extract.script import to_simplified
 
 _S2T = opencc.OpenCC("s2t")
 
@@ -288,3 +292,20 @@ def test_measure_words_for_counted_things(body, text, base_value):
 
 def test_a_count_of_animals_keeps_its_noun():
     assert one("全村共养殖2000头牛。")["base_value"] == 2000
+
+
+@pytest.mark.parametrize("body", [_S2T.convert(c[0]) for c in CASES], ids=[c[1] for c in CASES])
+def test_traditional_sentences_read_through_the_callers_match_text(body):
+    """extract() hands metrics the sentences' match_text (OpenCC, converted once for every step): the figures
+    are those metrics reads in its own one-character view."""
+    docs = pl.DataFrame({"document_key": [1], "headline": [""], "published_on": [None]},
+                        schema={"document_key": pl.Int64, "headline": pl.String, "published_on": pl.Date})
+    sents = pl.DataFrame({"document_key": [1], "sentence_no": [1], "paragraph_no": [1], "span_start": [0],
+                          "span_end": [len(body)], "text": [body]},
+                         schema={"document_key": pl.Int64, "sentence_no": pl.Int32, "paragraph_no": pl.Int32,
+                                 "span_start": pl.Int32, "span_end": pl.Int32, "text": pl.String})
+    own, _ = extract_metrics(docs, sents, default_metric_rules())
+    given, _ = extract_metrics(docs, sents.with_columns(to_simplified(sents["text"]).alias("match_text")),
+                               default_metric_rules())
+    assert given.height == 1
+    assert given.equals(own)

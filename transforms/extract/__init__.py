@@ -69,7 +69,8 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     from transforms.extract.officials import extract_officials
     from transforms.extract.projects import extract_projects
     from transforms.extract.regions import extract_regions
-    from transforms.extract.script import to_simplified
+    from transforms.extract.scoped import for_texts
+    from transforms.extract.script import to_simplified, traditional_rows
     from transforms.extract.subject import region_context
     from transforms.extract.terms import extract_terms
 
@@ -77,12 +78,19 @@ def extract(documents: pl.DataFrame, sentences: pl.DataFrame, resources: Resourc
     if documents.is_empty():
         return Extracted()
     # the Simplified form regions and officials match in (one character for one: spans index the body)
-    matchable = documents.with_columns(to_simplified(documents["body"]).alias("match_text"))
-    matchable_sentences = sentences.with_columns(to_simplified(sentences["text"]).alias("match_text"))
-    dim_region, region_mentions, subject = extract_regions(matchable, matchable_sentences, resources.gazetteer)
+    traditional = traditional_rows(documents["body"])
+    matchable = documents.with_columns(to_simplified(documents["body"], traditional).alias("match_text"))
+    # a sentence is a slice of its body: with no Traditional character in the bodies, none to look for in them
+    simple = to_simplified(sentences["text"]) if traditional.any() else sentences["text"]
+    matchable_sentences = sentences.with_columns(simple.alias("match_text"))
+    heads = [c for c in ("headline", "subheadline", "kicker") if c in documents.columns]
+    searched = matchable["match_text"].drop_nulls().to_list() + [
+        text for c in heads for text in to_simplified(documents[c].drop_nulls()).to_list()]
+    gazetteer = for_texts(resources.gazetteer, searched)  # a small batch builds no automaton of all the names
+    dim_region, region_mentions, subject = extract_regions(matchable, matchable_sentences, gazetteer)
     regions = region_context(dim_region, region_mentions, subject)
     context = document_context(documents, sentences)  # once per document, for every step that reads it
-    metrics, indicators = extract_metrics(documents, sentences, resources.metric_rules, context=context)
+    metrics, indicators = extract_metrics(documents, matchable_sentences, resources.metric_rules, context=context)
     person_titles, persons, organizations, person_mentions = extract_officials(
         matchable, matchable_sentences, regions, resources.official_rules
     )

@@ -8,14 +8,13 @@ names (郑东新区, 经开区) and aliases.csv adds former names (郑县); each
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
 import polars as pl
 
+from transforms.cache import CACHE_DIR, default_dir, read_cached, safe_dir, write_cached  # noqa: F401
 from transforms.rules import RuleError
 from transforms.rules import word_list as load_word_list
 
@@ -44,6 +43,9 @@ class Gazetteer:
     units: pl.DataFrame
     # _surfaces(units) when the caller has it (load_gazetteer's cache); derived on first use otherwise
     known_surfaces: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    # the lists below as load_gazetteer's cache holds them, and that cache's key (None: not from a cache)
+    known_lists: dict[str, pl.Series] = field(default_factory=dict, repr=False, compare=False)
+    cache_key: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if "kind" not in self.units.columns:  # a division list as given: kinds and aliases derived here
@@ -73,6 +75,8 @@ class Gazetteer:
 
     @cached_property
     def surface_list(self) -> pl.Series:
+        if "surface_list" in self.known_lists:
+            return self.known_lists["surface_list"]
         return self.surfaces.filter(~pl.col("bare_local"))["surface"].unique().sort()
 
     @cached_property
@@ -82,6 +86,8 @@ class Gazetteer:
     @cached_property
     def short_surfaces(self) -> pl.Series:
         """The surfaces of the main search that are a bare short name for every unit they name (江西, 郑州)."""
+        if "short_surfaces" in self.known_lists:
+            return self.known_lists["short_surfaces"]
         main = self.surfaces.filter(~pl.col("bare_local"))
         return main.group_by("surface").agg(pl.col("is_short").all()).filter("is_short")["surface"].sort()
 
@@ -89,6 +95,8 @@ class Gazetteer:
     def local_surface_list(self) -> pl.Series:
         """Bare short names of districts and counties (荥阳): searched in a second pass, so that they never
         hide a name that overlaps them (路北 in 丝路北京)."""
+        if "local_surface_list" in self.known_lists:
+            return self.known_lists["local_surface_list"]
         local = self.surfaces.filter(pl.col("bare_local"))["surface"].unique()
         return local.filter(~local.is_in(self.surface_list.implode())).sort()
 
@@ -125,9 +133,6 @@ class Gazetteer:
         ])
 
 
-CACHE_DIR = Path(tempfile.gettempdir()) / "gazette-cache"
-
-
 def _normalise(units: pl.DataFrame) -> pl.DataFrame:
     for column, dtype in GAZETTEER_SCHEMA.items():
         if column not in units.columns:
@@ -147,8 +152,8 @@ def _normalise(units: pl.DataFrame) -> pl.DataFrame:
 
 def load_gazetteer(directory: Path | None = None, cache: Path | None = None) -> Gazetteer:
     """regions.csv.gz (and villages.csv.gz when present) from data/gazetteer; parsed once per process and
-    cached as Parquet in cache (default: CACHE_DIR) with the matching surfaces derived from it,
-    keyed by the files' size and mtime and by this module's source (which derives both).
+    cached as Parquet in cache (default: GAZETTE_CACHE, else CACHE_DIR) with the surfaces and name lists
+    derived from it, keyed by the files' size and mtime and by this module's source (which derives both).
     A missing gazetteer gives an empty one: only suffix-recognised units are then found."""
     directory = Path(directory or GAZETTEER_DIR)
     files = [directory / n for n in ("regions.csv.gz", "villages.csv.gz") if (directory / n).exists()]
@@ -157,7 +162,7 @@ def load_gazetteer(directory: Path | None = None, cache: Path | None = None) -> 
     stats = [(f.resolve(), f.stat()) for f in files]
     stamp = "|".join([*(f"{path}:{st.st_size}:{st.st_mtime_ns}" for path, st in stats), _source_digest(),
                       ",".join(COMMON_WORD_NAMES)])
-    return _load_cached(stamp, tuple(str(f) for f in files), Path(cache or CACHE_DIR))
+    return _load_cached(stamp, tuple(str(f) for f in files), Path(cache or default_dir()))
 
 
 @cache
@@ -166,28 +171,41 @@ def _source_digest() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
+# what the cache keeps besides units and surfaces: the lists every process would derive again (1-1.5 s)
+CACHED_LISTS = ("surface_list", "short_surfaces", "local_surface_list")
+
+
 @cache
 def _load_cached(stamp: str, files: tuple[str, ...], cache: Path) -> Gazetteer:
     if not files:
         return Gazetteer(pl.DataFrame(schema=GAZETTEER_SCHEMA))
     # surfaces take 0.5-0.7 s to derive from 700 k units and 0.05 s to read
-    key = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    cache.mkdir(parents=True, exist_ok=True)
-    cached = {part: cache / f"gazetteer-{key}-{part}.parquet" for part in ("units", "surfaces")}
-    if all(path.exists() for path in cached.values()):
-        return Gazetteer(pl.read_parquet(cached["units"]), pl.read_parquet(cached["surfaces"]))
+    key = hashlib.sha256(stamp.encode()).hexdigest()
+    folder = safe_dir(cache)
+    expected = _expected_schemas()
+    found = {part: read_cached(folder, f"gazetteer-{part}", key, schema) for part, schema in expected.items()}
+    if all(frame is not None for frame in found.values()):
+        lists = {name: found[name].to_series() for name in CACHED_LISTS}
+        return Gazetteer(found["units"], found["surfaces"], lists, key)
     by_name = {Path(f).name: f for f in files}
     frames = [pl.read_csv(by_name[n], infer_schema=False) for n in ("regions.csv.gz", "villages.csv.gz") if n in by_name]
     units = _normalise(pl.concat(frames, how="diagonal_relaxed")).unique("code", keep="first")
     zones = read_places(by_name["zones.csv"]) if "zones.csv" in by_name else None
     former = read_places(by_name["aliases.csv"]) if "aliases.csv" in by_name else None
     units = with_derived_units(units, zones, former).sort("code")
-    surfaces = _surfaces(units)
-    for part, frame in (("units", units), ("surfaces", surfaces)):
-        tmp = cached[part].with_suffix(f".{os.getpid()}.tmp")
-        frame.write_parquet(tmp)
-        tmp.replace(cached[part])
-    return Gazetteer(units, surfaces)
+    gazetteer = Gazetteer(units, _surfaces(units), cache_key=key)
+    for part in expected:
+        frame = getattr(gazetteer, part)
+        write_cached(folder, f"gazetteer-{part}", key, frame if part in ("units", "surfaces") else frame.to_frame())
+    return gazetteer
+
+
+def _expected_schemas() -> dict[str, dict[str, pl.DataType]]:
+    """The cached parts' columns, as the code derives them from an empty division list."""
+    empty = Gazetteer(with_derived_units(pl.DataFrame(schema=GAZETTEER_SCHEMA)))
+    schemas = {"units": empty.units.schema, "surfaces": empty.surfaces.schema}
+    schemas.update({name: {"surface": getattr(empty, name).dtype} for name in CACHED_LISTS})
+    return {part: dict(schema) for part, schema in schemas.items()}
 
 
 # characters that, before 县, are a word of the sentence rather than a county (各县, 和县 in 区和县, 该县)

@@ -398,10 +398,13 @@ def extract_metrics(documents: pl.DataFrame, sentences: pl.DataFrame, rules: Met
     context (transforms/extract/context.py), computed from them when not given. Spans index the body."""
     schema = SCHEMAS["fact_metric"]
     out_cols = list(schema) + ["region_name", "region_anaphor"]
-    # Traditional pages are read in Simplified script, one character for one, so offsets stay the body's.
-    sent = with_simplified_columns(
-        sentences.select("document_key", "sentence_no", "paragraph_no", pl.col("span_start").alias("s_start"), "text"),
-        {"text": "text"})
+    # Traditional pages are read in Simplified script, one character for one, so offsets stay the body's: the
+    # caller's match_text (transforms/extract/script.py) when it has converted the sentences for every step
+    columns = ["document_key", "sentence_no", "paragraph_no", pl.col("span_start").alias("s_start")]
+    if "match_text" in sentences.columns:
+        sent = sentences.select(*columns, pl.col("match_text").alias("text"))
+    else:
+        sent = with_simplified_columns(sentences.select(*columns, "text"), {"text": "text"})
     documents = with_simplified_columns(documents, {c: c for c in ("headline", "subheadline", "kicker")
                                                     if c in documents.columns})
     cands = _candidates(sent, rules)

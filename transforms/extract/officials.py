@@ -271,8 +271,7 @@ def _name_first_hits(sentences: pl.DataFrame, rules: OfficialRules, regions: pl.
     ).with_columns(pl.col("name").str.replace_all(" ", "", literal=True)).filter(
         ~pl.col("core").str.contains(COLLECTIVE) & ~pl.col("core").str.ends_with("领导")
              & ~pl.col("name").str.slice(-1).is_in(list(NOT_NAME_END))
-             & ~pl.col("name").is_in(_two_char_words().implode())
-             & ~pl.col("name").str.slice(0, 2).is_in(_two_char_words().implode())
+             & ~_are_words(pl.col("name"), pl.col("name").str.slice(0, 2)).list.any()
              & ~pl.col("name").str.contains(NOT_IN_NAME))
     # a place named over the name (许昌 in 许昌市长) makes it no name
     inside = (hits.select("document_key", "sentence_no", "name_start", "name_end")
@@ -281,15 +280,18 @@ def _name_first_hits(sentences: pl.DataFrame, rules: OfficialRules, regions: pl.
     return hits.join(inside, on=["document_key", "sentence_no", "name_start"], how="anti").select(HIT_COLUMNS)
 
 
+def _are_words(*texts: pl.Expr) -> pl.Expr:
+    """Whether each of texts is a word of _two_char_words, as a list in their order: one lookup for all of
+    them (each is_in against the 43 000 words builds its hash table again)."""
+    return pl.concat_list(*texts).list.eval(pl.element().is_in(_two_char_words().implode()))
+
+
 @cache
 def _two_char_words() -> pl.Series:
     """jieba's dictionary words of two characters that are not names: what may start the text after a name."""
-    from importlib.resources import files
+    from transforms.cache import jieba_dictionary
 
-    data = files("jieba").joinpath("dict.txt").read_bytes()
-    words = pl.read_csv(data, separator=" ", has_header=False, new_columns=["word", "freq", "tag"],
-                        schema_overrides={"word": pl.String, "freq": pl.Int64, "tag": pl.String}, quote_char=None)
-    return words.filter((pl.col("word").str.len_chars() == 2) & (pl.col("tag") != "nr")
+    return jieba_dictionary().filter((pl.col("word").str.len_chars() == 2) & (pl.col("tag") != "nr")
                         & (pl.col("freq") >= 20))["word"]
 
 
@@ -304,13 +306,15 @@ def _word_bounded_hits(sentences: pl.DataFrame, rules: OfficialRules, found: pl.
             .with_columns((pl.col("span_start") + pl.col("match_start")).alias("title_start"))
             .join(found.select("document_key", "sentence_no", "title_start"),
                   on=["document_key", "sentence_no", "title_start"], how="anti"))
-    words = _two_char_words().implode()
-    after_two = (pl.col("name").str.slice(2, 1) + pl.col("next").str.slice(0, 1)).is_in(words)
-    after_three = pl.col("next").is_in(words)
+    hits = hits.with_columns(_are_words(pl.col("name").str.slice(0, 2),
+                                        pl.col("name").str.slice(2, 1) + pl.col("next").str.slice(0, 1),
+                                        pl.col("next")).alias("_words"))
+    starts, after_two, after_three = (pl.col("_words").list.get(i) for i in range(3))
     # a name does not start with a word of the language (区委书记高度重视: 高度 is no name)
-    length = (pl.when(pl.col("name").str.slice(0, 2).is_in(words)).then(None)
+    length = (pl.when(starts).then(None)
               .when(after_two & ~after_three).then(2).when(after_three & ~after_two).then(3))
-    hits = hits.with_columns(length.alias("_len"), pl.col("prefix").fill_null("")).filter(pl.col("_len").is_not_null())
+    hits = (hits.with_columns(length.alias("_len"), pl.col("prefix").fill_null("")).drop("_words")
+            .filter(pl.col("_len").is_not_null()))
     name_start = (pl.col("title_start") + pl.col("prefix").str.len_chars() + pl.col("title").str.len_chars()
                   + pl.col("match").str.slice(pl.col("prefix").str.len_chars() + pl.col("title").str.len_chars(), 1)
                   .str.contains(f"[{PAD}]").cast(pl.Int64))
@@ -448,7 +452,9 @@ def extract_officials(
     # each sentence converted on its own: slicing the converted body at every sentence is quadratic
     sentences = sentences.with_columns(match_text(sentences, "text").alias("text")).drop("match_text", strict=False)
 
-    hits = regex_spans(sentences, "text", pattern, ["document_key", "sentence_no", "span_start"])
+    # every reading below but the directory's starts from a title: one pass finds the sentences that hold one
+    titled = sentences.filter(pl.col("text").str.contains(rules.chain))
+    hits = regex_spans(titled, "text", pattern, ["document_key", "sentence_no", "span_start"])
     hits = (
         hits.with_columns(pl.col("match").str.extract_groups(f"^(?:{pattern})").alias("g"))
         .unnest("g")
@@ -490,17 +496,17 @@ def extract_officials(
                 "name_end", pl.col("span_start").alias("sentence_start"))
     )
     directory, listed = _directory_hits(sentences, rules)
-    hits = pl.concat([hits, _word_bounded_hits(sentences, rules, hits)], how="vertical_relaxed")
+    hits = pl.concat([hits, _word_bounded_hits(titled, rules, hits)], how="vertical_relaxed")
     hits = pl.concat([
         hits.join(listed, on=["document_key", "sentence_no"], how="anti"),
         directory,
-        _appointment_hits(sentences, rules),
+        _appointment_hits(titled, rules),
     ], how="vertical_relaxed")
     # a listed name with a title of its own keeps that one (县委书记甲 … 甲、乙等县领导)
-    hits = pl.concat([hits, _list_first_hits(sentences, rules).join(hits, on=["document_key", "name"], how="anti")],
+    hits = pl.concat([hits, _list_first_hits(titled, rules).join(hits, on=["document_key", "name"], how="anti")],
                      how="vertical_relaxed")
     # a name a title before it claims is not also the name before the next title (县长 王某 副县长 李某)
-    hits = pl.concat([hits, _name_first_hits(sentences, rules, regions)
+    hits = pl.concat([hits, _name_first_hits(titled, rules, regions)
                       .join(hits, on=["document_key", "sentence_no", "name"], how="anti")], how="vertical_relaxed")
     # a company's manager or a bank's president is no official (某某有限公司总经理王某, 某培训中心主任董某): a post,
     # not a party one, right after the name of an organisation outside the state

@@ -25,10 +25,16 @@ def _simplified(text: str) -> str:
     return out
 
 
-def to_simplified(texts: pl.Series) -> pl.Series:
+def traditional_rows(texts: pl.Series) -> pl.Series:
+    """Whether each text holds a Traditional character (one regex pass)."""
+    return texts.str.contains(traditional_class()).fill_null(False)
+
+
+def to_simplified(texts: pl.Series, traditional: pl.Series | None = None) -> pl.Series:
     """OpenCC t2s, same length as the input (spans stay valid); converted once per distinct text, and only
-    texts holding a Traditional character (most pages hold none: one regex pass is all they cost)."""
-    traditional = texts.str.contains(traditional_class()).fill_null(False)
+    texts holding a Traditional character (most pages hold none: one regex pass is all they cost).
+    traditional: traditional_rows(texts), when the caller has it."""
+    traditional = traditional_rows(texts) if traditional is None else traditional
     if not traditional.any():
         return texts
     distinct = texts.filter(traditional).unique()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 import threading
+from collections import deque
 from functools import cache
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def _user_dict_entries() -> list[tuple[str, str]]:
 
 
 _per_thread = threading.local()
+USER_WORDS_SCHEMA = {"word": pl.String, "freq": pl.Int64, "tag": pl.String}
 
 
 def segmenter():
@@ -72,23 +74,60 @@ def segmenter():
         import rjieba
 
         tokenizer = rjieba.Jieba()
-        for word, pos in _user_dict_entries():
-            tokenizer.add_word(word, None, pos)
+        words = user_words()
+        deque(map(tokenizer.add_word, *(words[c].to_list() for c in ("word", "freq", "tag"))), maxlen=0)
         _per_thread.tokenizer = tokenizer
     return tokenizer
 
 
 @cache
+def user_words() -> pl.DataFrame:
+    """word, freq, tag of the domain words in the order they are added, each with the frequency jieba-rs
+    suggested when it was added after the ones before it: added again with those, the segmenter is the same,
+    and neither the words (the gazetteer's names) nor the suggestions are derived again. Kept in the cache
+    folder (transforms/cache.py), keyed by the rule files, the gazetteer and this code."""
+    from importlib.metadata import version
+
+    from transforms.cache import cache_key, cached_frame, file_stamp, safe_dir, source_digest
+    from transforms.extract.gazetteer import load_gazetteer
+    from transforms.extract.officials import default_official_rules
+
+    rules = [p for p in (RULES_DIR / "user_dict.txt", RULES_DIR / "indicators.csv") if p.exists()]
+    key = cache_key(file_stamp(rules), "、".join(default_official_rules().titles), load_gazetteer().cache_key,
+                    source_digest(__file__), version("rjieba"))
+    return cached_frame(safe_dir(None), "user-words", key, USER_WORDS_SCHEMA, _suggested_user_words)
+
+
+def _suggested_user_words() -> pl.DataFrame:
+    import rjieba
+
+    tokenizer = rjieba.Jieba()
+    entries = _user_dict_entries()
+    freqs = [tokenizer.add_word(word, None, pos) for word, pos in entries]
+    return pl.DataFrame({"word": [w for w, _ in entries], "freq": freqs, "tag": [p for _, p in entries]},
+                        schema=USER_WORDS_SCHEMA)
+
+
+IDF_SCHEMA = {"term": pl.String, "idf": pl.Float64}
+
+
+@cache
 def idf_frame() -> tuple[pl.DataFrame, float]:
     """The IDF table shipped with jieba.analyse, read as a file: importing jieba.analyse loads its POS
-    tagger too (about 100 MB and a second per process) for nothing we use."""
-    from importlib.resources import files
+    tagger too (about 100 MB and a second per process) for nothing we use. Kept one row per term in the
+    cache folder (deduplicating 350 000 rows was most of its 0.15 s)."""
+    from transforms.cache import cache_key, cached_frame, file_stamp, package_file, safe_dir, source_digest
 
-    data = files("jieba").joinpath("analyse", "idf.txt").read_bytes()
-    frame = pl.read_csv(data, separator=" ", has_header=False, new_columns=["term", "idf"],
-                        schema_overrides={"term": pl.String, "idf": pl.Float64}, quote_char=None)
-    frame = frame.unique("term", keep="first")
+    path = package_file("jieba", "analyse", "idf.txt")
+    frame = cached_frame(safe_dir(None), "idf", cache_key(file_stamp([path]), source_digest(__file__)), IDF_SCHEMA,
+                         lambda: read_idf(path))
     return frame, float(frame["idf"].median())
+
+
+def read_idf(path: Path) -> pl.DataFrame:
+    frame = pl.read_csv(path, separator=" ", has_header=False, new_columns=list(IDF_SCHEMA),
+                        schema_overrides=IDF_SCHEMA, quote_char=None)
+    return frame.unique("term", keep="first")
 
 
 @cache
