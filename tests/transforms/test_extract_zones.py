@@ -119,3 +119,9 @@ def test_a_bare_city_name_beside_a_town_of_that_name_is_the_town(gaz):
     got, alone = named(gaz, [text, "南阳多个工程提速。南阳的工程进展顺利。"], ["", ""])
     assert "南阳镇" in {n for n, _, _ in got} and "南阳市" not in {n for n, _, _ in got}
     assert "南阳市" in {n for n, _, _ in alone}
+
+
+def test_a_milestone_is_no_county(gaz):
+    # 突破…大关: a milestone, though 大关 is also a county's short name
+    (got,) = named(gaz, ["县委、县政府高度重视，全县生猪饲养量突破十万头大关。"], [""])
+    assert "大关县" not in {n for n, _, _ in got}
