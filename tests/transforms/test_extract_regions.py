@@ -212,3 +212,66 @@ def test_a_cached_gazetteer_matches_one_built_from_its_files(tmp_path):
         handle.write("code,name,level\n99,测试市,city\n")
     regions._load_cached.cache_clear()
     assert regions.load_gazetteer(folder, cache).units["name"].to_list() == ["测试市"]  # a changed file is read again
+
+
+LISTED = UNITS + [  # towns of one county, most of their names shared with towns of another
+    ("411225", "渑池县", "county", "4112", "渑池"),
+    ("411224-1", "东坪镇", "town", "411224", None), ("411225-1", "东坪镇", "town", "411225", None),
+    ("411224-2", "南窑镇", "town", "411224", None), ("411225-2", "南窑镇", "town", "411225", None),
+    ("411224-3", "西岭乡", "town", "411224", None),
+    ("411224-4", "北沟镇", "town", "411224", None), ("130102-2", "北沟镇", "town", "130102", None),
+]
+
+
+def test_a_list_of_towns_places_them_under_the_county_most_share():
+    _, _, _, names, _ = run(["我县观摩组先后到东坪镇、南窑镇、西岭乡、北沟镇进行观摩。"], gazetteer(LISTED))
+    got = set(names["full_name"].to_list())
+    assert {"河南省三门峡市卢氏县" + t for t in ("东坪镇", "南窑镇", "西岭乡", "北沟镇")} <= got
+    assert not any("渑池县" in n or "长安区" in n for n in got)
+
+
+def test_two_listed_towns_or_an_even_split_place_nothing():
+    # two items are too few to rule out chance; three split evenly between two counties name neither
+    assert names_in_gaz(["我县到东坪镇、南窑镇观摩。"], LISTED) == [set()]
+    even = LISTED + [("411225-3", "北沟镇", "town", "411225", None)]
+    assert names_in_gaz(["我县到东坪镇、南窑镇、北沟镇观摩。"], even) == [set()]
+
+
+def names_in_gaz(texts, units) -> list[set[str]]:
+    _, _, _, names, _ = run(texts, gazetteer(units))
+    return [set(names.filter(pl.col("document_key") == i + 1)["name"].to_list()) for i in range(len(texts))]
+
+
+def test_an_ethnic_township_by_its_name_without_the_people():
+    units = UNITS + [("411224-5", "桃园回族乡", "town", "411224", "桃园乡")]
+    assert "桃园回族乡" in names_in_gaz(["卢氏县桃园乡召开会议。"], units)[0]
+
+
+VILLAGES = UNITS + [  # villages of one town whose names are everyday words, some shared with another town's
+    ("410102-2-1", "石桥村", "village", "410102-2", None), ("130102-1-1", "石桥村", "village", "130102-1", None),
+    ("410102-2-2", "柿园村", "village", "410102-2", None),
+    ("410102-2-3", "大营村", "village", "410102-2", None), ("130102-1-3", "大营村", "village", "130102-1", None),
+    ("410102-2-4", "王家村", "village", "410102-2", None),
+]
+
+
+def test_counted_villages_the_gazetteer_holds_under_one_town():
+    _, _, _, names, _ = run(["收入50万元以上的有石桥、柿园、大营等3个村。"], gazetteer(VILLAGES))
+    assert {"石桥村", "柿园村", "大营村"} <= set(names["name"].to_list())
+    assert set(names.filter(pl.col("name") == "大营村")["full_name"].to_list()) == {"河南省郑州市中原区城关镇大营村"}
+
+
+def test_counted_villages_without_deng_and_with_their_suffix():
+    got = names_in_gaz(["新建的有石桥、王家村、柿园3个村安置房。"], VILLAGES)[0]
+    assert {"石桥村", "王家村", "柿园村"} <= got
+
+
+def test_counted_villages_are_a_group_not_the_articles_subject():
+    _, _, subject, _, _ = run(["全镇收入50万元以上的有石桥、柿园、大营等3个村。"], gazetteer(VILLAGES))
+    assert not set(subject["name"].drop_nulls().to_list()) & {"石桥村", "柿园村", "大营村"}
+
+
+def test_counted_words_the_gazetteer_does_not_hold_together_are_no_villages():
+    # two of three under one town are too few (and 水果 is an everyday word)
+    assert names_in_gaz(["种植石桥、大营、水果等3个村。"], VILLAGES) == [set()]
+

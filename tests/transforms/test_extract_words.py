@@ -172,3 +172,28 @@ def test_villages_of_a_list_are_not_the_articles_subject(gaz):
     dim, mentions, subject = extract_regions(docs, sents, gaz)
     assert set(dim["name"]) >= {"黄岭村", "杨湾村", "河口村"}
     assert subject.is_empty()
+
+
+@pytest.mark.parametrize("text", [
+    "卢氏县开展产业富民强村行动，成效明显。",
+    "卢氏县有三个村入选全省集体经济十强村。",
+    "卢氏县那个村被誉为“豫西第一村”。",
+    "卢氏县向百强名书记村代表颁奖。",
+    "卢氏县深处一个偏僻的小山村，如今通了公路。",
+])
+def test_a_title_or_slogan_ending_in_village_is_no_village(gaz, text):
+    assert names(gaz, [text])[0] == {"卢氏县"}
+
+
+def test_villages_named_like_words_stay(gaz):
+    got = names(gaz, ["卢氏县团结村、胜利村和红旗村结对帮扶，十里铺村建成广场。"])[0]
+    assert {"团结村", "胜利村", "红旗村", "十里铺村"} <= got
+
+
+def test_an_industrial_community_is_no_community(gaz):
+    assert names(gaz, ["卢氏县滨河国际产业社区签约项目5个。"])[0] == {"卢氏县"}
+
+
+
+def test_a_city_in_a_news_sites_name_is_the_publisher_not_a_place(gaz):
+    assert "三门峡市" not in names(gaz, ["三门峡新闻网5月2日讯 卢氏县召开会议。"])[0]

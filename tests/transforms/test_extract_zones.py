@@ -100,3 +100,28 @@ def test_in_a_towns_own_text_the_county_so_named_is_context_not_the_subject(gaz)
 def test_a_bare_name_before_a_roads_ending_or_a_given_name_is_no_place(gaz):
     names, _ = regions_of(gaz, ["全县推进射洪大道改造。", "在县委领导下，全镇干部\n安国华\n带队检查。"])
     assert names == [set(), set()]
+
+
+def test_a_zone_named_after_the_owner_is_the_owners(gaz):
+    (got,) = named(gaz, ["建平经济开发区完成投资5亿元。"], ["建平县政府工作报告"])
+    assert ("建平经济开发区", "district", "辽宁省朝阳市建平县建平经济开发区") in got
+
+
+def test_a_generic_ending_after_another_places_words_is_no_bare_zone(gaz):
+    # 朝阳港经济开发区: the ending belongs to a name built on another place, not to the county's own zone
+    (got,) = named(gaz, ["朝阳港经济开发区举行开工仪式。"], ["建平县新闻"])
+    assert not {name for name, _, _ in got} & {"经济开发区", "建平经济开发区"}
+
+
+def test_a_bare_city_name_beside_a_town_of_that_name_is_the_town(gaz):
+    # (the real gazetteer: 南阳 is a city's short name and the stem of towns in several counties)
+    text = "泰州市姜堰区南阳镇召开推进会。这些工程是南阳多个工程中提速的代表。“截至月底，南阳全镇百余个工程进展顺利。”"
+    got, alone = named(gaz, [text, "南阳多个工程提速。南阳的工程进展顺利。"], ["", ""])
+    assert "南阳镇" in {n for n, _, _ in got} and "南阳市" not in {n for n, _, _ in got}
+    assert "南阳市" in {n for n, _, _ in alone}
+
+
+def test_a_milestone_is_no_county(gaz):
+    # 突破…大关: a milestone, though 大关 is also a county's short name
+    (got,) = named(gaz, ["县委、县政府高度重视，全县生猪饲养量突破十万头大关。"], [""])
+    assert "大关县" not in {n for n, _, _ in got}

@@ -337,8 +337,10 @@ def _surfaces(units: pl.DataFrame) -> pl.DataFrame:
     forms = [
         units.select(pl.col("name").alias("surface"), "code", pl.lit(False).alias("is_short")),
         units.select(pl.col("raw_name").alias("surface"), "code", pl.lit(False).alias("is_short")),
-        units.filter(pl.col("short_name").is_not_null() & pl.col("level").is_in(["district", "county", "city"])
-                     & (pl.col("short_name") != pl.col("name")))
+        # an ethnic township goes by its name without the people's (袁店回族乡 -> 袁店乡) like a district
+        units.filter(pl.col("short_name").is_not_null() & (pl.col("short_name") != pl.col("name"))
+                     & (pl.col("level").is_in(["district", "county", "city"])
+                        | ((pl.col("level") == "town") & pl.col("name").str.contains("族[乡镇]$"))))
         # 管城区 is the short name of 管城回族区 already with its level character
         .select(pl.when(pl.col("short_name").str.ends_with(level_char)).then(pl.col("short_name"))
                 .otherwise(pl.concat_str(pl.col("short_name"), level_char)).alias("surface"), "code",

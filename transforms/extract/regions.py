@@ -245,6 +245,7 @@ def extract_regions(
                                            & pl.col("_after").str.contains(f"^[）)](?:{ORG_SUFFIX})")))))
         .drop("_after", "_before")
     )
+    hits, siblings = _listed_siblings(hits, gazetteer)
     projects = project_candidates(sentences_s).select("document_key", pl.col("span_start").alias("p_start"),
                                                       pl.col("span_end").alias("p_end"))
     suffix = _suffix_units(sentences_s)
@@ -260,12 +261,21 @@ def extract_regions(
     resolved = resolved.join(gazetteer.rows(resolved["code"])
                              .select("code", "name", "level", "full_name", "parent_code"), on="code")
     resolved = outside_projects(resolved)
+    resolved = _not_the_towns_stem(resolved)
     towns = resolved.filter(~pl.col("surface_is_short") & (pl.col("level") == "town")
                             & pl.col("surface").str.contains("[镇乡]$"))
+    listed_siblings = resolved.join(siblings, on=["document_key", "span_start"], how="semi")
     resolved = _supported(resolved, gazetteer, texts)
+    # units a list places under one parent need no other relative (到杨集镇、拐河镇、柳河镇观摩 in a county's own news)
+    resolved = pl.concat([resolved, listed_siblings.join(resolved, on=["document_key", "span_start"], how="anti")
+                          .with_columns(pl.lit(False).alias("context_only")).select(resolved.columns)])
     context_only = resolved.filter(pl.col("context_only")).select("document_key", pl.col("span_start").cast(pl.Int32))
     resolved = resolved.drop("context_only")
-    listed = _listed_units(sentences_s, resolved, gazetteer)
+    counted = _counted_villages(sentences_s, gazetteer)
+    # (villages counted in a list are a group, not what the article is about: see grouped below)
+    context_only = pl.concat([context_only, counted.select("document_key", "span_start")])
+    listed = pl.concat([_listed_units(sentences_s, resolved, gazetteer), counted],
+                       how="vertical_relaxed").unique(["document_key", "span_start"])
     resolved = pl.concat([resolved, _not_overlapping(listed, resolved)], how="vertical_relaxed")
     # the document's own unit (headline, title line): a figure's region even when the body never names it
     own = document_regions(documents, gazetteer, resolved.select("document_key", "code"))
@@ -454,20 +464,41 @@ def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.Da
                            ((pl.col("_at") + pl.col("_len")).max().over("_z") == pl.col("_stem_len")).alias("_clean"))
              .filter(pl.col("_run") & pl.col("_clean"))
              .group_by("_z").agg(pl.col("_at").min().alias("_name_at")))
+    # a word that runs from the stem across the ending's start (东营港经济开发区 read whole): a name not read
+    crossed = tokens.filter(pl.col("_at") + pl.col("_len") > pl.col("_stem_len")).select("_z").unique()
     cand = cand.join(stems, on="_z", how="left").with_columns(
-        (pl.col("_stem_len") - pl.col("_name_at")).fill_null(0).alias("_name_len"))
+        (pl.col("_stem_len") - pl.col("_name_at")).fill_null(0).alias("_name_len"),
+        pl.col("_z").is_in(crossed["_z"].implode()).alias("_crossed"))
+    # a zone named after the owner by its bare short name (霞浦经济开发区 in 霞浦县's report), however it is read
+    own_surfaces = gazetteer.surfaces.filter(pl.col("code").is_in(owners["p_code"].implode()) & pl.col("is_short"))
+    own = (cand.join(owners, on="document_key").join(own_surfaces.select("surface", p_code="code"), on="p_code")
+           .filter(pl.col("match").str.slice(0, pl.col("_stem_len")).str.ends_with(pl.col("surface")))
+           .group_by("_z").agg(pl.col("surface").str.len_chars().max().alias("_own_len")))
+    own_name = own["_z"]
+    cand = cand.join(own, on="_z", how="left").with_columns(
+        pl.coalesce("_own_len", "_name_len").alias("_name_len")).drop("_own_len")
     cand = cand.with_columns((pl.col("span_end") - pl.col("_ending").str.len_chars() - pl.col("_name_len"))
                              .cast(pl.Int32).alias("span_start"))
     named = pl.col("_name_len").is_between(2, 4)
-    cand = cand.filter(named | (pl.col("_ending").is_in(GENERIC_ZONES) & (pl.col("_name_len") == 0)))
+    cand = cand.filter(named | (pl.col("_ending").is_in(GENERIC_ZONES) & (pl.col("_name_len") == 0)
+                                & ~pl.col("_crossed")))
+    # ... nor a place in the words before a generic name (东营港经济开发区: a zone of 东营's, not the owner's)
+    stem_part = cand.filter(pl.col("_name_len") == 0).select(
+        "document_key", "_z", (pl.col("span_end") - pl.col("match").str.len_chars()).alias("span_start"),
+        (pl.col("span_end") - pl.col("_ending").str.len_chars()).alias("span_end")).filter(
+        pl.col("span_end") > pl.col("span_start"))
+    near_place = stem_part.filter(_overlaps_any(stem_part, every_hit.rename({"span_start": "s", "span_end": "e"})))["_z"]
+    cand = cand.filter(~pl.col("_z").is_in(near_place.implode()))
     # no gazetteer place in the zone's name, and none run into a generic name from before (郑州经开区)
     name_part = cand.select("document_key", "span_start", (pl.col("span_end") - pl.col("_ending").str.len_chars())
                             .alias("span_end"), "_z").filter(pl.col("span_end") > pl.col("span_start"))
     placed = name_part.filter(_overlaps_any(name_part, every_hit.rename({"span_start": "s", "span_end": "e"})))["_z"]
+    placed = placed.filter(~placed.is_in(own_name.implode()))
     glued = cand.join(every_hit.select("document_key", pl.col("span_end").alias("span_start")),
                       on=["document_key", "span_start"], how="semi")["_z"]
     cand = cand.filter(~pl.col("_z").is_in(pl.concat([placed, glued]).implode()))
-    cand = _not_overlapping(cand, resolved)
+    cand = pl.concat([_not_overlapping(cand.filter(~pl.col("_z").is_in(own_name.implode())), resolved),
+                      cand.filter(pl.col("_z").is_in(own_name.implode()))])
     zones = cand.join(owners, on="document_key").select(
         "document_key", "span_start", "span_end", "_ending",
         pl.col("match").str.slice(pl.col("_stem_len") - pl.col("_name_len")).alias("name"),
@@ -487,6 +518,89 @@ def _own_zones(sentences: pl.DataFrame, every_hit: pl.DataFrame, resolved: pl.Da
              .filter(pl.col("_held").list.len().fill_null(1) == 1)
              .with_columns(pl.coalesce(pl.col("_held").list.first(), pl.col("name")).alias("name")))
     return zones.drop("_ending", "_held").unique(["document_key", "span_start"]).cast(schema)
+
+
+# a list of units (A镇、B镇、C乡) places its items under one parent when at least this many have a unit of that name
+# under it: towns of one name lie in many counties, but three of a list seldom share another county
+LISTED_SIBLINGS = 3
+
+
+def _listed_siblings(hits: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """hits (one row per candidate unit of a match), where matches follow one another separated only by 、, and
+    LISTED_SIBLINGS or more of them have a candidate town or subdistrict under one parent (and no other parent has as many): those
+    matches keep only that candidate. -> (hits, the (document_key, span_start) of the matches so placed)."""
+    keys = pl.DataFrame(schema={"document_key": pl.Int64, "span_start": pl.Int32})
+    spans = (hits.select("document_key", "span_start", "span_end", "_next").unique(["document_key", "span_start"])
+             .sort("document_key", "span_start"))
+    linked = ((pl.col("span_start") == pl.col("span_end").shift(1).over("document_key") + 1)
+              & (pl.col("_next").shift(1).over("document_key") == "、")).fill_null(False)
+    spans = spans.with_columns(linked.alias("_link")).with_columns(
+        (~pl.col("_link")).cum_sum().alias("_list"))
+    spans = spans.filter(pl.len().over("_list") >= LISTED_SIBLINGS)
+    if spans.is_empty():
+        return hits, keys
+    cand = hits.select("document_key", "span_start", "code").join(
+        spans.select("document_key", "span_start", "_list"), on=["document_key", "span_start"])
+    # towns and subdistricts only: a village's town is often held twice (庄里乡 and 庄里镇 after a merger), and
+    # the town the text names decides between them
+    cand = cand.join(gazetteer.rows(cand["code"]).filter(pl.col("level").is_in(["town", "subdistrict"]))
+                     .select("code", "parent_code"), on="code")
+    per = (cand.group_by("_list", "parent_code").agg(pl.col("span_start").n_unique().alias("_items"))
+           .filter(pl.col("_items") >= LISTED_SIBLINGS)
+           .filter(pl.col("_items") == pl.col("_items").max().over("_list"))
+           .filter(pl.len().over("_list") == 1))
+    chosen = cand.join(per, on=["_list", "parent_code"]).unique(["document_key", "span_start"])
+    if chosen.is_empty():
+        return hits, keys
+    hits = (hits.join(chosen.select("document_key", "span_start", _keep="code"), on=["document_key", "span_start"],
+                      how="left")
+            .filter(pl.col("_keep").is_null() | (pl.col("code") == pl.col("_keep"))).drop("_keep"))
+    return hits, chosen.select("document_key", "span_start").cast(keys.schema)
+
+
+# short names listed before a count of villages, with or without 等 (包集、牌坊等6个村; 二府庄、姚家村、闵旗寨3个村)
+COUNTED_VILLAGES = r"((?:\p{Han}{2,5}、)+\p{Han}{2,5}?)等?[0-9一二三四五六七八九十两百]+个(村|社区)"
+
+
+def _counted_villages(sentences: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """The items of a list before a count of villages (communities) that the gazetteer holds under one town:
+    where LISTED_SIBLINGS or more items, with the list's suffix, name units of one parent (and no other parent
+    has as many), those items are those units, whatever segmentation reads in them (牌坊, 大营 are words).
+    -> rows shaped like resolved units (document_key, code, span_start, span_end, name, level, full_name,
+    parent_code)."""
+    items = _list_items(sentences.filter(pl.col("text").str.contains("个[村社]")), COUNTED_VILLAGES, COUNTED_VILLAGES)
+    if items.is_empty():
+        return pl.DataFrame(schema={"document_key": pl.Int64, "code": pl.String, "span_start": pl.Int32,
+                                    "span_end": pl.Int32, "name": pl.String, "level": pl.String,
+                                    "full_name": pl.String, "parent_code": pl.String})
+    # each item as cut (以及二府庄 -> 二府庄) and whole (姚家村: 家 is a cut word)
+    whole = items.with_columns(pl.col("items").alias("stem"),
+                               (pl.col("span_end") - pl.col("items").str.len_chars()).alias("span_start"))
+    items = pl.concat([items, whole.select(items.columns)]).with_columns(
+        pl.concat_str(pl.col("stem").str.strip_suffix(pl.col("suffix")), pl.col("suffix")).alias("surface"))
+    cand = items.join(gazetteer.surface_rows(items["surface"]).filter(~pl.col("is_short")).select("surface", "code"),
+                      on="surface")
+    cand = cand.join(gazetteer.rows(cand["code"]).select("code", "name", "level", "full_name", "parent_code"), on="code")
+    per = (cand.group_by("_list", "parent_code").agg(pl.col("span_end").n_unique().alias("_items"))
+           .filter(pl.col("_items") >= LISTED_SIBLINGS)
+           .filter(pl.col("_items") == pl.col("_items").max().over("_list"))
+           .filter(pl.len().over("_list") == 1))
+    return (cand.join(per, on=["_list", "parent_code"]).sort("span_start")
+            .unique(["document_key", "span_end"], keep="first")
+            .select("document_key", "code", pl.col("span_start").cast(pl.Int32), pl.col("span_end").cast(pl.Int32),
+                    "name", "level", "full_name", "parent_code"))
+
+
+def _not_the_towns_stem(resolved: pl.DataFrame) -> pl.DataFrame:
+    """resolved without a bare short name of a province or city where the same document names in full a lower
+    unit of that stem (九江 beside 九江镇, a town of 南海区: 九江全镇 is the town, not 九江市)."""
+    lower = (resolved.filter(~pl.col("surface_is_short") & pl.col("name").str.contains("(?:镇|乡|街道|区|县)$"))
+             .select("document_key", pl.col("name").str.replace("(?:镇|乡|街道|区|县)$", "").alias("surface"),
+                     pl.col("code").alias("_lower")).unique())
+    stem = (resolved.filter(pl.col("surface_is_short") & pl.col("level").is_in(["province", "city"]))
+            .join(lower, on=["document_key", "surface"]).filter(pl.col("_lower") != pl.col("code"))
+            .select("document_key", "span_start").unique())
+    return resolved.join(stem, on=["document_key", "span_start"], how="anti")
 
 
 def _supported(resolved: pl.DataFrame, gazetteer: Gazetteer, texts: pl.DataFrame | None = None) -> pl.DataFrame:

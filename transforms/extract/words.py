@@ -95,12 +95,14 @@ def word_reading(hits: pl.DataFrame, sentences: pl.DataFrame, text: str = "text"
 # parts of speech a place name's stem is not made of: verbs, pronouns, adverbs, prepositions, conjunctions,
 # particles, numerals with measure words (务工村, 我们村, 便增加村, 计划修建村)
 NOT_A_NAME = r"^(?:v|r|d|p|c|u|y|e|o|q|t)"
+EVERYDAY_WORD = r"^(?:n|vn|a|an|v)$"
 
 
 def unnamed_units(units: pl.DataFrame, sentences: pl.DataFrame, suffix: str, text: str = "text") -> pl.Series:
     """For each unit recognised by its suffix (document_key, span_start, span_end; the name ends with column
     suffix, 村 or 社区), whether segmentation says it is no name: a word of its stem is a verb, pronoun,
-    adverb and the like (增加村集体收入, 我们村), or the suffix begins a longer word (务工村民, 村级道路, 老村部)."""
+    adverb and the like (增加村集体收入, 我们村), the suffix begins a longer word (务工村民, 村级道路, 老村部), or
+    it ends an everyday word begun in the stem (富民强村)."""
     flags = pl.Series("unnamed", [False] * units.height, dtype=pl.Boolean)
     if units.is_empty():
         return flags
@@ -114,7 +116,12 @@ def unnamed_units(units: pl.DataFrame, sentences: pl.DataFrame, suffix: str, tex
     in_stem = (pl.col("_at") >= pl.col("offset")) & (pl.col("_at") < end - pl.col("_k"))
     # a word that holds the suffix's first character and runs on past the unit's end
     runs_on = (pl.col("_at") <= end - pl.col("_k")) & (pl.col("_at") + pl.col("_len") > end)
-    bad = read.filter((in_stem & pl.col("pos").str.contains(NOT_A_NAME)) | runs_on)["_w"].unique()
+    # the suffix read as the end of a two-character everyday word begun in the stem (强村 in 富民强村, 名村): a
+    # slogan or a kind of village; a name leaves the suffix on its own (牌坊|村) or is read whole (团结村, 易圩村:
+    # longer words, some of them guesses, so only two-character words count)
+    word_end = ((pl.col("_at") > pl.col("offset")) & (pl.col("_len") == pl.col("_k") + 1)
+                & (pl.col("_at") + pl.col("_len") == end) & pl.col("pos").str.contains(EVERYDAY_WORD))
+    bad = read.filter((in_stem & pl.col("pos").str.contains(NOT_A_NAME)) | runs_on | word_end)["_w"].unique()
     return units.select(pl.col("_w").is_in(bad.implode()).alias("unnamed"))["unnamed"]
 
 
