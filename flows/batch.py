@@ -217,17 +217,21 @@ def plan_batches(listing: pl.DataFrame, batch_bytes: int) -> list[pl.DataFrame]:
 
 @cache
 def extraction_resources() -> Resources:
+    from transforms.cache import set_default_dir
     from transforms.extract import Resources
 
-    return Resources.load(Settings().cache)
+    folder = Settings().cache
+    set_default_dir(folder)
+    return Resources.load(folder)
 
 
 @cache
 def join_vocabulary() -> pl.Series:
     """Two-character words of jieba's dictionary: evidence that a print line broke inside a word."""
-    from transforms.cache import jieba_dictionary
+    from transforms.cache import jieba_dictionary, set_default_dir
     from transforms.clean.structure import two_char_words
 
+    set_default_dir(Settings().cache)
     words = jieba_dictionary().filter(pl.col("word").str.len_chars() == 2, pl.col("freq") >= 50)["word"]
     return two_char_words(words.unique().to_list())
 

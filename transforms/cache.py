@@ -22,9 +22,18 @@ import polars as pl
 CACHE_DIR = Path(tempfile.gettempdir()) / "gazette-cache"
 
 
+_folder = CACHE_DIR
+
+
+def set_default_dir(folder: Path | None) -> None:
+    """The folder for derivations asked for without one: flows pass Settings.cache (GAZETTE_CACHE) here, so
+    that settings are read in one place."""
+    global _folder
+    _folder = Path(folder) if folder else CACHE_DIR
+
+
 def default_dir() -> Path:
-    """GAZETTE_CACHE, else CACHE_DIR: the folder flows.settings.Settings.cache names too."""
-    return Path(os.environ.get("GAZETTE_CACHE") or CACHE_DIR)
+    return _folder
 KEY_FIELD = "gazette_cache_key"
 
 

@@ -136,7 +136,7 @@ def test_the_segmenter_from_cached_words_tags_as_one_from_derived_words(tmp_path
 
     from transforms.extract import terms
 
-    monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
     terms.user_words.cache_clear()
     derived = terms._suggested_user_words()
     assert terms.user_words().equals(derived)  # a miss: derived and written
@@ -157,7 +157,7 @@ def test_the_segmenter_from_cached_words_tags_as_one_from_derived_words(tmp_path
 def test_the_idf_table_from_the_cache_is_the_one_read_from_jieba(tmp_path, monkeypatch):
     from transforms.extract import terms
 
-    monkeypatch.setenv("GAZETTE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_folder", tmp_path / "cache")
     terms.idf_frame.cache_clear()
     derived = terms.read_idf(cache.package_file("jieba", "analyse", "idf.txt"))
     first = terms.idf_frame()

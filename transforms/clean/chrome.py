@@ -9,7 +9,7 @@ from functools import cache
 import polars as pl
 
 from transforms.clean.lines import drop_where, is_kept, on_subset
-from transforms.clean.structure import title_like
+from transforms.clean.structure import roster_patterns, title_like
 from transforms.rules import CleaningRules
 
 # E-papers print the page's other headlines above the navigation bar; the bar sits within this many lines.
@@ -197,24 +197,16 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
         _value=(pl.col("text").str.len_chars() <= int(shape["label_value_max_chars"]))
         & ~simp.str.contains("[。！？!?；;，,、]"),
         # a person's name alone (a directory's line), not a word nor a site's or paper's name (某某网, 某某报)
-        _name=simp.str.contains(_roster_patterns()[0]) & ~simp.str.contains("[网报台站]$")
+        _name=simp.str.contains(roster_patterns()[0]) & ~simp.str.contains("[网报台站]$")
         & ~(simp.is_in(words.implode()) if words is not None else pl.lit(False)),
     )
 
 
 @cache
-def _roster_patterns() -> tuple[str, str]:
-    """(a person's name, a role a leaders' directory lists), from the officials' closed classes."""
-    from transforms.extract.officials import default_official_rules
-
-    rules = default_official_rules()
-    return f"^(?:{rules.name})$", f"^(?:{rules.directory_roles})$"
-
-
 def _roster(simp: pl.Expr, words: pl.Series | None) -> pl.Expr:
     """A directory's line, not a menu: a role, then names between spaces (副书记 甲某 乙某), or names alone;
     a name is a surname and one or two more characters that is not a dictionary word (新闻, 房产)."""
-    name, role = _roster_patterns()
+    name, role = roster_patterns()
     tokens = simp.str.extract_all(r"[^\s〓|｜]+")
     word = pl.element().is_in(words.implode()) if words is not None else pl.lit(False)
     is_name = pl.element().str.contains(name) & ~word

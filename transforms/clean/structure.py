@@ -54,11 +54,17 @@ def two_char_words(vocabulary: Collection[str]) -> pl.Series:
     return pl.Series("word", sorted(w for w in vocabulary if len(w) == 2), pl.String)
 
 
+def roster_patterns() -> tuple[str, str]:
+    """(a person's name, a role a leaders' directory lists), from the officials' closed classes."""
+    from transforms.extract.officials import default_official_rules
+
+    rules = default_official_rules()
+    return f"^(?:{rules.name})$", f"^(?:{rules.directory_roles})$"
+
+
 def _directory_line(text: pl.Expr) -> pl.Expr:
     """A leaders' directory's line: a role, padding, a name (书 记〓曹某, 副县长：李某)."""
-    from transforms.clean.chrome import _roster_patterns
-
-    name, role = (pattern.removeprefix("^").removesuffix("$") for pattern in _roster_patterns())
+    name, role = (pattern.removeprefix("^").removesuffix("$") for pattern in roster_patterns())
     return text.str.contains("[〓\\s:：]") & text.str.replace_all("[〓\\s:：]", "").str.contains(f"^{role}{name}$")
 
 
