@@ -4,7 +4,6 @@ the chrome no phrase names, told by its shape (drop_by_shape)."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import polars as pl
 
@@ -202,7 +201,6 @@ def _line_shapes(lines: pl.DataFrame, rules: CleaningRules, words: pl.Series | N
     )
 
 
-@cache
 def _roster(simp: pl.Expr, words: pl.Series | None) -> pl.Expr:
     """A directory's line, not a menu: a role, then names between spaces (副书记 甲某 乙某), or names alone;
     a name is a surname and one or two more characters that is not a dictionary word (新闻, 房产)."""

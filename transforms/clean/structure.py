@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cache
 
 import polars as pl
 
@@ -54,6 +55,7 @@ def two_char_words(vocabulary: Collection[str]) -> pl.Series:
     return pl.Series("word", sorted(w for w in vocabulary if len(w) == 2), pl.String)
 
 
+@cache
 def roster_patterns() -> tuple[str, str]:
     """(a person's name, a role a leaders' directory lists), from the officials' closed classes."""
     from transforms.extract.officials import default_official_rules
